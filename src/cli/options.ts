@@ -1,0 +1,87 @@
+/**
+ * Parsed command options, shared between the commander wiring (`cli/app.ts`) and the command
+ * implementations, so each command can be tested without commander.
+ *
+ * @module
+ */
+
+/** Options common to commands that work on a repository. */
+export interface RepoOptions {
+  /** `--repo-root`, unresolved. */
+  repoRoot?: string;
+  /** `--config <file>`. */
+  config?: string;
+  /** `--json`. */
+  json: boolean;
+}
+
+/** `orchestrate` options (also used by `resume`, which has no mission/agent flags of its own). */
+export interface OrchestrateOptions extends RepoOptions {
+  mission: string;
+  implAgent?: string;
+  reviewAgent?: string;
+  /** Only set when the flag was given (it overrides the file only then). */
+  maxConcurrent?: number;
+  actor?: string;
+  dryRun: boolean;
+  caffeinate: boolean;
+  pipeline?: string;
+  host?: "spec-kitty" | "builtin";
+  /** Start a new run even though an unfinished one exists (its counters are archived). */
+  fresh: boolean;
+  /** Call accept-mission at the end. */
+  accept: boolean;
+}
+
+/** `resume` options. */
+export interface ResumeOptions extends RepoOptions {
+  actor?: string;
+  caffeinate: boolean;
+  implAgent?: string;
+  reviewAgent?: string;
+  maxConcurrent?: number;
+  host?: "spec-kitty" | "builtin";
+  accept: boolean;
+}
+
+/** `status` options. */
+export interface StatusOptions extends RepoOptions {
+  mission?: string;
+  host?: "spec-kitty" | "builtin";
+}
+
+/** `abort` options. */
+export interface AbortOptions extends RepoOptions {
+  cleanupWorktrees: boolean;
+  /** Skip the confirmation listing (non-interactive use). */
+  yes: boolean;
+}
+
+/** `validate` options. */
+export interface ValidateOptions extends RepoOptions {
+  implAgent?: string;
+  reviewAgent?: string;
+  maxConcurrent?: number;
+  pipeline?: string;
+  host?: "spec-kitty" | "builtin";
+}
+
+/** `init` options. */
+export interface InitOptions extends RepoOptions {
+  /** Create the demo repository instead of writing orchestration.yaml. */
+  demo: boolean;
+  /** Target directory for `--demo` (default ./orchestrator-demo) or for the config file. */
+  dir?: string;
+  force: boolean;
+}
+
+/** `doctor` options. */
+export interface DoctorOptions extends RepoOptions {
+  host?: "spec-kitty" | "builtin";
+}
+
+/** `report` options. */
+export interface ReportOptions extends RepoOptions {
+  runId?: string;
+  out?: string;
+}

@@ -1,0 +1,31 @@
+/**
+ * `version` command: product version, supported contract range, runtime version.
+ *
+ * @module
+ */
+import { CONTRACT_MAJOR, MIN_CONTRACT_VERSION, PRODUCT, VERSION } from "../version.ts";
+import { ExitCode } from "../errors.ts";
+import type { Terminal } from "../output/terminal.ts";
+
+/** The facts `version` prints. */
+export function versionInfo(): Record<string, string> {
+  return {
+    product: PRODUCT,
+    version: VERSION,
+    contract: `>=${MIN_CONTRACT_VERSION} <${CONTRACT_MAJOR + 1}.0.0`,
+    deno: Deno.version.deno,
+    target: Deno.build.target,
+  };
+}
+
+/** Runs `version`. */
+export function runVersion(opts: { json?: boolean }, term: Terminal): Promise<number> {
+  const info = versionInfo();
+  if (opts.json) term.printJson(info);
+  else {
+    term.raw(
+      `${info.product} ${info.version}\nhost contract ${info.contract}\ndeno ${info.deno} (${info.target})`,
+    );
+  }
+  return Promise.resolve(ExitCode.Ok);
+}

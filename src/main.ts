@@ -1,0 +1,93 @@
+/**
+ * Entry point of `spec-kitty-orchestrator`.
+ *
+ * Owns the process: builds the terminal, dispatches to commands (loaded lazily so `--help`
+ * and `status` start fast), and maps errors to exit codes. Nothing else calls `Deno.exit`.
+ *
+ * @module
+ */
+import { CommanderError } from "@commander-js/extra-typings";
+import { buildProgram, resultCode } from "./cli/app.ts";
+import { errorMessage, ExitCode, InternalError, UserError } from "./errors.ts";
+import { createTerminal, type Terminal } from "./output/terminal.ts";
+
+type Runner = (opts: Record<string, unknown>, term: Terminal) => Promise<number>;
+
+/** Lazily loads the implementation of a command. */
+async function loadCommand(name: string): Promise<Runner> {
+  switch (name) {
+    case "orchestrate":
+      return (await import("./cli/orchestrate.ts")).runOrchestrate as unknown as Runner;
+    case "resume":
+      return (await import("./cli/resume.ts")).runResume as unknown as Runner;
+    case "status":
+      return (await import("./cli/status.ts")).runStatus as unknown as Runner;
+    case "abort":
+      return (await import("./cli/abort.ts")).runAbort as unknown as Runner;
+    case "validate":
+      return (await import("./cli/validate.ts")).runValidate as unknown as Runner;
+    case "schema":
+      return (await import("./cli/schema.ts")).runSchema as unknown as Runner;
+    case "init":
+      return (await import("./cli/init.ts")).runInit as unknown as Runner;
+    case "doctor":
+      return (await import("./cli/doctor.ts")).runDoctor as unknown as Runner;
+    case "report":
+      return (await import("./cli/report.ts")).runReport as unknown as Runner;
+    case "version":
+      return (await import("./cli/version.ts")).runVersion as unknown as Runner;
+    default:
+      throw new InternalError(`Cannot dispatch command as it is not known: current value is ${JSON.stringify(name)}`);
+  }
+}
+
+/** Prints an error the way users should see it and returns its exit code. */
+export function reportError(error: unknown, term: Terminal): number {
+  if (error instanceof CommanderError) {
+    if (
+      error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help"
+    ) {
+      return ExitCode.Ok;
+    }
+    return ExitCode.Usage;
+  }
+  if (error instanceof UserError) {
+    term.error(error.message);
+    if (error.fix) term.line(`  fix: ${error.fix}`);
+    return error.exitCode;
+  }
+  const internal = error instanceof InternalError ? error : new InternalError(errorMessage(error), { cause: error });
+  term.error(internal.message);
+  if (error instanceof Error && error.stack) term.line(term.style.dim(error.stack));
+  term.line(internal.reportHint);
+  return ExitCode.RunFailed;
+}
+
+/** Runs the CLI with `args` (without the program name) and returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  if (args[0] === "host") {
+    // The built-in host mimics spec-kitty's own argument parsing and envelopes, so it bypasses commander.
+    const { runHostCommand } = await import("./cli/host.ts");
+    return await runHostCommand(args.slice(1));
+  }
+  const term = createTerminal({ json: args.includes("--json") });
+  const program = buildProgram(
+    async (name, opts) => (await loadCommand(name))(opts, term),
+    (text) => term.warn(text.replace(/^warning: /, "")),
+  );
+  try {
+    if (args.length === 0) {
+      program.outputHelp();
+      return ExitCode.Ok;
+    }
+    await program.parseAsync(args, { from: "user" });
+    return resultCode(program);
+  } catch (error) {
+    return reportError(error, term);
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(Deno.args);
+  Deno.exit(code);
+}

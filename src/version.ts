@@ -1,0 +1,17 @@
+/**
+ * Product and contract versions, in one place.
+ *
+ * @module
+ */
+
+/** The orchestrator's own version (sent to the host as `--provider-version`). */
+export const VERSION = "0.1.0";
+
+/** Product name, also the binary name. */
+export const PRODUCT = "spec-kitty-orchestrator";
+
+/** Lowest host contract version we accept (1.3.0 added `--review-result-json`). */
+export const MIN_CONTRACT_VERSION = "1.3.0";
+
+/** The host contract major version we speak; other majors are refused. */
+export const CONTRACT_MAJOR = 1;
