@@ -1,0 +1,133 @@
+/**
+ * The run state file `.kittify/orchestrator-run-state.json`, schema version 1.
+ *
+ * Provider-local facts only (attempts, counters, feedback, running process groups); lanes are
+ * never stored as truth here: the host owns them. Written atomically with a `.bak` by
+ * `engine/state_store.ts`, validated by `engine/state_schema.ts`.
+ *
+ * @module
+ */
+import type { PolicyMetadata } from "../host/types.ts";
+import type { AgentRole, FailureClass, TokenUsage } from "../agents/types.ts";
+
+/** Current schema version; a file with a higher one is refused. */
+export const STATE_SCHEMA_VERSION = 1;
+
+/** Run lifecycle as recorded in the file. */
+export type RunStatus = "running" | "finished" | "interrupted" | "aborted" | "failed";
+
+/** How one WP ended in this run. */
+export type WpOutcomeKind = "done" | "approved" | "blocked" | "failed" | "skipped";
+
+/** A WP's explicit end: every WP gets one, with a reason. */
+export interface WpOutcome {
+  kind: WpOutcomeKind;
+  reason: string;
+  at: string;
+}
+
+/** Where a WP is in our lifecycle (the host lane is separate and authoritative). */
+export type WpPhase =
+  | "pending"
+  | "implementing"
+  | "awaiting_review"
+  | "reviewing"
+  | "rework"
+  | "finished";
+
+/** One agent attempt, as recorded. */
+export interface AttemptRecord {
+  /** 1-based attempt number within the WP (all roles), used in log names. */
+  n: number;
+  role: AgentRole;
+  agent: string;
+  started_at: string;
+  duration_ms: number | null;
+  /** `ok`, a failure class, or `interrupted` when the orchestrator died during it. */
+  result: "ok" | "interrupted" | FailureClass;
+  exit_code: number | null;
+  signal: string | null;
+  cost_usd: number | null;
+  tokens: TokenUsage | null;
+  log_path: string;
+  message: string | null;
+  /** Reviewer attempts: the parsed verdict. */
+  verdict: "approved" | "changes_requested" | null;
+}
+
+/** Provider-local state of one WP. */
+export interface WpRunState {
+  wp_id: string;
+  pipeline: string;
+  phase: WpPhase;
+  outcome: WpOutcome | null;
+  /** Index into the pipeline's implement chain of the agent currently in use. */
+  implement_agent_index: number;
+  /** Index into the review chain. */
+  review_agent_index: number;
+  /** Failed attempts of the current implementer / reviewer (reset on fallback). */
+  implement_failures: number;
+  review_failures: number;
+  attempts: AttemptRecord[];
+  /** Rejections so far. */
+  review_cycles: number;
+  review_feedback: string | null;
+  /** The review reference of a review we started (in_review recovery relies on this, not on last_actor). */
+  review_ref: string | null;
+  /** Lane tip before our first implementation attempt (the review diff base). */
+  implementation_base: string | null;
+  workspace_path: string | null;
+  prompt_path: string | null;
+  lane_id: string | null;
+  lane_branch: string | null;
+  last_error: string | null;
+  /** Total cost across attempts, when agents report it. */
+  cost_usd: number;
+}
+
+/** An agent process group that was running when the state was written. */
+export interface RunningAttempt {
+  wp_id: string;
+  role: AgentRole;
+  attempt: number;
+  agent: string;
+  pid: number;
+  pgid: number;
+  /** Field 22 of /proc/<pid>/stat, to defeat PID reuse (null where /proc is missing). */
+  proc_start_time: string | null;
+  boot_id: string | null;
+  started_at: string;
+  log_path: string;
+}
+
+/** CLI overrides that `resume` re-applies unless given again. */
+export interface RunFlags {
+  impl_agent: string | null;
+  review_agent: string | null;
+  max_concurrent: number | null;
+  pipeline: string | null;
+  host: string | null;
+  config: string | null;
+}
+
+/** The whole file. */
+export interface RunState {
+  schema_version: number;
+  written_by: string;
+  /** Monotonic write counter. */
+  seq: number;
+  run_id: string;
+  mission: string;
+  actor: string;
+  started_at: string;
+  updated_at: string;
+  status: RunStatus;
+  /** Number of times this run was resumed. */
+  resume_count: number;
+  flags: RunFlags;
+  policy: PolicyMetadata;
+  wps: Record<string, WpRunState>;
+  running: RunningAttempt[];
+  /** Keys we do not know (from a newer minor writer) are kept here and written back. */
+  extra?: Record<string, unknown>;
+}

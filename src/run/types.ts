@@ -1,0 +1,80 @@
+/**
+ * Run records under `.kittify/runs/<run id>/`: `events.ndjson` (one {@link RunEvent} per line)
+ * and `summary.json` (a {@link RunSummary}). The engine emits events; the recorder writes them;
+ * `report`, notifications and `--json` read them.
+ *
+ * @module
+ */
+import type { AgentRole, FailureClass } from "../agents/types.ts";
+import type { WpOutcomeKind } from "../engine/state_types.ts";
+
+/** Fields every event has. */
+interface EventBase {
+  /** ISO-8601 UTC. */
+  at: string;
+  run_id: string;
+}
+
+/** Everything the engine reports while it runs. */
+export type RunEvent =
+  | EventBase & {
+    type: "run_started";
+    mission: string;
+    actor: string;
+    resumed: boolean;
+    max_concurrent: number;
+    host: string;
+  }
+  | EventBase & { type: "wp_dispatched"; wp_id: string; pipeline: string; lane: string | null }
+  | EventBase & {
+    type: "attempt_started";
+    wp_id: string;
+    role: AgentRole;
+    agent: string;
+    attempt: number;
+    log_path: string;
+  }
+  | EventBase & {
+    type: "attempt_finished";
+    wp_id: string;
+    role: AgentRole;
+    agent: string;
+    attempt: number;
+    result: "ok" | FailureClass;
+    duration_ms: number;
+    cost_usd: number | null;
+    verdict: "approved" | "changes_requested" | null;
+    message: string | null;
+  }
+  | EventBase & { type: "lane_changed"; wp_id: string; from: string; to: string }
+  | EventBase & { type: "wp_finished"; wp_id: string; outcome: WpOutcomeKind; reason: string }
+  | EventBase & { type: "warning"; message: string; wp_id?: string }
+  | EventBase & { type: "run_finished"; exit_code: number; status: string; summary: RunSummary };
+
+/** One WP's line in the summary. */
+export interface WpSummary {
+  wp_id: string;
+  outcome: WpOutcomeKind | "unfinished";
+  reason: string;
+  lane: string | null;
+  attempts: number;
+  review_cycles: number;
+  cost_usd: number;
+  duration_ms: number;
+  agents: string[];
+}
+
+/** The final summary of a run (`summary.json`, the `--json` final object). */
+export interface RunSummary {
+  run_id: string;
+  mission: string;
+  started_at: string;
+  finished_at: string;
+  status: "done" | "incomplete" | "failed" | "interrupted" | "aborted";
+  exit_code: number;
+  wps: WpSummary[];
+  cost_usd: number;
+  host_calls: Record<string, number>;
+  /** What is left for a human (e.g. "merge: spec-kitty merge --mission X"). */
+  next_steps: string[];
+}
