@@ -128,6 +128,8 @@ export interface RunState {
   policy: PolicyMetadata;
   wps: Record<string, WpRunState>;
   running: RunningAttempt[];
+  /** Worktrees and branches this orchestrator created itself (what `abort --cleanup-worktrees` removes). */
+  created: { worktrees: string[]; branches: string[] };
   /** Keys we do not know (from a newer minor writer) are kept here and written back. */
   extra?: Record<string, unknown>;
 }
