@@ -1,0 +1,237 @@
+/**
+ * The git operations the engine needs, behind {@link Git} so tests can fake them.
+ *
+ * The real implementation runs `git` with a timeout, no stdin, no terminal prompts and
+ * `-c core.hooksPath=/dev/null` (an agent can plant hooks in a linked worktree's common dir;
+ * orchestrator-side git must never run them).
+ *
+ * @module
+ */
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+
+/** Where a WP's workspace ended up and what we created for it. */
+export interface EnsuredWorkspace {
+  path: string;
+  branch: string;
+  /** True when we ran `git worktree add`. */
+  createdWorktree: boolean;
+  /** The branch we created, if any. */
+  createdBranch: string | null;
+}
+
+/** Outcome of the commit gate. */
+export type CommitGateResult =
+  | { ok: true; head: string; committed: boolean }
+  | { ok: false; kind: "wrong_branch" | "no_output" | "git_error"; message: string };
+
+/** Input of {@link Git.ensureWorkspace}. */
+export interface WorkspaceRequest {
+  workspacePath: string;
+  laneBranch?: string;
+  laneBaseRef?: string;
+  /** Branch to create when the host names no lane branch (legacy WPs). */
+  fallbackBranch: string;
+}
+
+/** A workspace that cannot be used; the WP fails with this message. */
+export class WorkspaceError extends Error {
+  override get name(): string {
+    return "WorkspaceError";
+  }
+}
+
+/** Git, as the engine uses it. */
+export interface Git {
+  /** The commit id of HEAD in `ws`. */
+  head(ws: string): Promise<string>;
+  /** The checked-out branch, or null when HEAD is detached. */
+  currentBranch(ws: string): Promise<string | null>;
+  /** `git merge-base ref HEAD`, or null when it cannot be computed. */
+  mergeBase(ws: string, ref: string): Promise<string | null>;
+  /**
+   * Makes sure the host's workspace path is a usable worktree inside `<repo>/.worktrees/` on the
+   * expected branch, creating it when missing.
+   *
+   * @throws {WorkspaceError} when the path escapes `.worktrees/`, is not a directory, is not a
+   * worktree or is on another branch.
+   */
+  ensureWorkspace(repoRoot: string, request: WorkspaceRequest): Promise<EnsuredWorkspace>;
+  /**
+   * Commits the agent's work on `branch` and requires at least one commit in `base..HEAD`.
+   * Orchestrator files under `.kittify/` are never staged.
+   */
+  commitGate(ws: string, branch: string | null, base: string, message: string): Promise<CommitGateResult>;
+  /** `git diff base..HEAD` (stat then patch), capped at `maxBytes`. */
+  diff(ws: string, base: string, maxBytes: number): Promise<string>;
+}
+
+/** Pathspecs that keep our own files out of WP commits. */
+export const OWN_FILE_EXCLUDES: readonly string[] = [
+  ":(exclude).kittify/orchestrator-run-state.json*",
+  ":(exclude).kittify/orchestrator.lock*",
+  ":(exclude).kittify/runs",
+  ":(exclude).kittify/logs",
+];
+
+/** Identity used when the repository has none configured. */
+export const FALLBACK_IDENTITY = [
+  "-c",
+  "user.name=spec-kitty-orchestrator",
+  "-c",
+  "user.email=spec-kitty-orchestrator@localhost",
+];
+
+interface GitOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@link createGit}. */
+export interface GitOptions {
+  /** Per-command timeout. @default 120_000 */
+  timeoutMs?: number;
+  /** git binary. @default "git" */
+  binary?: string;
+}
+
+/** The real {@link Git}. */
+export function createGit(options: GitOptions = {}): Git {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const binary = options.binary ?? "git";
+  const decoder = new TextDecoder();
+
+  async function git(cwd: string, args: string[]): Promise<GitOutput> {
+    const out = await new Deno.Command(binary, {
+      args: ["-c", "core.hooksPath=/dev/null", ...args],
+      cwd,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      env: { GIT_TERMINAL_PROMPT: "0" },
+      signal: AbortSignal.timeout(timeoutMs),
+    }).output();
+    return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+  }
+  async function must(cwd: string, args: string[]): Promise<string> {
+    const out = await git(cwd, args);
+    if (out.code !== 0) {
+      throw new Error(`git ${args.join(" ")} failed in ${cwd} with exit ${out.code}: ${out.stderr.trim()}`);
+    }
+    return out.stdout.trim();
+  }
+  async function currentBranch(ws: string): Promise<string | null> {
+    const out = await git(ws, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+    return out.code === 0 ? out.stdout.trim() : null;
+  }
+  async function hasIdentity(ws: string): Promise<boolean> {
+    const name = await git(ws, ["config", "user.name"]);
+    const email = await git(ws, ["config", "user.email"]);
+    return name.code === 0 && name.stdout.trim() !== "" && email.code === 0 && email.stdout.trim() !== "";
+  }
+
+  return {
+    head: (ws) => must(ws, ["rev-parse", "HEAD"]),
+    currentBranch,
+    async mergeBase(ws, ref) {
+      const out = await git(ws, ["merge-base", ref, "HEAD"]);
+      return out.code === 0 && out.stdout.trim() !== "" ? out.stdout.trim() : null;
+    },
+    async ensureWorkspace(repoRoot, request) {
+      const root = resolve(repoRoot);
+      const worktrees = resolve(root, ".worktrees");
+      const path = resolve(root, request.workspacePath);
+      assertInside(worktrees, path, request.workspacePath);
+      const wanted = request.laneBranch ?? request.fallbackBranch;
+      let stat: Deno.FileInfo | null = null;
+      try {
+        stat = await Deno.lstat(path);
+      } catch {
+        stat = null;
+      }
+      if (stat !== null) {
+        if (stat.isSymlink || !stat.isDirectory) {
+          throw new WorkspaceError(
+            `Cannot use workspace ${path} as it must be a directory (not a symlink or file): it is not`,
+          );
+        }
+        assertInside(await Deno.realPath(worktrees), await Deno.realPath(path), request.workspacePath);
+        const top = await git(path, ["rev-parse", "--show-toplevel"]);
+        if (top.code !== 0 || resolve(top.stdout.trim()) !== await Deno.realPath(path)) {
+          throw new WorkspaceError(
+            `Cannot use workspace ${path} as it must be a git worktree: it is a plain directory ` +
+              `(move it away and resume)`,
+          );
+        }
+        const branch = await currentBranch(path);
+        if (request.laneBranch !== undefined && branch !== request.laneBranch) {
+          throw new WorkspaceError(
+            `Cannot use workspace ${path} as it must be on lane branch '${request.laneBranch}': ` +
+              `current branch is ${branch === null ? "DETACHED" : `'${branch}'`}`,
+          );
+        }
+        return { path, branch: branch ?? wanted, createdWorktree: false, createdBranch: null };
+      }
+      await Deno.mkdir(dirname(path), { recursive: true });
+      const exists = (await git(root, ["rev-parse", "--verify", "--quiet", `refs/heads/${wanted}`])).code === 0;
+      try {
+        if (exists) await must(root, ["worktree", "add", path, wanted]);
+        else await must(root, ["worktree", "add", "-b", wanted, path, request.laneBaseRef ?? "HEAD"]);
+      } catch (error) {
+        throw new WorkspaceError(
+          `Cannot create workspace ${path} on branch '${wanted}': ${error instanceof Error ? error.message : error}`,
+        );
+      }
+      return { path, branch: wanted, createdWorktree: true, createdBranch: exists ? null : wanted };
+    },
+    async commitGate(ws, branch, base, message) {
+      try {
+        const current = await currentBranch(ws);
+        if (current === null || (branch !== null && current !== branch)) {
+          return {
+            ok: false,
+            kind: "wrong_branch",
+            message: `Refusing to commit in ${ws} as it must be on branch '${branch ?? "(any)"}': current is ${
+              current === null ? "DETACHED" : `'${current}'`
+            }`,
+          };
+        }
+        await must(ws, ["add", "-A", "--", ".", ...OWN_FILE_EXCLUDES]);
+        const staged = await git(ws, ["diff", "--cached", "--quiet"]);
+        let committed = false;
+        if (staged.code === 1) {
+          const identity = await hasIdentity(ws) ? [] : FALLBACK_IDENTITY;
+          await must(ws, [...identity, "commit", "--no-verify", "--quiet", "-m", message]);
+          committed = true;
+        } else if (staged.code !== 0) {
+          return { ok: false, kind: "git_error", message: `git diff --cached failed: ${staged.stderr.trim()}` };
+        }
+        const count = Number(await must(ws, ["rev-list", "--count", `${base}..HEAD`]));
+        if (!(count > 0)) {
+          return { ok: false, kind: "no_output", message: `no commit on '${current}' since ${base.slice(0, 12)}` };
+        }
+        return { ok: true, head: await must(ws, ["rev-parse", "HEAD"]), committed };
+      } catch (error) {
+        return { ok: false, kind: "git_error", message: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    async diff(ws, base, maxBytes) {
+      const stat = await git(ws, ["diff", "--stat", `${base}..HEAD`]);
+      const patch = await git(ws, ["diff", `${base}..HEAD`]);
+      const text = `${stat.stdout}\n${patch.stdout}`;
+      if (text.length <= maxBytes) return text;
+      return text.slice(0, maxBytes) + `\n[diff truncated at ${maxBytes} bytes of ${text.length}]\n`;
+    },
+  };
+}
+
+function assertInside(parent: string, child: string, raw: string): void {
+  const rel = relative(parent, child);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel) || rel.split(sep).includes("..")) {
+    throw new WorkspaceError(
+      `Cannot use workspace path ${
+        JSON.stringify(raw)
+      } as it must resolve inside ${parent}${sep}: it resolves to ${child}`,
+    );
+  }
+}

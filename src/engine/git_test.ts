@@ -1,0 +1,107 @@
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { join } from "node:path";
+import { createGit, WorkspaceError } from "./git.ts";
+
+const ID = ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"];
+
+async function sh(cwd: string, ...args: string[]): Promise<string> {
+  const out = await new Deno.Command("git", { args: [...ID, ...args], cwd, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+async function repo(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "engine-git-" });
+  await sh(dir, "init", "-q");
+  await Deno.writeTextFile(join(dir, "README.md"), "hi\n");
+  await sh(dir, "add", "-A");
+  await sh(dir, "commit", "-q", "-m", "init");
+  return dir;
+}
+
+Deno.test("ensureWorkspace() creates a missing lane worktree on a new branch and reuses it", async () => {
+  const root = await repo();
+  try {
+    const git = createGit();
+    const req = {
+      workspacePath: join(root, ".worktrees", "m-lane-a"),
+      laneBranch: "kitty/mission-m-lane-a",
+      laneBaseRef: "main",
+      fallbackBranch: "unused",
+    };
+    const first = await git.ensureWorkspace(root, req);
+    assertEquals(first.createdWorktree, true);
+    assertEquals(first.createdBranch, "kitty/mission-m-lane-a");
+    assertEquals(await git.currentBranch(first.path), "kitty/mission-m-lane-a");
+    const again = await git.ensureWorkspace(root, req);
+    assertEquals(again.createdWorktree, false);
+    await assertRejects(
+      () => git.ensureWorkspace(root, { ...req, laneBranch: "other" }),
+      WorkspaceError,
+      "must be on lane branch 'other'",
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("ensureWorkspace() rejects paths outside .worktrees/ and plain directories", async () => {
+  const root = await repo();
+  try {
+    const git = createGit();
+    await assertRejects(
+      () =>
+        git.ensureWorkspace(root, { workspacePath: join(root, ".worktrees", "..", "..", "x"), fallbackBranch: "b" }),
+      WorkspaceError,
+      "must resolve inside",
+    );
+    await Deno.mkdir(join(root, ".worktrees", "plain"), { recursive: true });
+    await assertRejects(
+      () => git.ensureWorkspace(root, { workspacePath: join(root, ".worktrees", "plain"), fallbackBranch: "b" }),
+      WorkspaceError,
+      "must be a git worktree",
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("commitGate() commits agent work, excludes our files and requires a new commit", async () => {
+  const root = await repo();
+  try {
+    const git = createGit();
+    const ws = await git.ensureWorkspace(root, { workspacePath: join(root, ".worktrees", "w"), fallbackBranch: "wp" });
+    const base = await git.head(ws.path);
+    const none = await git.commitGate(ws.path, "wp", base, "feat: nothing");
+    assertEquals(none.ok ? "ok" : none.kind, "no_output");
+    await Deno.writeTextFile(join(ws.path, "a.txt"), "work\n");
+    await Deno.mkdir(join(ws.path, ".kittify"), { recursive: true });
+    await Deno.writeTextFile(join(ws.path, ".kittify", "orchestrator-run-state.json"), "{}");
+    const done = await git.commitGate(ws.path, "wp", base, "feat(WP01): implementation by fake");
+    assert(done.ok, JSON.stringify(done));
+    const files = await sh(ws.path, "show", "--name-only", "--format=", "HEAD");
+    assertEquals(files, "a.txt");
+    const diff = await git.diff(ws.path, base, 100_000);
+    assertStringIncludes(diff, "+work");
+    assertStringIncludes(await git.diff(ws.path, base, 10), "[diff truncated");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("commitGate() refuses a detached HEAD or another branch", async () => {
+  const root = await repo();
+  try {
+    const git = createGit();
+    const ws = await git.ensureWorkspace(root, { workspacePath: join(root, ".worktrees", "w"), fallbackBranch: "wp" });
+    const base = await git.head(ws.path);
+    const wrong = await git.commitGate(ws.path, "lane", base, "m");
+    assertEquals(wrong.ok ? "ok" : wrong.kind, "wrong_branch");
+    await sh(ws.path, "checkout", "-q", "--detach");
+    const detached = await git.commitGate(ws.path, null, base, "m");
+    assertEquals(detached.ok ? "ok" : detached.message.includes("DETACHED"), true);
+    assertEquals(await git.mergeBase(ws.path, "main"), base);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -1,0 +1,66 @@
+/**
+ * The small interfaces the engine talks through (functional core, imperative shell).
+ *
+ * The engine never touches the clock, the file system, git or the terminal directly: the CLI
+ * wires real implementations, tests wire fakes (`engine/testing/`).
+ *
+ * @module
+ */
+import type { ReviewVerdict } from "../agents/types.ts";
+import type { PipelineConfig } from "../config/types.ts";
+import type { RunEvent } from "../run/types.ts";
+import type { RunState } from "./state_types.ts";
+
+/** Time and randomness, injected so retries and backoff are testable without waiting. */
+export interface Clock {
+  /** Wall-clock now (timestamps only; never used to measure timeouts across hosts). */
+  now(): Date;
+  /** Monotonic milliseconds, for elapsed times. */
+  monotonic(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Uniform random number in [0, 1), for jitter and review references. */
+  random(): number;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => new Date(),
+  monotonic: () => performance.now(),
+  random: () => Math.random(),
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  },
+};
+
+/** Where the engine persists its run state (the durability helper's `StateStore` fits). */
+export interface StateSink {
+  save(state: RunState): Promise<void>;
+}
+
+/** Prompt building and verdict parsing, bound to one mission (the agents module provides them). */
+export interface PromptKit {
+  /** The implementer prompt; `feedback` is the reviewer's text on rework. */
+  implement(input: { wpId: string; wpMarkdown: string; feedback: string | null }): string;
+  /** The reviewer prompt, with the diff since the implementation base. */
+  review(input: { wpId: string; wpMarkdown: string; diff: string }): string;
+  /** Parses a reviewer's final message; null when no verdict can be found. */
+  parseVerdict(text: string): ReviewVerdict | null;
+}
+
+/** Chooses the pipeline of a WP (by id and frontmatter tags). */
+export type PipelineChooser = (wpId: string, wpMarkdown: string | null) => PipelineConfig;
+
+/** Receives every run event (recorder, terminal view, notifier). */
+export type EventSink = (event: RunEvent) => void;
