@@ -1,0 +1,29 @@
+import { assertEquals } from "../../../test/assert.ts";
+import { classifyHttpStatus, classifyText, explainingLine } from "./classify.ts";
+
+Deno.test("classifyText() follows the documented order and patterns", () => {
+  assertEquals(classifyText("Not logged in · Please run /login"), "auth");
+  assertEquals(classifyText("exceeded retry limit, last status: 429 Too Many Requests"), "rate_limit");
+  assertEquals(classifyText("The model `x` does not exist or you do not have access to it."), "model_not_found");
+  assertEquals(classifyText("error: unexpected argument '--full-auto' found"), "config");
+  assertEquals(classifyText("Reached max session turns for this session."), "timeout");
+  assertEquals(classifyText("Segmentation fault"), null);
+  assertEquals(classifyText(""), null);
+});
+
+Deno.test("classifyText() does not treat 'author' or 'OAuth flow ok' as auth failures", () => {
+  assertEquals(classifyText("updated the author field; OAuth flow ok"), null);
+});
+
+Deno.test("classifyHttpStatus() maps statuses to classes", () => {
+  assertEquals(classifyHttpStatus(401), "auth");
+  assertEquals(classifyHttpStatus(429), "rate_limit");
+  assertEquals(classifyHttpStatus(404), "model_not_found");
+  assertEquals(classifyHttpStatus(500), null);
+  assertEquals(classifyHttpStatus(undefined), null);
+});
+
+Deno.test("explainingLine() picks the line that explains the failure", () => {
+  assertEquals(explainingLine("noise\nError: Not authenticated.\nmore"), "Error: Not authenticated.");
+  assertEquals(explainingLine("a\nb"), "a\nb");
+});

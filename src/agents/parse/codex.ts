@@ -1,0 +1,79 @@
+/**
+ * Codex (`codex exec --json`): JSONL `ThreadEvent`s. Success = `turn.completed` as the last
+ * terminal event and exit 0; `error` events alone are not terminal (`Reconnecting...` lines
+ * are retries Codex recovered from). Tokens from `turn.completed.usage`; Codex reports no cost.
+ *
+ * @module
+ */
+import type { TokenUsage } from "../types.ts";
+import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
+import { asObject, num, obj, str, tryParse } from "./json.ts";
+import { retryAfterFromText } from "./retry_after.ts";
+import { failed, type ParserFactory, succeeded } from "./types.ts";
+
+const MAX_MESSAGE = 256 * 1024;
+
+/** Codex nests raw API error JSON inside `message`; pull out its status and text. */
+function unwrapApiError(message: string): { status?: number; text: string } {
+  const inner = asObject(tryParse(message));
+  if (!inner) return { text: message };
+  const status = num(inner, "status");
+  const text = str(obj(inner, "error"), "message") ?? message;
+  return status === undefined ? { text } : { status, text };
+}
+
+/** Parser for Codex. */
+export const codexParser: ParserFactory = () => {
+  let finalMessage = "";
+  let tokens: TokenUsage | null = null;
+  let terminal: "completed" | "failed" | null = null;
+  let failMessage = "";
+  let lastError = "";
+  let sawEvent = false;
+  return {
+    line(line) {
+      if (!line.startsWith("{")) return;
+      const ev = asObject(tryParse(line));
+      if (!ev) return;
+      sawEvent = true;
+      const type = str(ev, "type");
+      if (type === "item.completed") {
+        const item = obj(ev, "item");
+        if (str(item, "type") === "agent_message") finalMessage = (str(item, "text") ?? "").slice(0, MAX_MESSAGE);
+      } else if (type === "turn.completed") {
+        terminal = "completed";
+        const usage = obj(ev, "usage");
+        if (usage) tokens = { input: num(usage, "input_tokens") ?? 0, output: num(usage, "output_tokens") ?? 0 };
+      } else if (type === "turn.failed") {
+        terminal = "failed";
+        failMessage = str(obj(ev, "error"), "message") ?? "turn failed";
+      } else if (type === "error") {
+        const m = str(ev, "message") ?? "";
+        if (!/^Reconnecting\.\.\./.test(m)) lastError = m;
+      }
+    },
+    finish(ctx) {
+      if (terminal === "completed" && ctx.exitCode === 0) return succeeded(finalMessage, null, tokens);
+      const raw = terminal === "failed" ? failMessage : lastError;
+      const { status, text } = unwrapApiError(raw);
+      const stderr = lastLines(ctx.stderrTail);
+      const retry = retryAfterFromText(`${text}\n${ctx.stderrTail}`, ctx.nowMs);
+      const extra = { tokens, finalMessage, ...(retry === undefined ? {} : { retryAfterMs: retry }) };
+      const fromMessage = classifyText(text) ?? classifyHttpStatus(status);
+      if (fromMessage) return failed(fromMessage, text, extra);
+      const fromStderr = classifyText(ctx.stderrTail);
+      if (fromStderr) return failed(fromStderr, explainingLine(ctx.stderrTail), extra);
+      if (terminal === "completed") {
+        return failed("crash", `codex exited with code ${ctx.exitCode} after completing the turn`, extra);
+      }
+      if (raw || ctx.exitCode !== 0) {
+        return failed("crash", text || stderr || `codex exited with code ${ctx.exitCode}`, extra);
+      }
+      return failed(
+        sawEvent ? "crash" : "bad_output",
+        "codex exited 0 without turn.completed" + (stderr ? `; stderr: ${stderr}` : ""),
+        extra,
+      );
+    },
+  };
+};

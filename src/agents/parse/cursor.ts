@@ -1,0 +1,20 @@
+/**
+ * Cursor (`cursor-agent -p --output-format json`): one `result` object on success; on failure
+ * stderr only. The untrusted-workspace refusal exits 0 with no JSON: a failure.
+ *
+ * @module
+ */
+import { parseEnvelope, usageTokens } from "./envelope.ts";
+import { obj } from "./json.ts";
+import type { ParserFactory } from "./types.ts";
+
+/** Parser for Cursor. */
+export const cursorParser: ParserFactory = () => ({
+  line() {},
+  finish: (ctx) =>
+    parseEnvelope(ctx, {
+      cli: "cursor-agent",
+      tokens: (r) => usageTokens(obj(r, "usage"), ["inputTokens"], ["outputTokens"]),
+      exitCodes: { 124: "timeout" },
+    }),
+});

@@ -1,0 +1,19 @@
+/**
+ * Letta Code (`letta -p --output-format json`): one pretty-printed `result` object, or
+ * stream-json lines ending in `result`/`error`. Failures usually print only `Error: …` on stderr.
+ *
+ * @module
+ */
+import { parseEnvelope, usageTokens } from "./envelope.ts";
+import { obj } from "./json.ts";
+import type { ParserFactory } from "./types.ts";
+
+/** Parser for Letta Code. */
+export const lettaParser: ParserFactory = () => ({
+  line() {},
+  finish: (ctx) =>
+    parseEnvelope(ctx, {
+      cli: "letta",
+      tokens: (r) => usageTokens(obj(r, "usage"), ["prompt_tokens"], ["completion_tokens"]),
+    }),
+});
