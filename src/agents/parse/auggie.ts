@@ -6,10 +6,10 @@
  */
 import { parseEnvelope } from "./envelope.ts";
 import { num, obj, str } from "./json.ts";
-import type { ParserFactory } from "./types.ts";
+import type { ParserFactory, StreamParser } from "./types.ts";
 
 /** Parser for Auggie. */
-export const auggieParser: ParserFactory = () => ({
+export const auggieParser: ParserFactory = (): StreamParser => ({
   line() {},
   finish: (ctx) =>
     parseEnvelope(ctx, {

@@ -9,7 +9,7 @@ import type { FailureClass } from "../types.ts";
 import { parseEnvelope, statusClass, usageTokens } from "./envelope.ts";
 import { findLast, type Json, num, obj, str } from "./json.ts";
 import { delayUntil } from "./retry_after.ts";
-import type { ParserFactory } from "./types.ts";
+import type { ParserFactory, StreamParser } from "./types.ts";
 
 function structuredClass(events: Json[], result: Json | undefined): FailureClass | null {
   const byStatus = statusClass(result, "api_error_status");
@@ -33,7 +33,7 @@ function retryAfter(events: Json[], nowMs: number): number | undefined {
 }
 
 /** Parser for Claude Code. */
-export const claudeParser: ParserFactory = () => ({
+export const claudeParser: ParserFactory = (): StreamParser => ({
   line() {},
   finish: (ctx) =>
     parseEnvelope(ctx, {

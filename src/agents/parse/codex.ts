@@ -9,7 +9,7 @@ import type { TokenUsage } from "../types.ts";
 import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
 import { asObject, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, type ParserFactory, succeeded } from "./types.ts";
+import { failed, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -23,7 +23,7 @@ function unwrapApiError(message: string): { status?: number; text: string } {
 }
 
 /** Parser for Codex. */
-export const codexParser: ParserFactory = () => {
+export const codexParser: ParserFactory = (): StreamParser => {
   let finalMessage = "";
   let tokens: TokenUsage | null = null;
   let terminal: "completed" | "failed" | null = null;

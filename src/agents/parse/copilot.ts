@@ -10,7 +10,7 @@ import type { FailureClass } from "../types.ts";
 import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
 import { asObject, type Json, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, type ParserFactory, succeeded } from "./types.ts";
+import { failed, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -22,7 +22,7 @@ function sessionErrorClass(data: Json | null): FailureClass | null {
 }
 
 /** Parser for Copilot CLI. */
-export const copilotParser: ParserFactory = () => {
+export const copilotParser: ParserFactory = (): StreamParser => {
   let finalMessage = "";
   let resultExit: number | undefined;
   let sessionError: Json | null = null;

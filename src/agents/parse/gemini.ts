@@ -10,7 +10,14 @@ import type { FailureClass, TokenUsage } from "../types.ts";
 import { classifyHttpStatus, classifyText, lastLines } from "./classify.ts";
 import { asObject, findLast, type Json, jsonEvents, num, obj, str } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, type ParseContext, type ParsedOutput, type ParserFactory, succeeded } from "./types.ts";
+import {
+  failed,
+  type ParseContext,
+  type ParsedOutput,
+  type ParserFactory,
+  type StreamParser,
+  succeeded,
+} from "./types.ts";
 
 const EXIT_CODES: Readonly<Record<number, FailureClass>> = {
   41: "auth",
@@ -91,4 +98,4 @@ function decide(ctx: ParseContext): ParsedOutput {
 }
 
 /** Parser for Gemini CLI. */
-export const geminiParser: ParserFactory = () => ({ line() {}, finish: decide });
+export const geminiParser: ParserFactory = (): StreamParser => ({ line() {}, finish: decide });

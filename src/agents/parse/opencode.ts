@@ -11,7 +11,7 @@ import type { FailureClass } from "../types.ts";
 import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
 import { asObject, type Json, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, type ParserFactory, succeeded } from "./types.ts";
+import { failed, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -27,7 +27,7 @@ function errorClass(error: Json | null): FailureClass | null {
 }
 
 /** Parser for OpenCode / Kilo. */
-export const opencodeParser: ParserFactory = () => {
+export const opencodeParser: ParserFactory = (): StreamParser => {
   let cost = 0;
   let sawCost = false;
   const tokens = { input: 0, output: 0 };

@@ -9,12 +9,12 @@
 import { classifyText, explainingLine, lastLines } from "./classify.ts";
 import { asObject, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, type ParserFactory, succeeded } from "./types.ts";
+import { failed, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
 /** Parser for Pi. */
-export const piParser: ParserFactory = () => {
+export const piParser: ParserFactory = (): StreamParser => {
   let cost = 0;
   let sawCost = false;
   const tokens = { input: 0, output: 0 };

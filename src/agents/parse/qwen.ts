@@ -6,10 +6,10 @@
  */
 import { parseEnvelope, usageTokens } from "./envelope.ts";
 import { obj } from "./json.ts";
-import type { ParserFactory } from "./types.ts";
+import type { ParserFactory, StreamParser } from "./types.ts";
 
 /** Parser for Qwen Code. */
-export const qwenParser: ParserFactory = () => ({
+export const qwenParser: ParserFactory = (): StreamParser => ({
   line() {},
   finish: (ctx) =>
     parseEnvelope(ctx, {
