@@ -1,0 +1,55 @@
+/**
+ * Human durations for orchestration.yaml: `30s`, `10m`, `1h`, `1h30m`, `2h15m30s`.
+ *
+ * Units are `h`, `m` and `s`, largest first, each at most once. Bare numbers are rejected on
+ * purpose: `timeout: 30` could mean seconds or minutes, and guessing wrong costs a night's run.
+ *
+ * @module
+ */
+
+/** The accepted syntax, also used as the JSON Schema `pattern`. */
+export const DURATION_PATTERN = /^(?=[0-9])(?:([0-9]{1,4})h)?(?:([0-9]{1,5})m)?(?:([0-9]{1,6})s)?$/;
+
+/** The rule, phrased for error messages. */
+export const DURATION_RULE = "must be a duration like `30s`, `10m`, `1h` or `1h30m`";
+
+/**
+ * Parses a duration into milliseconds.
+ *
+ * @example parseDuration("1h30m") === 5_400_000
+ * @throws {RangeError} naming the rule and the value when `text` is not a duration.
+ */
+export function parseDuration(text: string): number {
+  const match = DURATION_PATTERN.exec(text);
+  if (match === null) {
+    throw new RangeError(`Cannot parse duration as it ${DURATION_RULE}: current value is ${JSON.stringify(text)}`);
+  }
+  const [, h = "0", m = "0", s = "0"] = match;
+  return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+}
+
+/** True when `text` parses as a duration. */
+export function isDuration(text: string): boolean {
+  return DURATION_PATTERN.test(text);
+}
+
+/**
+ * Formats milliseconds as the shortest duration string (`5400000` → `1h30m`); sub-second
+ * remainders are shown as `ms` since they can only come from code, never from the file.
+ */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  const millis = ms % 1000;
+  let seconds = Math.floor(ms / 1000);
+  const h = Math.floor(seconds / 3600);
+  seconds -= h * 3600;
+  const m = Math.floor(seconds / 60);
+  seconds -= m * 60;
+  const parts = [
+    h > 0 ? `${h}h` : "",
+    m > 0 ? `${m}m` : "",
+    seconds > 0 ? `${seconds}s` : "",
+    millis > 0 ? `${millis}ms` : "",
+  ];
+  return parts.join("");
+}
