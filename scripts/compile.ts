@@ -1,0 +1,201 @@
+/**
+ * `deno task compile`: builds the single-file binaries with `deno compile` and writes
+ * `dist/SHA256SUMS` (the format `sha256sum -c` and scripts/install.sh read).
+ *
+ *   deno task compile                      # every release target
+ *   deno task compile --current            # only the machine we run on
+ *   deno task compile --target aarch64-apple-darwin --target x86_64-pc-windows-msvc
+ *   deno task compile --current --out-dir /tmp/bin
+ *
+ * `deno compile` embeds our code into a "denort" runtime base that Deno downloads per target.
+ * Offline, point `DENORT_BIN` at a denort binary for the host target (Deno reads that variable
+ * itself); `DENORT_BIN_<TARGET>` (e.g. `DENORT_BIN_AARCH64_APPLE_DARWIN`) does the same per target.
+ *
+ * @module
+ */
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The release targets (Deno's target triples). */
+export const TARGETS = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+] as const;
+
+/** A release target. */
+export type Target = typeof TARGETS[number];
+
+/** Binary name prefix; the full name is `<prefix>-<target>[.exe]`. */
+export const BINARY_PREFIX = "spec-kitty-orchestrator";
+
+/**
+ * Permissions baked into the binary, and why each is needed. Nothing else (no FFI, no
+ * `--allow-all`): the binary cannot load native code or prompt.
+ */
+export const PERMISSIONS = [
+  // Read the repository, orchestration.yaml, mission files, run state and agent logs.
+  "--allow-read",
+  // Write run state, locks, logs, run records, reports, prompts and `init` output.
+  "--allow-write",
+  // Spawn the host (`spec-kitty`), git, the agent CLIs, `caffeinate`, and ourselves (built-in host).
+  "--allow-run",
+  // Read HOME/PATH/NO_COLOR, pass agent API keys through, read notification URLs (urlEnv).
+  "--allow-env",
+  // Deliver webhook / Slack notifications (the only network use; agents do their own networking).
+  "--allow-net",
+  // hostname, OS release and load average for the lock sidecar, `doctor` and `version`.
+  "--allow-sys",
+] as const;
+
+/** Files embedded in the binary besides the module graph. */
+export const INCLUDES = ["schema/orchestration.schema.json"] as const;
+
+/** Parsed command line of this script. */
+export interface CompileOptions {
+  targets: Target[];
+  outDir: string;
+}
+
+/** The target of the machine running this script, or null when we do not release for it. */
+export function hostTarget(build: { target: string } = Deno.build): Target | null {
+  return (TARGETS as readonly string[]).includes(build.target) ? build.target as Target : null;
+}
+
+/** Parses `--target <t>` (repeatable), `--current`, `--out-dir <dir>`; default: all targets into dist/. */
+export function parseArgs(argv: readonly string[], root: string, host: Target | null = hostTarget()): CompileOptions {
+  const targets: Target[] = [];
+  let outDir = join(root, "dist");
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`Cannot use '${arg}' as it needs a value: current value is missing`);
+      return v;
+    };
+    if (arg === "--target") {
+      const t = value();
+      if (!(TARGETS as readonly string[]).includes(t)) {
+        throw new Error(`Cannot use '--target' as it must be one of ${TARGETS.join(", ")}: current value is ${t}`);
+      }
+      targets.push(t as Target);
+    } else if (arg === "--current") {
+      if (host === null) {
+        throw new Error(
+          `Cannot use '--current' as the host must be a release target: current value is ${Deno.build.target}`,
+        );
+      }
+      targets.push(host);
+    } else if (arg === "--out-dir") outDir = resolve(value());
+    else {throw new Error(
+        `Cannot use '${arg}' as it is not an option of scripts/compile.ts (--target, --current, --out-dir)`,
+      );}
+  }
+  return { targets: targets.length === 0 ? [...TARGETS] : [...new Set(targets)], outDir };
+}
+
+/** `dist/spec-kitty-orchestrator-<target>[.exe]`. */
+export function outputName(target: Target): string {
+  return `${BINARY_PREFIX}-${target}${target.includes("windows") ? ".exe" : ""}`;
+}
+
+/** The `deno compile` arguments for one target. */
+export function compileArgs(target: Target, root: string, outDir: string): string[] {
+  return [
+    "compile",
+    "--frozen",
+    `--config=${join(root, "deno.json")}`,
+    ...PERMISSIONS,
+    ...INCLUDES.map((file) => `--include=${join(root, file)}`),
+    `--target=${target}`,
+    `--output=${join(outDir, outputName(target))}`,
+    join(root, "src/main.ts"),
+  ];
+}
+
+/**
+ * The environment for compiling `target`: `DENORT_BIN_<TARGET>` wins; a plain `DENORT_BIN` only
+ * applies to the host target (a runtime base is target-specific), so it is removed for others.
+ */
+export function compileEnv(
+  target: Target,
+  env: Record<string, string | undefined>,
+  host: Target | null,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== "DENORT_BIN") out[k] = v;
+  const specific = env[`DENORT_BIN_${target.toUpperCase().replaceAll("-", "_")}`];
+  if (specific) out.DENORT_BIN = specific;
+  else if (env.DENORT_BIN && target === host) out.DENORT_BIN = env.DENORT_BIN;
+  return out;
+}
+
+/** `<sha256 hex>  <file name>` lines, sorted by name, as `sha256sum` prints them. */
+export async function sha256Lines(files: readonly string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const file of [...files].sort((a, b) => basename(a).localeCompare(basename(b)))) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(file)));
+    lines.push(`${[...digest].map((b) => b.toString(16).padStart(2, "0")).join("")}  ${basename(file)}`);
+  }
+  return lines.map((l) => l + "\n").join("");
+}
+
+/** Runs `deno compile` for one target in its own process group, killed after `timeoutMs`. */
+async function compileOne(target: Target, root: string, outDir: string, timeoutMs: number): Promise<boolean> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: compileArgs(target, root, outDir),
+    cwd: root,
+    env: compileEnv(target, Deno.env.toObject(), hostTarget()),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "inherit",
+    stderr: "inherit",
+    detached: true,
+  }).spawn();
+  const timer = setTimeout(() => {
+    try {
+      Deno.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already exited.
+    }
+  }, timeoutMs);
+  try {
+    return (await child.status).success;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const root = dirname(dirname(fileURLToPath(import.meta.url)));
+  const log = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
+  let opts: CompileOptions;
+  try {
+    opts = parseArgs(argv, root);
+  } catch (error) {
+    log(`scripts/compile.ts: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  await Deno.mkdir(opts.outDir, { recursive: true });
+  for (const target of opts.targets) {
+    log(`scripts/compile.ts: compiling ${outputName(target)} ...`);
+    if (!(await compileOne(target, root, opts.outDir, 10 * 60_000))) {
+      log(
+        `scripts/compile.ts: deno compile failed for ${target}. Offline? Set DENORT_BIN to a denort ` +
+          `binary for the host target (or DENORT_BIN_<TARGET> for others).`,
+      );
+      return 1;
+    }
+  }
+  const binaries: string[] = [];
+  for await (const entry of Deno.readDir(opts.outDir)) {
+    if (entry.isFile && entry.name.startsWith(`${BINARY_PREFIX}-`)) binaries.push(join(opts.outDir, entry.name));
+  }
+  await Deno.writeTextFile(join(opts.outDir, "SHA256SUMS"), await sha256Lines(binaries));
+  log(`scripts/compile.ts: wrote ${binaries.length} binaries and SHA256SUMS to ${opts.outDir}`);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
