@@ -4,7 +4,7 @@
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
 import { HostError, HostTransportError } from "./errors.ts";
-import { type HostCallEvent, SpecKittyHost, type SpecKittyHostOptions } from "./spec_kitty_host.ts";
+import { backoffDelayMs, type HostCallEvent, SpecKittyHost, type SpecKittyHostOptions } from "./spec_kitty_host.ts";
 import type { PolicyMetadata } from "./types.ts";
 
 const POLICY: PolicyMetadata = {
@@ -293,4 +293,9 @@ Deno.test("SpecKittyHost.missionState() a straggler left behind by a successful 
     const child = Number(Deno.readTextFileSync(`${f.dir}/child.pid`).trim());
     assert(await waitGone(child), `straggler ${child} outlived the call`);
   });
+});
+
+Deno.test("backoffDelayMs() is full jitter over an exponential capped at 2 s", () => {
+  assertEquals([1, 2, 3, 4, 5].map((r) => backoffDelayMs(r, () => 0.999999)), [249, 499, 999, 1999, 1999]);
+  assertEquals(backoffDelayMs(3, () => 0), 0);
 });
