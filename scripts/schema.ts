@@ -9,14 +9,17 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderJsonSchema } from "../src/config/json_schema.ts";
-import { createTerminal } from "../src/output/terminal.ts";
+import { createTerminal, type Terminal } from "../src/output/terminal.ts";
 
 /** The committed schema file. */
 export const SCHEMA_PATH = fileURLToPath(new URL("../schema/orchestration.schema.json", import.meta.url));
 
 /** Runs the script with `args`; returns the exit code. */
-export async function schemaScript(args: readonly string[], path: string = SCHEMA_PATH): Promise<number> {
-  const term = createTerminal();
+export async function schemaScript(
+  args: readonly string[],
+  path: string = SCHEMA_PATH,
+  term: Terminal = createTerminal(),
+): Promise<number> {
   const expected = renderJsonSchema();
   if (args.includes("--write")) {
     await Deno.mkdir(dirname(path), { recursive: true });

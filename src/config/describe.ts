@@ -38,7 +38,7 @@ export function describeConfig(config: ResolvedConfig): string[] {
   const p = config.policy;
   const lines = [
     `source          ${config.source ?? "none found: built-in defaults"}`,
-    `host            ${h.kind}${h.kind === "spec-kitty" ? ` (${h.command.join(" ")})` : ""}; call timeout ` +
+    `host            ${h.kind}${h.kind === "spec-kitty" ? ` (runs: ${h.command.join(" ")})` : ""}; call timeout ` +
     `${formatDuration(h.timeoutMs)}, heartbeat ${formatDuration(h.heartbeatMs)}`,
     `actor           ${config.actor}`,
     `max_concurrent  ${config.maxConcurrent}`,
