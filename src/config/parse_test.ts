@@ -130,6 +130,10 @@ Deno.test("parseConfigText() validates custom agents: ids, placeholders, prompt 
     "agents.a.command must contain `{prompt}` since prompt is `arg`",
   );
   assertStringIncludes(
+    problems('version: 1\nagents:\n  a: { command: ["{prompt}"], review_command: [y], prompt: arg }\n'),
+    "agents.a.review_command must contain `{prompt}` since prompt is `arg`",
+  );
+  assertStringIncludes(
     problems("version: 1\nagents:\n  a: { command: [x], pass_env: [OPENAI_API_KEY=sk-123] }\n"),
     "agents.a.pass_env[0] must be an environment variable name",
   );

@@ -139,15 +139,19 @@ export const CustomAgentSchema = z.strictObject({
     .optional().describe("Names of environment variables passed through to the agent (values never go in this file)."),
   family: policyText("agent_family recorded in the host's policy metadata. Default custom.").optional(),
 }).superRefine((agent, ctx) => {
-  const all = [...agent.command, ...(agent.review_command ?? [])].flatMap(placeholdersIn);
+  // Each command must receive the prompt, or that role's agent would run without instructions.
   const needed = agent.prompt === "file" ? "prompt_file" : agent.prompt === "arg" ? "prompt" : undefined;
-  if (needed !== undefined && !all.includes(needed)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["command"],
-      input: agent.command,
-      message: `must contain \`{${needed}}\` since prompt is \`${agent.prompt}\``,
-    });
+  if (needed === undefined) return;
+  for (const key of ["command", "review_command"] as const) {
+    const argv = agent[key];
+    if (argv !== undefined && !argv.flatMap(placeholdersIn).includes(needed)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        input: argv,
+        message: `must contain \`{${needed}}\` since prompt is \`${agent.prompt}\``,
+      });
+    }
   }
 });
 
