@@ -1,0 +1,58 @@
+/**
+ * Running git for the built-in host: captured output (nothing leaks onto our stdout, unlike the
+ * real host's merge), no prompts, a timeout with a kill, and a fallback committer identity
+ * for the merge commits we make when the machine has none configured.
+ *
+ * @module
+ */
+
+/** Outcome of one git call. */
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const decoder = new TextDecoder();
+
+/** Runs `git <args>` in `cwd`, killing it after `timeoutMs`. Never throws for a non-zero exit. */
+export async function git(cwd: string, args: readonly string[], timeoutMs = 120_000): Promise<GitResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const out = await new Deno.Command("git", {
+      args: [...args],
+      cwd,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: controller.signal,
+      env: { GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true", GIT_MERGE_AUTOEDIT: "no" },
+    }).output();
+    return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs git and returns trimmed stdout, or throws an Error carrying stderr. */
+export async function gitOk(cwd: string, args: readonly string[]): Promise<string> {
+  const result = await git(cwd, args);
+  if (result.code !== 0) {
+    throw new Error(
+      `git ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`,
+    );
+  }
+  return result.stdout.trim();
+}
+
+/** True when `ref` names a commit in the repository at `cwd`. */
+export async function refExists(cwd: string, ref: string): Promise<boolean> {
+  return (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).code === 0;
+}
+
+/** `-c user.*` arguments when git has no committer identity here, so our merge commits never fail on it. */
+export async function identityArgs(cwd: string): Promise<string[]> {
+  const ident = await git(cwd, ["var", "GIT_COMMITTER_IDENT"]);
+  return ident.code === 0 ? [] : ["-c", "user.name=spec-kitty-orchestrator", "-c", "user.email=orchestrator@localhost"];
+}
