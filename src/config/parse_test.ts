@@ -244,3 +244,12 @@ Deno.test("parseConfigText() lists at most 10 problems", () => {
   assertStringIncludes(message, "14 problems");
   assertStringIncludes(message, "... and 4 more");
 });
+
+Deno.test("parseConfigText() points a missing required key at its parent's key", () => {
+  const message = problems("version: 1\npipelines:\n  default:\n    implement: { agents: [codex] }\n");
+  assertStringIncludes(message, "o.yaml:3:3: pipelines.default.review is required");
+  assertStringIncludes(
+    problems("version: 1\nnotify:\n  - { kind: slack, url: https://x }\n"),
+    "o.yaml:3:20: notify[0].url is not a known key; did you mean `url_env`?",
+  );
+});
