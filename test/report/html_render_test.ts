@@ -3,7 +3,8 @@
  * scripts ran, that the timeline was really drawn: one bar per attempt with the expected data
  * attributes, the axis, the legend, and no injected markup.
  *
- * Chromium comes from Debian's `chromium` package (`scripts/ensure_chromium.sh`).
+ * Chromium comes from Debian's `chromium` package (`scripts/ensure_chromium.sh`); `SKO_CHROMIUM`
+ * points at another Chromium-based browser (GitHub's Ubuntu runners ship /usr/bin/google-chrome).
  *
  * @module
  */
@@ -13,7 +14,7 @@ import type { RunEvent } from "../../src/run/types.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { SAMPLE_ATTEMPTS, sampleEvents, sampleSummary } from "./sample_run.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = Deno.env.get("SKO_CHROMIUM") || "/usr/bin/chromium";
 const TIMEOUT_MS = 60_000;
 
 function chromiumInstalled(): boolean {
