@@ -1,13 +1,220 @@
 /**
- * `status` command. PLACEHOLDER: replaced by the owning module's implementation.
+ * `status`: what the last run did, from the run state file, plus whether a live process holds
+ * the run lock and, when the host answers quickly, each WP's lane (the host owns lanes; the state
+ * file never stores them). A damaged state file is reported, never shown as "no run".
  *
  * @module
  */
-import { InternalError } from "../errors.ts";
+import { errorMessage, ExitCode } from "../errors.ts";
+import { loadResolvedConfig } from "../config/mod.ts";
+import { createHost } from "../host/mod.ts";
+import type { Host } from "../host/types.ts";
+import { isLockHeld, type LockInfo, readLockInfo } from "../engine/lock.ts";
+import { StateStore } from "../engine/state_store.ts";
+import type { RunState, WpRunState } from "../engine/state_types.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { StatusOptions } from "./options.ts";
+import { findRepoRoot } from "./repo_root.ts";
 
-/** Runs `status` and returns the exit code. */
-export function runStatus(_opts: StatusOptions, _term: Terminal): Promise<number> {
-  return Promise.reject(new InternalError("Cannot run 'status' as it is not implemented yet"));
+/** How long `status` waits for the host before showing "lanes: host unreachable". */
+export const STATUS_HOST_TIMEOUT_MS = 10_000;
+
+/** Injectable effects of `status` (tests). */
+export interface StatusDeps {
+  /** Builds the host used to read lanes. @default config + createHost */
+  makeHost?: (repoRoot: string, opts: StatusOptions, state: RunState, signal: AbortSignal) => Promise<Host>;
+  /** @default STATUS_HOST_TIMEOUT_MS */
+  hostTimeoutMs?: number;
+}
+
+/** One WP row of the status (also the `--json` shape). */
+export interface StatusWp {
+  wp_id: string;
+  phase: string | null;
+  outcome: string | null;
+  outcome_reason: string | null;
+  lane: string | null;
+  agent: string | null;
+  attempts: number;
+  review_cycles: number;
+  cost_usd: number;
+  last_error: string | null;
+}
+
+/** The `--json` document. */
+export interface StatusReport {
+  run_id: string;
+  mission: string;
+  actor: string;
+  status: string;
+  started_at: string;
+  updated_at: string;
+  seq: number;
+  resume_count: number;
+  /** The live holder of the run lock, or null when no process holds it. */
+  live: LockInfo | { pid: null; run_id: null } | null;
+  /** Why lanes are missing, or null when the host answered. */
+  lanes_error: string | null;
+  total_cost_usd: number;
+  running: RunState["running"];
+  wps: StatusWp[];
+}
+
+/** Runs `status` and returns the exit code (0, also when there is no run). */
+export async function runStatus(opts: StatusOptions, term: Terminal, deps: StatusDeps = {}): Promise<number> {
+  const repoRoot = await findRepoRoot(opts.repoRoot);
+  const report = await new StateStore(repoRoot).loadWithReport();
+  for (const warning of report.warnings) term.warn(warning);
+  const state = report.state;
+  if (state === null || (opts.mission !== undefined && opts.mission !== state.mission)) {
+    const other = state === null ? "" : ` for mission '${opts.mission}' (the run state is for '${state.mission}')`;
+    if (opts.json) term.printJson({ run: null, message: `No orchestration run state found${other}.` });
+    else term.line(`No orchestration run state found${other}.`);
+    return ExitCode.Ok;
+  }
+  const held = await isLockHeld(repoRoot, state.mission);
+  const info = held ? await readLockInfo(repoRoot, state.mission) : null;
+  const lanes = await readLanes(repoRoot, opts, state, deps);
+  const doc = buildReport(state, held ? (info ?? { pid: null, run_id: null }) : null, lanes);
+  if (opts.json) term.printJson(doc);
+  else printHuman(doc, term);
+  return ExitCode.Ok;
+}
+
+/** Lanes by WP id, or the reason they could not be read. */
+type Lanes = { lanes: Map<string, string | null>; error: null } | { lanes: null; error: string };
+
+async function readLanes(repoRoot: string, opts: StatusOptions, state: RunState, deps: StatusDeps): Promise<Lanes> {
+  const controller = new AbortController();
+  const ms = deps.hostTimeoutMs ?? STATUS_HOST_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`no answer within ${ms / 1000} s`));
+    }, ms);
+  });
+  try {
+    const work = (async () => {
+      const host = await (deps.makeHost ?? defaultMakeHost)(repoRoot, opts, state, controller.signal);
+      return await host.missionState(state.mission);
+    })();
+    work.catch(() => undefined);
+    const mission = await Promise.race([work, timeout]);
+    return { lanes: new Map(mission.workPackages.map((wp) => [wp.wpId, wp.lane])), error: null };
+  } catch (error) {
+    // Multi-line messages (config issues) are folded so the reason fits on the lanes line.
+    return { lanes: null, error: clip(errorMessage(error).split("\n").map((l) => l.trim()).join(" "), 240) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function defaultMakeHost(
+  repoRoot: string,
+  opts: StatusOptions,
+  state: RunState,
+  signal: AbortSignal,
+): Promise<Host> {
+  const recordedHost = state.flags.host === "builtin" || state.flags.host === "spec-kitty"
+    ? state.flags.host
+    : undefined;
+  const config = await loadResolvedConfig(repoRoot, {
+    config: opts.config ?? state.flags.config ?? undefined,
+    host: opts.host ?? recordedHost,
+  });
+  return createHost(config, repoRoot, { signal, timeoutMs: STATUS_HOST_TIMEOUT_MS });
+}
+
+function buildReport(state: RunState, live: StatusReport["live"], lanes: Lanes): StatusReport {
+  const ids = new Set(Object.keys(state.wps));
+  for (const id of lanes.lanes?.keys() ?? []) ids.add(id);
+  const wps = [...ids].sort().map((id) => wpRow(id, state.wps[id], lanes.lanes?.get(id) ?? null));
+  return {
+    run_id: state.run_id,
+    mission: state.mission,
+    actor: state.actor,
+    status: state.status,
+    started_at: state.started_at,
+    updated_at: state.updated_at,
+    seq: state.seq,
+    resume_count: state.resume_count,
+    live,
+    lanes_error: lanes.error,
+    total_cost_usd: round(wps.reduce((sum, wp) => sum + wp.cost_usd, 0)),
+    running: state.running,
+    wps,
+  };
+}
+
+function wpRow(id: string, wp: WpRunState | undefined, lane: string | null): StatusWp {
+  const last = wp?.attempts.at(-1);
+  return {
+    wp_id: id,
+    phase: wp?.phase ?? null,
+    outcome: wp?.outcome?.kind ?? null,
+    outcome_reason: wp?.outcome?.reason ?? null,
+    lane,
+    agent: last?.agent ?? null,
+    attempts: wp?.attempts.length ?? 0,
+    review_cycles: wp?.review_cycles ?? 0,
+    cost_usd: round(wp?.cost_usd ?? 0),
+    last_error: wp?.last_error ?? null,
+  };
+}
+
+function printHuman(doc: StatusReport, term: Terminal): void {
+  term.line(`Run ID:   ${doc.run_id}`);
+  term.line(`Mission:  ${doc.mission}`);
+  term.line(`Actor:    ${doc.actor}`);
+  term.line(`Status:   ${statusLine(doc)}`);
+  term.line(`Started:  ${doc.started_at}`);
+  term.line(`Updated:  ${doc.updated_at} (save #${doc.seq})`);
+  if (doc.resume_count > 0) term.line(`Resumed:  ${doc.resume_count} time(s)`);
+  if (doc.live !== null && doc.running.length > 0) {
+    term.line("Agents running:");
+    for (const r of doc.running) {
+      term.line(`  ${r.wp_id} ${r.role} attempt ${r.attempt}: ${r.agent} (pid ${r.pid}, since ${r.started_at})`);
+    }
+  }
+  term.line("");
+  const rows = doc.wps.map((wp) => [
+    wp.wp_id,
+    wp.outcome ?? wp.phase ?? "-",
+    wp.lane ?? (doc.lanes_error === null ? "-" : "?"),
+    wp.agent ?? "-",
+    String(wp.attempts),
+    String(wp.review_cycles),
+    wp.cost_usd > 0 ? `$${wp.cost_usd.toFixed(2)}` : "-",
+    wp.last_error === null ? "" : firstLine(wp.last_error, 60),
+  ]);
+  term.line(
+    rows.length === 0
+      ? "No work packages recorded yet."
+      : term.table(["WP", "Phase", "Lane", "Agent", "Attempts", "Reviews", "Cost", "Last error"], rows),
+  );
+  if (doc.total_cost_usd > 0) term.line(`Total cost: $${doc.total_cost_usd.toFixed(2)}`);
+  if (doc.lanes_error !== null) term.line(`lanes: host unreachable (${doc.lanes_error})`);
+}
+
+function statusLine(doc: StatusReport): string {
+  if (doc.live !== null) {
+    if (doc.live.pid === null) return `${doc.status} (live: a process holds the run lock)`;
+    const other = doc.live.run_id === doc.run_id ? "" : `, run ${doc.live.run_id}`;
+    return `${doc.status} (live: pid ${doc.live.pid} on host ${doc.live.hostname}${other}, since ${doc.live.started_at})`;
+  }
+  if (doc.status === "running") return "running, but no live process holds the run lock (interrupted; run `resume`)";
+  return doc.status;
+}
+
+function firstLine(text: string, max: number): string {
+  return clip(text.split("\n")[0] ?? "", max);
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
 }

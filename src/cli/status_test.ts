@@ -1,0 +1,169 @@
+import { join } from "node:path";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { sampleState } from "../engine/_state_fixture.ts";
+import { acquireLock } from "../engine/lock.ts";
+import { StateCorruptError, StateStore } from "../engine/state_store.ts";
+import type { Host, MissionState } from "../host/types.ts";
+import { memoryTerminal } from "../output/terminal.ts";
+import { runStatus, type StatusDeps } from "./status.ts";
+
+async function withRepo(fn: (repo: string) => Promise<void>): Promise<void> {
+  const repo = await Deno.makeTempDir({ prefix: "status-test-" });
+  try {
+    await Deno.mkdir(join(repo, ".kittify"));
+    await fn(repo);
+  } finally {
+    await Deno.remove(repo, { recursive: true });
+  }
+}
+
+function hostWith(missionState: (mission: string) => Promise<MissionState>): StatusDeps {
+  return { makeHost: () => Promise.resolve({ kind: "fake", missionState } as unknown as Host), hostTimeoutMs: 200 };
+}
+
+const lanes: StatusDeps = hostWith((mission) =>
+  Promise.resolve({
+    missionSlug: mission,
+    missionNumber: 34,
+    missionType: "software-dev",
+    summary: {},
+    workPackages: [
+      { wpId: "WP01", lane: "in_progress", dependencies: [], lastActor: null },
+      { wpId: "WP02", lane: "planned", dependencies: ["WP01"], lastActor: null },
+    ],
+  })
+);
+
+Deno.test("runStatus() without a state file says so and exits 0", async () => {
+  await withRepo(async (repo) => {
+    const term = memoryTerminal();
+    assertEquals(await runStatus({ repoRoot: repo, json: false }, term, lanes), 0);
+    assertEquals(term.text(), "No orchestration run state found.\n");
+    const json = memoryTerminal({ json: true });
+    assertEquals(await runStatus({ repoRoot: repo, json: true }, json, lanes), 0);
+    assertEquals(JSON.parse(json.out.join("")).run, null);
+  });
+});
+
+Deno.test("runStatus() prints the run, a WP table with lanes, and that no live process holds the lock", async () => {
+  await withRepo(async (repo) => {
+    await new StateStore(repo).save(sampleState());
+    const term = memoryTerminal();
+    assertEquals(await runStatus({ repoRoot: repo, json: false }, term, lanes), 0);
+    const text = term.text();
+    assertStringIncludes(text, "Run ID:   20261121T103000Z-4f2a");
+    assertStringIncludes(text, "Mission:  034-my-feature");
+    assertStringIncludes(text, "no live process holds the run lock");
+    const row = text.split("\n").find((l) => l.startsWith("WP01"))!;
+    for (const cell of ["implementing", "in_progress", "claude-code", "$0.12", "timed out after 30m"]) {
+      assertStringIncludes(row, cell);
+    }
+    assert(text.split("\n").some((l) => l.startsWith("WP02") && l.includes("planned")));
+  });
+});
+
+Deno.test("runStatus() --json carries the same facts", async () => {
+  await withRepo(async (repo) => {
+    await new StateStore(repo).save(sampleState());
+    const term = memoryTerminal({ json: true });
+    await runStatus({ repoRoot: repo, json: true }, term, lanes);
+    const doc = JSON.parse(term.out.join(""));
+    assertEquals(doc.run_id, "20261121T103000Z-4f2a");
+    assertEquals(doc.live, null);
+    assertEquals(doc.lanes_error, null);
+    assertEquals(doc.wps[0], {
+      wp_id: "WP01",
+      phase: "implementing",
+      outcome: null,
+      outcome_reason: null,
+      lane: "in_progress",
+      agent: "claude-code",
+      attempts: 1,
+      review_cycles: 0,
+      cost_usd: 0.12,
+      last_error: "timed out after 30m",
+    });
+  });
+});
+
+Deno.test("runStatus() shows the live holder of the run lock", async () => {
+  await withRepo(async (repo) => {
+    await new StateStore(repo).save(sampleState());
+    const lock = await acquireLock(repo, "034-my-feature", "20261121T103000Z-4f2a");
+    try {
+      const term = memoryTerminal();
+      await runStatus({ repoRoot: repo, json: false }, term, lanes);
+      assertStringIncludes(term.text(), `live: pid ${Deno.pid} on host`);
+      assertStringIncludes(term.text(), "Agents running:");
+    } finally {
+      await lock.release();
+    }
+  });
+});
+
+Deno.test("runStatus() reports an unreachable or slow host and still prints the table", async () => {
+  await withRepo(async (repo) => {
+    await new StateStore(repo).save(sampleState());
+    const failing = memoryTerminal();
+    await runStatus(
+      { repoRoot: repo, json: false },
+      failing,
+      hostWith(() => Promise.reject(new Error("spawn spec-kitty ENOENT"))),
+    );
+    assertStringIncludes(failing.text(), "lanes: host unreachable (spawn spec-kitty ENOENT)");
+    assertStringIncludes(failing.text(), "WP01");
+    const slow = memoryTerminal();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await runStatus(
+      { repoRoot: repo, json: false },
+      slow,
+      hostWith(() => new Promise<MissionState>(() => (timer = setTimeout(() => {}, 5_000)))),
+    );
+    clearTimeout(timer);
+    assertStringIncludes(slow.text(), "lanes: host unreachable (no answer within 0.2 s)");
+  });
+});
+
+Deno.test("runStatus() with the real config and host reports the host as unreachable when it is missing", async () => {
+  await withRepo(async (repo) => {
+    await new StateStore(repo).save(sampleState());
+    const term = memoryTerminal();
+    // Whether spec-kitty is missing here or does not know this temp repo's mission, lanes are unavailable.
+    await Deno.writeTextFile(
+      join(repo, "orchestration.yaml"),
+      "version: 1\nhost:\n  command: [" + JSON.stringify(join(repo, "nope")) + "]\n",
+    );
+    assertEquals(await runStatus({ repoRoot: repo, json: false }, term), 0);
+    assertStringIncludes(term.text(), "lanes: host unreachable (");
+    assert(!term.text().includes("version is required"));
+  });
+});
+
+Deno.test("runStatus() for another mission says there is no run for it", async () => {
+  await withRepo(async (repo) => {
+    await new StateStore(repo).save(sampleState());
+    const term = memoryTerminal();
+    assertEquals(await runStatus({ repoRoot: repo, json: false, mission: "035-other" }, term, lanes), 0);
+    assertStringIncludes(term.text(), "No orchestration run state found for mission '035-other'");
+  });
+});
+
+Deno.test("runStatus() stops with the clear error when the state is corrupt", async () => {
+  await withRepo(async (repo) => {
+    await Deno.writeTextFile(join(repo, ".kittify", "orchestrator-run-state.json"), '{"seq": 1, "wps": {');
+    await assertRejects(() => runStatus({ repoRoot: repo, json: false }, memoryTerminal(), lanes), StateCorruptError);
+  });
+});
+
+Deno.test("runStatus() warns when it falls back to the backup", async () => {
+  await withRepo(async (repo) => {
+    const store = new StateStore(repo);
+    await store.save(sampleState());
+    await store.save(sampleState());
+    await Deno.writeTextFile(store.path, "");
+    const term = memoryTerminal();
+    assertEquals(await runStatus({ repoRoot: repo, json: false }, term, lanes), 0);
+    assertStringIncludes(term.err.join(""), "using its backup");
+    assertStringIncludes(term.text(), "Run ID:");
+  });
+});
