@@ -1,0 +1,228 @@
+/**
+ * The shared, mutable side of one engine run: host view (lanes), run state, saves, events,
+ * lane locks and the abort signal. WP tasks and the main loop both work through it.
+ *
+ * @module
+ */
+import type { AgentRunner } from "../agents/types.ts";
+import { errorMessage } from "../errors.ts";
+import { HostError, HostTransportError } from "../host/errors.ts";
+import type { Host, Lane, MissionState } from "../host/types.ts";
+import type { RunEvent } from "../run/types.ts";
+import type { Git } from "./git.ts";
+import { KeyedMutex } from "./mutex.ts";
+import type { Clock, EventSink, PipelineChooser, PromptKit, StateSink } from "./ports.ts";
+import type { RunState, WpOutcomeKind, WpRunState } from "./state_types.ts";
+import { newWpState } from "./lifecycle_rules.ts";
+
+/** The injected collaborators of the engine. */
+export interface EngineDeps {
+  host: Host;
+  runner: AgentRunner;
+  git: Git;
+  clock: Clock;
+  store: StateSink;
+  emit: EventSink;
+  prompts: PromptKit;
+  pipelineFor: PipelineChooser;
+  /** Reads a WP markdown file. */
+  readText(path: string): Promise<string>;
+  /** WP id → lane id from lanes.json, when it could be read (scheduling hint only). */
+  laneHints?: ReadonlyMap<string, string>;
+  /** Process identity for the reaper (start time, boot id), recorded with running attempts. */
+  procIdentity?(pid: number): Promise<{ procStartTime: string | null; bootId: string | null }>;
+}
+
+/** Run-level settings of the engine. */
+export interface EngineOptions {
+  repoRoot: string;
+  maxConcurrent: number;
+  /** Slow re-read of host state while agents work; 0 disables it. */
+  heartbeatMs: number;
+  /** Best-effort `append-history` notes (counted apart from lifecycle calls). */
+  historyNotes: boolean;
+  /** Directory for attempt logs (created by the caller). */
+  logDir: string;
+  /** Largest diff handed to a reviewer. @default 200_000 */
+  diffMaxBytes?: number;
+  /** Whether this is a resumed run (for the run_started event). */
+  resumed: boolean;
+  /** Host kind, for the run_started event. */
+  hostLabel: string;
+}
+
+/** A run-level failure: stops dispatching and fails the run (exit 1). */
+export class RunFatalError extends Error {
+  override get name(): string {
+    return "RunFatalError";
+  }
+}
+
+/** The run was interrupted (signal); the WP keeps its phase for `resume`. */
+export class InterruptedError extends Error {
+  override get name(): string {
+    return "InterruptedError";
+  }
+}
+
+/** A WP ends with this outcome and reason (thrown inside a WP task). */
+export class WpStop extends Error {
+  readonly kind: WpOutcomeKind;
+  constructor(kind: WpOutcomeKind, reason: string) {
+    super(reason);
+    this.kind = kind;
+  }
+  override get name(): string {
+    return "WpStop";
+  }
+}
+
+/** Host codes that no retry or other WP can fix: the run stops. */
+const FATAL_CODES = new Set([
+  "USAGE_ERROR",
+  "CONTRACT_VERSION_MISMATCH",
+  "POLICY_METADATA_REQUIRED",
+  "POLICY_VALIDATION_FAILED",
+  "MISSION_NOT_FOUND",
+  "STATUS_READ_PATH_NOT_FOUND",
+]);
+
+/** True when a host error must stop the whole run. */
+export function isFatalHostError(error: unknown): boolean {
+  return error instanceof HostError && FATAL_CODES.has(error.code);
+}
+
+/** Shared state of one engine run. */
+export class EngineContext {
+  readonly deps: EngineDeps;
+  readonly opts: EngineOptions;
+  readonly state: RunState;
+  readonly laneLocks = new KeyedMutex();
+  readonly controller = new AbortController();
+  /** Host lanes and dependencies as last read (and as changed by our own calls). */
+  readonly lanes = new Map<string, Lane | null>();
+  readonly dependencies = new Map<string, string[]>();
+  /** Set when the run must fail. */
+  fatal: Error | null = null;
+  /** Why the run was interrupted (SIGINT/SIGTERM), if it was. */
+  interruptedBy: "SIGINT" | "SIGTERM" | null = null;
+  #refreshing: Promise<MissionState> | null = null;
+  #saving: Promise<void> = Promise.resolve();
+  #historyCalls = 0;
+
+  constructor(deps: EngineDeps, opts: EngineOptions, state: RunState) {
+    this.deps = deps;
+    this.opts = opts;
+    this.state = state;
+  }
+
+  /** Aborted on interruption or a fatal error. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Number of `append-history` calls made (kept apart from the lifecycle budget). */
+  get historyCalls(): number {
+    return this.#historyCalls;
+  }
+
+  /** Stops the run with a fatal error (first one wins). */
+  fail(error: Error): void {
+    this.fatal ??= error;
+    if (!this.controller.signal.aborted) this.controller.abort(error);
+  }
+
+  /** Throws {@link InterruptedError} when the run is stopping. */
+  checkpoint(): void {
+    if (this.signal.aborted) throw new InterruptedError("run is stopping");
+  }
+
+  /** The WP's run state, created on first use. */
+  wp(wpId: string): WpRunState {
+    const existing = this.state.wps[wpId];
+    if (existing !== undefined) return existing;
+    const fresh = newWpState(wpId, "");
+    this.state.wps[wpId] = fresh;
+    return fresh;
+  }
+
+  /** Persists the run state; a failed save is fatal (we must not run on without a record). */
+  save(): Promise<void> {
+    this.state.updated_at = this.deps.clock.now().toISOString();
+    const next = this.#saving.then(() => this.deps.store.save(this.state));
+    this.#saving = next.catch(() => {});
+    return next.catch((error) => {
+      const fatal = new RunFatalError(`Cannot save the run state as the write failed: ${errorMessage(error)}`);
+      this.fail(fatal);
+      throw fatal;
+    });
+  }
+
+  /** Emits an event (timestamp and run id filled in). */
+  emit(event: DistributiveOmit<RunEvent, "at" | "run_id">): void {
+    this.deps.emit({ ...event, at: this.deps.clock.now().toISOString(), run_id: this.state.run_id } as RunEvent);
+  }
+
+  /** Applies a mission-state read to the lane view. */
+  applyMissionState(ms: MissionState): void {
+    for (const wp of ms.workPackages) {
+      this.lanes.set(wp.wpId, wp.lane);
+      this.dependencies.set(wp.wpId, [...wp.dependencies]);
+    }
+  }
+
+  /**
+   * Re-reads `mission-state`; concurrent callers share one call. Read failures are retried
+   * up to 3 times with jitter before they reject.
+   */
+  refresh(): Promise<MissionState> {
+    if (this.#refreshing !== null) return this.#refreshing;
+    const run = async () => {
+      let lastError: unknown = null;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          const ms = await this.deps.host.missionState(this.state.mission);
+          this.applyMissionState(ms);
+          return ms;
+        } catch (error) {
+          lastError = error;
+          if (!(error instanceof HostTransportError)) throw error;
+          await this.deps.clock.sleep(Math.floor(this.deps.clock.random() * 1000 * 2 ** attempt));
+        }
+      }
+      throw lastError;
+    };
+    this.#refreshing = run().finally(() => (this.#refreshing = null));
+    return this.#refreshing;
+  }
+
+  /** Records a lane change made by one of our calls. */
+  moved(wpId: string, from: string, to: Lane): void {
+    this.lanes.set(wpId, to);
+    if (from !== to) this.emit({ type: "lane_changed", wp_id: wpId, from, to });
+  }
+
+  /** Gives a WP its outcome (once) and emits `wp_finished`. */
+  finish(wpId: string, kind: WpOutcomeKind, reason: string): void {
+    const wp = this.wp(wpId);
+    if (wp.outcome !== null) return;
+    wp.outcome = { kind, reason, at: this.deps.clock.now().toISOString() };
+    wp.phase = "finished";
+    if (kind === "failed" || kind === "blocked") wp.last_error ??= reason;
+    this.emit({ type: "wp_finished", wp_id: wpId, outcome: kind, reason });
+  }
+
+  /** Best-effort history note: failures become warnings, never WP failures. */
+  async history(wpId: string, note: string): Promise<void> {
+    if (!this.opts.historyNotes) return;
+    this.#historyCalls++;
+    try {
+      await this.deps.host.appendHistory({ mission: this.state.mission, wp: wpId, actor: this.state.actor, note });
+    } catch (error) {
+      this.emit({ type: "warning", wp_id: wpId, message: `append-history failed (ignored): ${errorMessage(error)}` });
+    }
+  }
+}
+
+/** `Omit` that distributes over a union. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

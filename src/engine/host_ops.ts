@@ -1,0 +1,42 @@
+/**
+ * Mutating host calls made safe to repeat (at-least-once): a transport failure is reconciled
+ * by re-reading `mission-state` before anything is repeated, never blindly retried.
+ *
+ * @module
+ */
+import { HostTransportError } from "../host/errors.ts";
+import type { Lane } from "../host/types.ts";
+import type { EngineContext } from "./context.ts";
+
+/** The call failed in transport but the host shows the intended lane: it was applied. */
+export const RECONCILED = Symbol("reconciled");
+
+/**
+ * Runs a mutating call that should leave `wpId` in `intended`.
+ *
+ * - success → its result;
+ * - transport error → re-read; if the lane is `intended` → {@link RECONCILED}; else one more
+ *   try (whose failure propagates);
+ * - host error envelope → propagates (callers decide by code).
+ */
+export async function mutate<T>(
+  ctx: EngineContext,
+  wpId: string,
+  intended: Lane,
+  call: () => Promise<T>,
+): Promise<T | typeof RECONCILED> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof HostTransportError)) throw error;
+    ctx.emit({
+      type: "warning",
+      wp_id: wpId,
+      message: `host ${error.command} failed in transport (${error.kind}); re-reading mission state to reconcile`,
+    });
+    const ms = await ctx.refresh();
+    const lane = ms.workPackages.find((w) => w.wpId === wpId)?.lane ?? null;
+    if (lane === intended) return RECONCILED;
+    return await call();
+  }
+}

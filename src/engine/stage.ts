@@ -1,0 +1,176 @@
+/**
+ * One stage (implement or review) of a WP: attempts along the stage's agent chain with
+ * retries, backoff and fallback (decisions in `retry.ts`), every attempt recorded in the run
+ * state before it starts (as `interrupted`, so a crash is visible) and after it ends.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { AgentRole, AttemptFailure, AttemptResult } from "../agents/types.ts";
+import type { StageConfig } from "../config/types.ts";
+import { type EngineContext, InterruptedError } from "./context.ts";
+import { afterAttemptFailure, oneLine } from "./retry.ts";
+import type { AttemptRecord, WpRunState } from "./state_types.ts";
+
+/** What the caller made of an attempt's result. */
+export type Judged<T> =
+  | { ok: true; value: T; verdict?: "approved" | "changes_requested" }
+  | { ok: false; failure: AttemptFailure };
+
+/** Input of {@link runStage}. */
+export interface StageRun<T> {
+  wpId: string;
+  role: AgentRole;
+  stage: StageConfig;
+  workspace: string;
+  /** The prompt for this agent. */
+  prompt(agentId: string): string;
+  /** Turns a finished attempt into success or a typed failure (may throw `WpStop`). */
+  judge(result: AttemptResult): Promise<Judged<T>>;
+}
+
+/** How a stage ended. */
+export type StageResult<T> = { ok: true; agent: string; value: T } | { ok: false; reason: string };
+
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+/** Runs a stage to success or exhaustion; throws `InterruptedError` when the run stops. */
+export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise<StageResult<T>> {
+  const wp = ctx.wp(run.wpId);
+  const implement = run.role === "implement";
+  const getIndex = () => implement ? wp.implement_agent_index : wp.review_agent_index;
+  const setIndex = (i: number) => implement ? (wp.implement_agent_index = i) : (wp.review_agent_index = i);
+  const getFailures = () => implement ? wp.implement_failures : wp.review_failures;
+  const setFailures = (n: number) => implement ? (wp.implement_failures = n) : (wp.review_failures = n);
+
+  while (true) {
+    ctx.checkpoint();
+    const index = getIndex();
+    const agent = run.stage.agents[index];
+    if (agent === undefined) {
+      return { ok: false, reason: `no ${run.role} agent left in [${run.stage.agents.join(", ")}]` };
+    }
+    const { result, record } = await attempt(ctx, wp, run, agent);
+    const judged = await run.judge(result);
+    record.result = judged.ok ? "ok" : judged.failure.class;
+    record.message = judged.ok ? null : oneLine(judged.failure.message, 500);
+    record.verdict = judged.ok ? judged.verdict ?? null : null;
+    ctx.emit({
+      type: "attempt_finished",
+      wp_id: run.wpId,
+      role: run.role,
+      agent,
+      attempt: record.n,
+      result: judged.ok ? "ok" : judged.failure.class,
+      duration_ms: record.duration_ms ?? 0,
+      cost_usd: record.cost_usd,
+      verdict: record.verdict,
+      message: record.message,
+    });
+    if (judged.ok) {
+      setFailures(0);
+      await ctx.save();
+      return { ok: true, agent, value: judged.value };
+    }
+    setFailures(getFailures() + 1);
+    wp.last_error = `${agent} ${judged.failure.class}: ${oneLine(judged.failure.message, 500)}`;
+    const decision = afterAttemptFailure(
+      run.stage,
+      { agentIndex: index, failures: getFailures() },
+      judged.failure,
+      ctx.deps.clock.random,
+    );
+    await ctx.save();
+    if (decision.kind === "exhausted") return { ok: false, reason: decision.reason };
+    if (decision.kind === "fallback") {
+      setIndex(decision.agentIndex);
+      setFailures(0);
+      await ctx.save();
+      const next = run.stage.agents[decision.agentIndex] ?? "?";
+      ctx.emit({
+        type: "warning",
+        wp_id: run.wpId,
+        message: `${run.role}: ${agent} failed (${judged.failure.class}); falling back to ${next}`,
+      });
+      await ctx.history(run.wpId, `${run.role} falls back from '${agent}' to '${next}' (${judged.failure.class})`);
+      continue;
+    }
+    try {
+      await ctx.deps.clock.sleep(decision.delayMs, ctx.signal);
+    } catch {
+      throw new InterruptedError("interrupted while waiting to retry");
+    }
+  }
+}
+
+async function attempt<T>(
+  ctx: EngineContext,
+  wp: WpRunState,
+  run: StageRun<T>,
+  agent: string,
+): Promise<{ result: AttemptResult; record: AttemptRecord }> {
+  const n = wp.attempts.length + 1;
+  const logPath = join(
+    ctx.opts.logDir,
+    `${safeName(run.wpId)}-${String(n).padStart(2, "0")}-${run.role}-${safeName(agent)}.log`,
+  );
+  const record: AttemptRecord = {
+    n,
+    role: run.role,
+    agent,
+    started_at: ctx.deps.clock.now().toISOString(),
+    duration_ms: null,
+    result: "interrupted",
+    exit_code: null,
+    signal: null,
+    cost_usd: null,
+    tokens: null,
+    log_path: logPath,
+    message: null,
+    verdict: null,
+  };
+  wp.attempts.push(record);
+  const prompt = run.prompt(agent);
+  await ctx.save();
+  ctx.emit({ type: "attempt_started", wp_id: run.wpId, role: run.role, agent, attempt: n, log_path: logPath });
+  const result = await ctx.deps.runner.run({
+    agentId: agent,
+    role: run.role,
+    workspace: run.workspace,
+    prompt,
+    logPath,
+    timeoutMs: run.stage.timeoutMs,
+    stallTimeoutMs: run.stage.stallTimeoutMs,
+    onSpawn: async (pgid, pid) => {
+      const identity = await ctx.deps.procIdentity?.(pid) ?? { procStartTime: null, bootId: null };
+      ctx.state.running.push({
+        wp_id: run.wpId,
+        role: run.role,
+        attempt: n,
+        agent,
+        pid,
+        pgid,
+        proc_start_time: identity.procStartTime,
+        boot_id: identity.bootId,
+        started_at: record.started_at,
+        log_path: logPath,
+      });
+      await ctx.save();
+    },
+  }, ctx.signal);
+  ctx.state.running = ctx.state.running.filter((r) => !(r.wp_id === run.wpId && r.attempt === n));
+  record.duration_ms = result.durationMs;
+  record.exit_code = result.exitCode;
+  record.signal = result.signal;
+  record.cost_usd = result.costUsd;
+  record.tokens = result.tokens;
+  if (result.costUsd !== null) wp.cost_usd += result.costUsd;
+  if (ctx.signal.aborted) {
+    record.result = "interrupted";
+    await ctx.save().catch(() => {});
+    throw new InterruptedError("interrupted during an attempt");
+  }
+  return { result, record };
+}

@@ -1,0 +1,99 @@
+/**
+ * The end of a run as data: per-WP summary lines, the run status and exit code, and what is
+ * left for a human. Pure.
+ *
+ * @module
+ */
+import { ExitCode } from "../errors.ts";
+import type { Lane } from "../host/types.ts";
+import type { RunSummary, WpSummary } from "../run/types.ts";
+import type { RunState } from "./state_types.ts";
+
+/** Inputs of {@link buildSummary} besides the state. */
+export interface SummaryInput {
+  state: RunState;
+  lanes: ReadonlyMap<string, Lane | null>;
+  finishedAt: string;
+  hostCalls: Record<string, number>;
+  interruptedBy: "SIGINT" | "SIGTERM" | null;
+  fatal: string | null;
+  /** The command that merges the mission, for the next steps. */
+  mergeCommand: string;
+  /** Result of `accept-mission`, when it was requested. */
+  acceptance: { ok: true; detail: string } | { ok: false; detail: string } | null;
+}
+
+/** One WP's summary line from its run state. */
+export function wpSummary(state: RunState, wpId: string, lane: Lane | null): WpSummary {
+  const wp = state.wps[wpId];
+  const attempts = wp?.attempts ?? [];
+  return {
+    wp_id: wpId,
+    outcome: wp?.outcome?.kind ?? "unfinished",
+    reason: wp?.outcome?.reason ?? wp?.last_error ?? "",
+    lane,
+    attempts: attempts.length,
+    review_cycles: wp?.review_cycles ?? 0,
+    cost_usd: wp?.cost_usd ?? 0,
+    duration_ms: attempts.reduce((sum, a) => sum + (a.duration_ms ?? 0), 0),
+    agents: [...new Set(attempts.map((a) => a.agent))],
+  };
+}
+
+/** Builds the final summary, status and exit code. */
+export function buildSummary(input: SummaryInput): RunSummary {
+  const { state } = input;
+  const ids = [...new Set([...Object.keys(state.wps), ...input.lanes.keys()])].sort();
+  const wps = ids.map((id) => wpSummary(state, id, input.lanes.get(id) ?? null));
+  const allGood = wps.every((w) => w.outcome === "done" || w.outcome === "approved");
+  let status: RunSummary["status"];
+  let exitCode: number;
+  if (input.interruptedBy !== null) {
+    status = "interrupted";
+    exitCode = input.interruptedBy === "SIGTERM" ? ExitCode.Terminated : ExitCode.Interrupted;
+  } else if (input.fatal !== null) {
+    status = "failed";
+    exitCode = ExitCode.RunFailed;
+  } else if (allGood && (input.acceptance === null || input.acceptance.ok)) {
+    status = "done";
+    exitCode = ExitCode.Ok;
+  } else {
+    status = "incomplete";
+    exitCode = ExitCode.Incomplete;
+  }
+  return {
+    run_id: state.run_id,
+    mission: state.mission,
+    started_at: state.started_at,
+    finished_at: input.finishedAt,
+    status,
+    exit_code: exitCode,
+    wps,
+    cost_usd: wps.reduce((sum, w) => sum + w.cost_usd, 0),
+    host_calls: input.hostCalls,
+    next_steps: nextSteps(input, wps, status),
+  };
+}
+
+function nextSteps(input: SummaryInput, wps: WpSummary[], status: RunSummary["status"]): string[] {
+  const steps: string[] = [];
+  if (input.fatal !== null) steps.push(`fix the cause: ${input.fatal}`);
+  if (status === "interrupted" || status === "failed") {
+    steps.push("continue: spec-kitty-orchestrator resume");
+    return steps;
+  }
+  const attention = wps.filter((w) => w.outcome !== "done" && w.outcome !== "approved");
+  for (const w of attention) steps.push(`${w.wp_id} ${w.outcome} (lane ${w.lane ?? "unknown"}): ${w.reason}`);
+  if (attention.length > 0) {
+    steps.push("then retry the failed and skipped WPs: spec-kitty-orchestrator resume");
+    steps.push("lane branches are NOT merged; merge only once every WP is done");
+    return steps;
+  }
+  if (input.acceptance !== null) {
+    steps.push(
+      input.acceptance.ok ? `accepted: ${input.acceptance.detail}` : `accept failed: ${input.acceptance.detail}`,
+    );
+  }
+  steps.push(`merge (lane branches are ready but NOT merged): ${input.mergeCommand}`);
+  return steps;
+}
