@@ -75,7 +75,6 @@ Deno.test({
     ? "renderHtml() page draws one timeline bar per attempt in headless Chromium"
     : "renderHtml() page draws one timeline bar per attempt in headless Chromium (skipped: chromium not installed; run scripts/ensure_chromium.sh)",
   ignore: !chromiumInstalled() || Deno.build.os !== "linux",
-  sanitizeResources: false,
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "sko-render-" });
     try {
