@@ -1,0 +1,448 @@
+/**
+ * Host conformance: one full mission lifecycle driven through raw envelopes, asserting the
+ * shapes, codes and messages of host-transcripts.md §A. Runs against the built-in host always
+ * and against the real spec-kitty when `SPEC_KITTY_BIN` names one.
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { createTranscriptProject, gitIn } from "./fixture.ts";
+import { BUILTIN, callHost, type HostUnderTest, realHost } from "./hosts.ts";
+
+const POLICY = JSON.stringify({
+  orchestrator_id: "demo-orch",
+  orchestrator_version: "0.1.0",
+  agent_family: "claude",
+  approval_mode: "full_auto",
+  sandbox_mode: "workspace_write",
+  network_mode: "none",
+  dangerous_flags: [],
+});
+const ENVELOPE_KEYS = ["contract_version", "command", "timestamp", "correlation_id", "success", "error_code", "data"];
+const IDENTITY = { mission_slug: "001-demo", mission_number: 1, mission_type: "software-dev" };
+const M = ["--mission", "001-demo"];
+
+type Data = Record<string, unknown>;
+
+interface Session {
+  host: HostUnderTest;
+  repo: string;
+}
+
+/** Calls `orchestrator-api <sub> <flags>` and checks the envelope frame. */
+async function api(
+  s: Session,
+  sub: string,
+  flags: string[],
+  expect: { code?: string; exit?: number } = {},
+): Promise<Data> {
+  const result = await callHost(s.host, s.repo, ["orchestrator-api", sub, ...flags]);
+  const env = result.json;
+  assert(env !== null, `${sub}: no envelope (exit ${result.code}); stderr: ${result.stderr.slice(-400)}`);
+  assertEquals(Object.keys(env), ENVELOPE_KEYS, `${sub}: envelope keys`);
+  assertEquals(env.contract_version, "1.3.0");
+  assertMatch(String(env.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+  assertMatch(String(env.correlation_id), /^corr-[0-9a-f]{32}$/);
+  const code = expect.code ?? null;
+  assertEquals(env.error_code, code, `${sub} ${flags.join(" ")}: ${JSON.stringify(env.data)}`);
+  assertEquals(env.success, code === null);
+  const exit = expect.exit ?? (code === null ? 0 : 1);
+  assertEquals(result.code, exit, `${sub}: exit code`);
+  assertEquals(env.command, `orchestrator-api.${exit === 2 ? "unknown" : sub}`);
+  const data = env.data as Data;
+  if (code !== null) assertEquals(typeof data.message, "string");
+  return data;
+}
+
+async function markStatus(s: Session, ids: string[]): Promise<Data> {
+  const result = await callHost(s.host, s.repo, [
+    "agent",
+    "tasks",
+    "mark-status",
+    ...ids,
+    "--status",
+    "done",
+    ...M,
+    "--json",
+  ]);
+  assertEquals(result.code, 0, result.stderr);
+  return result.json as Data;
+}
+
+const wpFlags = (wp: string, actor = "demo-orch") => [...M, "--wp", wp, "--actor", actor];
+const startImpl = (s: Session, wp: string, actor = "demo-orch", code?: string) =>
+  api(s, "start-implementation", [...wpFlags(wp, actor), "--policy", POLICY], { code });
+const toLane = (s: Session, wp: string, lane: string, extra: string[] = [], code?: string) =>
+  api(s, "transition", [...wpFlags(wp), "--to", lane, "--policy", POLICY, ...extra], { code });
+const review = (verdict: string, ref: string, reviewer = "reviewer-bot") =>
+  JSON.stringify({ reviewer, verdict, reference: ref });
+const evidence = (ref: string, reviewer = "reviewer-bot") =>
+  JSON.stringify({ review: { reviewer, verdict: "approved", reference: ref } });
+
+async function commitIn(workspace: string, file: string, text: string): Promise<void> {
+  await Deno.mkdir(join(workspace, file, ".."), { recursive: true });
+  await Deno.writeTextFile(join(workspace, file), text);
+  await gitIn(workspace, "add", "-A");
+  await gitIn(workspace, "commit", "-q", "-m", `work on ${file}`);
+}
+
+/** Implements, reviews and approves a WP whose dependencies are satisfied. */
+async function fastTrack(s: Session, wp: string, subtasks: string[], file: string, to: "done" | "approved") {
+  const started = await startImpl(s, wp);
+  await commitIn(String(started.workspace_path), file, `${wp}\n`);
+  await markStatus(s, subtasks);
+  await toLane(s, wp, "for_review", ["--note", "Implementation complete"]);
+  const ref = `review/${wp}/attempt-1`;
+  await api(s, "start-review", [...wpFlags(wp), "--policy", POLICY, "--review-ref", ref]);
+  await toLane(s, wp, to, [
+    "--review-ref",
+    ref,
+    "--review-result-json",
+    review("approved", ref),
+    "--evidence-json",
+    evidence(ref),
+    "--note",
+    "Approved by reviewer-bot",
+  ]);
+}
+
+async function lifecycle(t: Deno.TestContext, s: Session): Promise<void> {
+  await t.step("handshake", async () => {
+    assertEquals(await api(s, "contract-version", []), {
+      api_version: "1.3.0",
+      min_supported_provider_version: "0.1.0",
+    });
+    assertEquals(
+      await api(s, "contract-version", ["--provider-version", "0.0.9"], { code: "CONTRACT_VERSION_MISMATCH" }),
+      {
+        provider_version: "0.0.9",
+        min_supported_provider_version: "0.1.0",
+        api_version: "1.3.0",
+        message: "Provider version '0.0.9' is below minimum '0.1.0'",
+      },
+    );
+  });
+
+  await t.step("mission-state and list-ready", async () => {
+    const state = await api(s, "mission-state", M);
+    assertEquals(Object.keys(state), ["mission_slug", "mission_number", "mission_type", "summary", "work_packages"]);
+    assertEquals(state.summary, {
+      planned: 3,
+      claimed: 0,
+      in_progress: 0,
+      for_review: 0,
+      in_review: 0,
+      approved: 0,
+      done: 0,
+      blocked: 0,
+      canceled: 0,
+    });
+    assertEquals(state.work_packages, [
+      { wp_id: "WP01", lane: "planned", dependencies: [], last_actor: null },
+      { wp_id: "WP02", lane: "planned", dependencies: ["WP01"], last_actor: null },
+      { wp_id: "WP03", lane: "planned", dependencies: [], last_actor: null },
+    ]);
+    assertEquals(await api(s, "list-ready", M), {
+      ...IDENTITY,
+      ready_work_packages: [
+        { wp_id: "WP01", lane: "planned", dependencies_satisfied: true },
+        { wp_id: "WP03", lane: "planned", dependencies_satisfied: true },
+      ],
+    });
+    const ws = await api(s, "resolve-workspace", [...M, "--wp", "WP02"]);
+    assertEquals(ws, {
+      ...IDENTITY,
+      wp_id: "WP02",
+      workspace_path: join(s.repo, ".worktrees", "001-demo-lane-b"),
+      prompt_path: join(s.repo, "kitty-specs", "001-demo", "tasks", "WP02-shouting-function.md"),
+      lane_id: "lane-b",
+      lane_branch: "kitty/mission-001-demo-lane-b",
+      lane_base_ref: "feature/demo",
+    });
+  });
+
+  await t.step("error envelopes", async () => {
+    assertEquals(await api(s, "mission-state", ["--mission", "999-nope"], { code: "MISSION_NOT_FOUND" }), {
+      message: "Mission '999-nope' not found in kitty-specs/",
+    });
+    assertEquals(await api(s, "mission-state", [], { code: "USAGE_ERROR", exit: 2 }), {
+      message: "Missing option '--mission'.",
+    });
+    assertEquals(await api(s, "mission-state", [...M, "--bogus"], { code: "USAGE_ERROR", exit: 2 }), {
+      message: "No such option '--bogus'.",
+    });
+    assertEquals(await api(s, "mission-state", ["--feature", "001-demo"], { code: "USAGE_ERROR", exit: 2 }), {
+      message: "No such option '--feature'.",
+    });
+    assertEquals(
+      (await startImpl(s, "WP09", "demo-orch", "WP_NOT_FOUND")).message,
+      "Work package 'WP09' not found in 001-demo",
+    );
+    assertEquals(await api(s, "start-implementation", wpFlags("WP01"), { code: "POLICY_METADATA_REQUIRED" }), {
+      message: "--policy is required for start-implementation",
+    });
+    const banned = JSON.stringify({ ...JSON.parse(POLICY), dangerous_flags: ["--yolo"] });
+    assertEquals(
+      (await api(s, "start-implementation", [...wpFlags("WP01"), "--policy", banned], {
+        code: "POLICY_VALIDATION_FAILED",
+      }))
+        .message,
+      "--policy.dangerous_flags contains a banned flag: '--yolo'. Banned flags must never appear in orchestrator policy payloads.",
+    );
+    assertEquals(await startImpl(s, "WP02", "demo-orch", "DEPENDENCIES_NOT_SATISFIED"), {
+      ...IDENTITY,
+      wp_id: "WP02",
+      unsatisfied_dependencies: ["WP01"],
+      message:
+        "dependencies_not_satisfied: WP02 depends on WP01; all dependencies must be approved or done before implementation can start",
+    });
+  });
+
+  let laneA = "";
+  await t.step("start-implementation creates the lane worktree; claims are enforced", async () => {
+    const started = await startImpl(s, "WP01");
+    assertEquals(Object.keys(started), [
+      ...Object.keys(IDENTITY),
+      "wp_id",
+      "from_lane",
+      "to_lane",
+      "workspace_path",
+      "prompt_path",
+      "policy_metadata_recorded",
+      "no_op",
+      "lane_id",
+      "lane_branch",
+      "lane_base_ref",
+    ]);
+    assertEquals([started.from_lane, started.to_lane, started.no_op], ["planned", "in_progress", false]);
+    laneA = String(started.workspace_path);
+    assertEquals(laneA, join(s.repo, ".worktrees", "001-demo-lane-a"));
+    assertEquals(await gitIn(laneA, "rev-parse", "--abbrev-ref", "HEAD"), "kitty/mission-001-demo-lane-a");
+    const again = await startImpl(s, "WP01");
+    assertEquals([again.from_lane, again.to_lane, again.no_op], ["in_progress", "in_progress", true]);
+    assertEquals(await startImpl(s, "WP01", "other-orch", "WP_ALREADY_CLAIMED"), {
+      ...IDENTITY,
+      claimed_by: "demo-orch",
+      requesting_actor: "other-orch",
+      message: "WP WP01 is already claimed for implementation by 'demo-orch'",
+    });
+  });
+
+  await t.step("for_review needs a lane commit, then every subtask marked", async () => {
+    const flags = ["--subtasks-complete", "--implementation-evidence-present", "--note", "no commit yet"];
+    const gate = await toLane(s, "WP01", "for_review", flags, "TRANSITION_REJECTED");
+    assertEquals({ ...gate, message: undefined }, {
+      ...IDENTITY,
+      wp_id: "WP01",
+      lane_id: "lane-a",
+      message: undefined,
+    });
+    assertMatch(String(gate.message), /^WP01 cannot move to for_review: no implementation commit on lane lane-a/);
+    await commitIn(laneA, "demo/greet.py", "def greet(name):\n    return f'Hello, {name}!'\n");
+    assertEquals(
+      (await toLane(s, "WP01", "for_review", flags, "TRANSITION_REJECTED")).message,
+      "Transition in_progress -> for_review requires completed subtasks or force with reason",
+    );
+    const marked = await markStatus(s, ["T001", "T002"]);
+    assertEquals(marked.summary, { updated: 2, already_satisfied: 0, not_found: 0 });
+    assertEquals((marked.results as Data[])[0], {
+      id: "T001",
+      outcome: "updated",
+      format: "authored_roster",
+      message: "T001 resolved from WP01's authored subtasks roster.",
+    });
+    assertEquals(await toLane(s, "WP01", "for_review", flags), {
+      ...IDENTITY,
+      wp_id: "WP01",
+      from_lane: "in_progress",
+      to_lane: "for_review",
+      policy_metadata_recorded: true,
+    });
+  });
+
+  await t.step("review: rejection back to in_progress, then approval to done", async () => {
+    const ref1 = "review/WP01/attempt-1";
+    assertEquals(
+      (await toLane(
+        s,
+        "WP01",
+        "done",
+        ["--review-ref", ref1, "--review-result-json", review("approved", ref1)],
+        "TRANSITION_REJECTED",
+      )).message,
+      "Illegal transition: for_review -> done",
+    );
+    const started = await api(s, "start-review", [...wpFlags("WP01"), "--policy", POLICY, "--review-ref", ref1]);
+    assertEquals(started, {
+      ...IDENTITY,
+      wp_id: "WP01",
+      from_lane: "for_review",
+      to_lane: "in_review",
+      prompt_path: join(s.repo, "kitty-specs", "001-demo", "tasks", "WP01-greeting-function.md"),
+      policy_metadata_recorded: true,
+      no_op: false,
+    });
+    const noOp = await api(s, "start-review", [...wpFlags("WP01", "other-reviewer"), "--policy", POLICY]);
+    assertEquals(noOp.no_op, true);
+    assertEquals(
+      (await toLane(s, "WP01", "done", ["--review-ref", ref1], "TRANSITION_REJECTED")).message,
+      "Transition from in_review requires review_result (structured review outcome)",
+    );
+    const back = await toLane(s, "WP01", "in_progress", [
+      "--review-ref",
+      ref1,
+      "--review-result-json",
+      review("changes_requested", ref1),
+      "--note",
+      "Review rejected; rework required",
+    ]);
+    assertEquals([back.from_lane, back.to_lane], ["in_review", "in_progress"]);
+    const hist = await api(s, "append-history", [...wpFlags("WP01"), "--note", "Reviewer asked for a docstring"]);
+    assertEquals(Object.keys(hist), [...Object.keys(IDENTITY), "wp_id", "history_entry_id"]);
+    assertMatch(String(hist.history_entry_id), /^hist-[0-9a-f]{32}$/);
+    await commitIn(laneA, "demo/greet.py", 'def greet(name):\n    """Greet."""\n    return f\'Hello, {name}!\'\n');
+    await toLane(s, "WP01", "for_review", ["--note", "Rework complete"]);
+    const ref2 = "review/WP01/attempt-2";
+    await api(s, "start-review", [...wpFlags("WP01"), "--policy", POLICY, "--review-ref", ref2]);
+    const approve = ["--review-ref", ref2, "--review-result-json", review("approved", ref2)];
+    assertEquals(
+      (await toLane(s, "WP01", "done", [
+        ...approve,
+        "--evidence-json",
+        evidence(ref2, "someone-else"),
+        "--note",
+        "mismatched evidence",
+      ], "TRANSITION_REJECTED")).message,
+      "Review evidence must match review_result",
+    );
+    const done = await toLane(s, "WP01", "done", [...approve, "--evidence-json", evidence(ref2), "--note", "Approved"]);
+    assertEquals([done.from_lane, done.to_lane], ["in_review", "done"]);
+  });
+
+  await t.step("the dependent WP becomes ready; accept needs every WP approved or done", async () => {
+    const ready = await api(s, "list-ready", M);
+    assertEquals((ready.ready_work_packages as Data[]).map((w) => w.wp_id), ["WP02", "WP03"]);
+    assertEquals(await api(s, "accept-mission", [...M, "--actor", "demo-orch"], { code: "MISSION_NOT_READY" }), {
+      ...IDENTITY,
+      incomplete_wps: ["WP02", "WP03"],
+      message: "Mission has 2 incomplete WP(s)",
+    });
+    await fastTrack(s, "WP02", ["T003", "T004"], "demo/shout.py", "done");
+    await fastTrack(s, "WP03", ["T005", "T006"], "docs/usage.md", "approved");
+    const accepted = await api(s, "accept-mission", [...M, "--actor", "demo-orch"]);
+    assertEquals({ ...accepted, accepted_at: "" }, {
+      ...IDENTITY,
+      accepted: true,
+      mode: "auto",
+      accepted_at: "",
+      accepted_wps: ["WP03", "WP01", "WP02"],
+      approved_wps: ["WP03"],
+      done_wps: ["WP01", "WP02"],
+      merge_pending_wps: ["WP03"],
+    });
+    const meta = JSON.parse(await Deno.readTextFile(join(s.repo, "kitty-specs", "001-demo", "meta.json")));
+    assertEquals([meta.accepted_by, meta.acceptance_mode], ["demo-orch", "orchestrator"]);
+  });
+}
+
+async function builtinExtras(t: Deno.TestContext, s: Session): Promise<void> {
+  await t.step("builtin: traversal is a clean envelope", async () => {
+    const data = await api(s, "list-ready", ["--mission", "../etc"], { code: "USAGE_ERROR" });
+    assertMatch(String(data.message), /traversal guard/);
+    await api(s, "resolve-workspace", [...M, "--wp", "../../x"], { code: "USAGE_ERROR" });
+  });
+
+  await t.step("builtin: the event log and status.json match the host's on-disk format", async () => {
+    const dir = join(s.repo, "kitty-specs", "001-demo");
+    const lines = (await Deno.readTextFile(join(dir, "status.events.jsonl"))).trimEnd().split("\n");
+    const events = lines.map((l) => JSON.parse(l));
+    const lane = events.filter((e) => e.to_lane !== undefined);
+    for (const e of lane) {
+      assertEquals(
+        Object.keys(e).sort(),
+        Object.keys(e).sort().filter((k) => k !== "review_result").concat(
+          e.review_result ? ["review_result"] : [],
+        ).sort(),
+      );
+      for (
+        const key of [
+          "event_id",
+          "wp_id",
+          "from_lane",
+          "to_lane",
+          "at",
+          "actor",
+          "force",
+          "reason",
+          "execution_mode",
+          "review_ref",
+          "evidence",
+          "policy_metadata",
+          "mission_slug",
+        ]
+      ) assert(key in e, `event lacks ${key}`);
+      assertMatch(e.event_id, /^[0-9A-HJKMNP-TV-Z]{26}$/);
+    }
+    assert(events.some((e) => e.kind === "annotation" && e.delta?.subtasks?.T001 === "done"));
+    const status = JSON.parse(await Deno.readTextFile(join(dir, "status.json")));
+    assertEquals(status.event_count, lines.length);
+    assertEquals(status.work_packages.WP01.lane, "done");
+    assertEquals(status.work_packages.WP01.subtasks, { T001: "done", T002: "done" });
+    assertMatch(status.work_packages.WP01.notes[0], /^- \[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] demo-orch: Reviewer asked/);
+  });
+
+  await t.step("builtin: merge-mission integrates the lanes and moves approved WPs to done", async () => {
+    assertEquals(
+      (await api(s, "merge-mission", [...M, "--strategy", "octopus"], { code: "UNSUPPORTED_STRATEGY" })).supported,
+      ["merge", "rebase", "squash"],
+    );
+    const merged = await api(s, "merge-mission", M);
+    assertEquals({ ...merged, worktree_removed: undefined }, {
+      ...IDENTITY,
+      merged: true,
+      target_branch: "feature/demo",
+      strategy: "merge",
+      merged_wps: ["WP01", "WP02", "WP03"],
+      worktree_removed: undefined,
+    });
+    for (const file of ["demo/greet.py", "demo/shout.py", "docs/usage.md"]) await Deno.stat(join(s.repo, file));
+    const state = await api(s, "mission-state", M);
+    assertEquals((state.summary as Data).done, 3);
+  });
+}
+
+async function withProject(host: HostUnderTest, t: Deno.TestContext, body: (s: Session) => Promise<void>) {
+  const real = !host.builtin;
+  const run = async (repo: string, args: string[]) => {
+    const result = await callHost(host, repo, args);
+    if (result.code !== 0) throw new Error(`${args.join(" ")} failed: ${result.stderr.slice(-800)}`);
+  };
+  const repo = await createTranscriptProject(
+    real ? (r) => run(r, ["agent", "mission", "finalize-tasks", ...M, "--json"]) : null,
+    real ? (r) => run(r, ["init", "--ai", "claude", "--non-interactive"]) : null,
+  );
+  try {
+    await body({ host, repo });
+  } finally {
+    await gitIn(repo, "worktree", "prune").catch(() => {});
+    await Deno.remove(repo, { recursive: true });
+  }
+  void t;
+}
+
+Deno.test("conformance: builtin host drives the transcript mission through raw envelopes", async (t) => {
+  await withProject(BUILTIN, t, async (s) => {
+    await lifecycle(t, s);
+    await builtinExtras(t, s);
+  });
+});
+
+const REAL = realHost();
+Deno.test({
+  name: REAL ? "conformance: real spec-kitty host (SPEC_KITTY_BIN)" : "conformance: real spec-kitty host " +
+    "(ignored: set SPEC_KITTY_BIN to a spec-kitty >= 3.2.6rc1 binary to run the same suite against it)",
+  ignore: REAL === null,
+  async fn(t) {
+    if (REAL === null) return;
+    await withProject(REAL, t, (s) => lifecycle(t, s));
+  },
+});
