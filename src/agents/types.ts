@@ -102,6 +102,8 @@ export interface AttemptSpec {
   stallTimeoutMs: number;
   /** Extra environment for this attempt (already filtered by the caller's policy). */
   env?: Record<string, string>;
+  /** The WP id, for custom agents' `{wp}` placeholder. */
+  wp?: string;
   /** Called right after spawn with the process group id, so the engine can persist it. */
   onSpawn?: (pgid: number, pid: number) => void | Promise<void>;
 }

@@ -1,0 +1,219 @@
+/**
+ * The eleven built-in agents with current, non-deprecated command lines (agent-clis.md §0 and
+ * §15). Reviewers get read-only modes wherever the CLI has one.
+ *
+ * `dangerousFlags` names honestly what the argv allows, in spellings the host accepts (it bans
+ * the literal flags `--yolo`, `--full-auto`, `--dangerously-skip-permissions` and
+ * `--dangerously-bypass-approvals-and-sandbox`, and any value containing "key", "token",
+ * "secret", "password" or "credential").
+ *
+ * @module
+ */
+import type { BuiltinAgentId } from "../ids.ts";
+import type { AgentDefinition } from "../definition.ts";
+import { PARSERS } from "../parse/mod.ts";
+
+/** The short instruction given with `-p` to CLIs whose prompt arrives on stdin (Gemini, Qwen). */
+export const STDIN_PROMPT_NUDGE = "Follow the instructions above.";
+
+const CLAUDE_REVIEW_TOOLS = "Read,Glob,Grep,Bash(git diff:*),Bash(git log:*),Bash(git show:*),Bash(git status:*)";
+const PROVIDER_ENV = [
+  "ANTHROPIC_API_KEY",
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "OPENROUTER_API_KEY",
+  "GEMINI_API_KEY",
+  "GOOGLE_GENERATIVE_AI_API_KEY",
+  "GROQ_API_KEY",
+  "DEEPSEEK_API_KEY",
+  "XAI_API_KEY",
+  "MISTRAL_API_KEY",
+];
+
+type Def = Omit<AgentDefinition, "id" | "builtin">;
+
+const DEFS: Record<BuiltinAgentId, Def> = {
+  "claude-code": {
+    family: "claude",
+    implementArgv: ["claude", "-p", "--output-format", "json", "--dangerously-skip-permissions"],
+    reviewArgv: [
+      "claude",
+      "-p",
+      "--output-format",
+      "json",
+      "--permission-mode",
+      "dontAsk",
+      "--allowedTools",
+      CLAUDE_REVIEW_TOOLS,
+      "--disallowedTools",
+      "Edit,Write,NotebookEdit",
+    ],
+    prompt: "stdin",
+    env: { NO_COLOR: "1", DISABLE_AUTOUPDATER: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+    passEnv: [
+      "ANTHROPIC_API_KEY",
+      "ANTHROPIC_AUTH_TOKEN",
+      "ANTHROPIC_BASE_URL",
+      "ANTHROPIC_MODEL",
+      "CLAUDE_CODE_OAUTH_TOKEN",
+      "CLAUDE_CONFIG_DIR",
+      "CLAUDE_CODE_USE_BEDROCK",
+      "CLAUDE_CODE_USE_VERTEX",
+      "IS_SANDBOX",
+    ],
+    dangerousFlags: { implement: ["claude:skip-permissions"], review: [] },
+    parser: PARSERS.claude,
+    install: "npm install -g @anthropic-ai/claude-code",
+  },
+  codex: {
+    family: "codex",
+    implementArgv: ["codex", "exec", "--json", "--sandbox", "workspace-write", "--skip-git-repo-check", "-"],
+    reviewArgv: ["codex", "exec", "--json", "--sandbox", "read-only", "--skip-git-repo-check", "-"],
+    prompt: "stdin",
+    // TZ=UTC: Codex prints "try again at <local time>"; UTC makes it parseable.
+    env: { NO_COLOR: "1", TZ: "UTC" },
+    passEnv: ["OPENAI_API_KEY", "CODEX_API_KEY", "CODEX_HOME", "OPENAI_BASE_URL"],
+    dangerousFlags: { implement: ["codex:workspace-write"], review: [] },
+    parser: PARSERS.codex,
+    install: "npm install -g @openai/codex",
+  },
+  opencode: {
+    family: "opencode",
+    implementArgv: ["opencode", "run", "--format", "json", "--agent", "build"],
+    reviewArgv: ["opencode", "run", "--format", "json", "--agent", "plan"],
+    prompt: "stdin",
+    env: { NO_COLOR: "1", OPENCODE_DISABLE_AUTOUPDATE: "1" },
+    passEnv: ["OPENCODE_CONFIG", "OPENCODE_CONFIG_CONTENT", "OPENCODE_PERMISSION", ...PROVIDER_ENV],
+    dangerousFlags: { implement: ["opencode:build-agent"], review: [] },
+    parser: PARSERS.opencode,
+    install: "npm install -g opencode-ai",
+  },
+  gemini: {
+    family: "gemini",
+    implementArgv: ["gemini", "--output-format", "json", "--yolo", "-p", STDIN_PROMPT_NUDGE],
+    reviewArgv: ["gemini", "--output-format", "json", "--approval-mode", "plan", "-p", STDIN_PROMPT_NUDGE],
+    prompt: "stdin",
+    env: { NO_COLOR: "1", CI: "1", GEMINI_CLI_TRUST_WORKSPACE: "true" },
+    passEnv: [
+      "GEMINI_API_KEY",
+      "GOOGLE_API_KEY",
+      "GOOGLE_GENAI_USE_VERTEXAI",
+      "GOOGLE_GENAI_USE_GCA",
+      "GOOGLE_CLOUD_PROJECT",
+      "GOOGLE_CLOUD_LOCATION",
+      "GOOGLE_APPLICATION_CREDENTIALS",
+      "GEMINI_MODEL",
+    ],
+    dangerousFlags: { implement: ["gemini:yolo"], review: [] },
+    parser: PARSERS.gemini,
+    install: "npm install -g @google/gemini-cli",
+  },
+  qwen: {
+    family: "qwen",
+    implementArgv: ["qwen", "--output-format", "json", "--yolo", "-p", STDIN_PROMPT_NUDGE],
+    reviewArgv: ["qwen", "--output-format", "json", "--approval-mode", "plan", "-p", STDIN_PROMPT_NUDGE],
+    prompt: "stdin",
+    env: { NO_COLOR: "1", CI: "1", QWEN_CODE_SUPPRESS_YOLO_WARNING: "1" },
+    passEnv: ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DASHSCOPE_API_KEY", "QWEN_CODE_UNATTENDED_RETRY"],
+    dangerousFlags: { implement: ["qwen:yolo"], review: [] },
+    parser: PARSERS.qwen,
+    install: "npm install -g @qwen-code/qwen-code",
+  },
+  copilot: {
+    family: "copilot",
+    implementArgv: ["copilot", "-p", "{prompt}", "--allow-all-tools", "--no-ask-user", "--output-format", "json"],
+    reviewArgv: [
+      "copilot",
+      "-p",
+      "{prompt}",
+      "--no-ask-user",
+      "--output-format",
+      "json",
+      "--allow-tool",
+      "shell(git diff)",
+      "--allow-tool",
+      "shell(git log)",
+      "--allow-tool",
+      "shell(git show)",
+      "--allow-tool",
+      "shell(git status)",
+    ],
+    prompt: "arg",
+    env: { NO_COLOR: "1" },
+    passEnv: ["COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"],
+    dangerousFlags: { implement: ["copilot:allow-all-tools"], review: [] },
+    parser: PARSERS.copilot,
+    install: "npm install -g @github/copilot",
+  },
+  cursor: {
+    family: "cursor",
+    implementArgv: ["cursor-agent", "-p", "--output-format", "json", "--force", "--trust", "{prompt}"],
+    reviewArgv: ["cursor-agent", "-p", "--output-format", "json", "--trust", "--mode", "ask", "{prompt}"],
+    prompt: "arg",
+    env: { NO_COLOR: "1" },
+    passEnv: ["CURSOR_API_KEY"],
+    // Headless Cursor was seen not enforcing its allow-list: the reviewer is declared as trusted too.
+    dangerousFlags: { implement: ["cursor:force", "cursor:trust-workspace"], review: ["cursor:trust-workspace"] },
+    parser: PARSERS.cursor,
+    install: "curl https://cursor.com/install -fsS | bash",
+  },
+  kilocode: {
+    family: "kilocode",
+    implementArgv: ["kilo", "run", "--format", "json", "--auto"],
+    reviewArgv: ["kilo", "run", "--format", "json", "--agent", "plan"],
+    prompt: "stdin",
+    env: { NO_COLOR: "1" },
+    passEnv: PROVIDER_ENV,
+    dangerousFlags: { implement: ["kilo:auto-approve"], review: [] },
+    parser: PARSERS.opencode,
+    install: "npm install -g @kilocode/cli",
+  },
+  augment: {
+    family: "augment",
+    implementArgv: ["auggie", "--print", "--output-format", "json", "--instruction-file", "{prompt_file}"],
+    reviewArgv: ["auggie", "--print", "--output-format", "json", "--ask", "--instruction-file", "{prompt_file}"],
+    prompt: "file",
+    env: { NO_COLOR: "1" },
+    passEnv: ["AUGMENT_SESSION_AUTH"],
+    dangerousFlags: { implement: ["auggie:print-mode-tools"], review: [] },
+    parser: PARSERS.auggie,
+    install: "npm install -g @augmentcode/auggie",
+  },
+  pi: {
+    family: "pi",
+    implementArgv: ["pi", "-p", "--mode", "json", "--no-session", "--tools", "read,bash,edit,write,grep,find,ls"],
+    reviewArgv: ["pi", "-p", "--mode", "json", "--no-session", "--tools", "read,grep,find,ls"],
+    prompt: "stdin",
+    env: { NO_COLOR: "1" },
+    passEnv: PROVIDER_ENV,
+    // Pi has no permission prompts: bash/edit/write run unasked.
+    dangerousFlags: { implement: ["pi:unprompted-bash-edit-write"], review: [] },
+    parser: PARSERS.pi,
+    install: "npm install -g @mariozechner/pi-coding-agent",
+  },
+  letta: {
+    family: "letta",
+    implementArgv: ["letta", "-p", "--output-format", "json", "--yolo"],
+    reviewArgv: [
+      "letta",
+      "-p",
+      "--output-format",
+      "json",
+      "--permission-mode",
+      "standard",
+      "--tools",
+      "Read,Glob,Grep",
+    ],
+    prompt: "stdin",
+    env: { NO_COLOR: "1" },
+    passEnv: ["LETTA_API_KEY", "LETTA_BASE_URL"],
+    dangerousFlags: { implement: ["letta:yolo"], review: [] },
+    parser: PARSERS.letta,
+    install: "npm install -g @letta-ai/letta-code",
+  },
+};
+
+/** The built-in definition of `id`. */
+export function builtinDefinition(id: BuiltinAgentId): AgentDefinition {
+  return { id, builtin: true, ...DEFS[id] };
+}

@@ -1,0 +1,33 @@
+/**
+ * The agents module: registry, runner, verdicts, prompts and install checks.
+ *
+ * @module
+ */
+export type {
+  AgentRole,
+  AgentRunner,
+  AttemptFailure,
+  AttemptResult,
+  AttemptSpec,
+  FailureClass,
+  ReviewVerdict,
+  TokenUsage,
+} from "./types.ts";
+export { FAILURE_CLASSES } from "./types.ts";
+export { BUILTIN_AGENT_IDS, type BuiltinAgentId, isBuiltinAgentId } from "./ids.ts";
+export { type AgentRunnerOptions, createAgentRunner, promptPathFor } from "./runner.ts";
+export { agentBinary, agentFamily, dangerousFlagsFor, findAgent, getAgent, knownAgentIds } from "./registry.ts";
+export { type AgentInstallStatus, checkAgentInstalled } from "./installed.ts";
+export { parseVerdict, VERDICT_JSON_SCHEMA, VERDICT_JSON_SCHEMA_TEXT } from "./verdict.ts";
+export {
+  buildImplementPrompt,
+  buildReviewPrompt,
+  extractSubtasks,
+  type ImplementPromptInput,
+  REVIEW_DIFF_MAX_BYTES,
+  type ReviewPromptInput,
+} from "./prompt.ts";
+export { type AgentDefinition, ARGV_PROMPT_MAX_BYTES, type PromptMode } from "./definition.ts";
+export { gitWorkspaceProbe, type WorkspaceProbe } from "./workspace_probe.ts";
+export { groupAlive, isPidAlive, signalGroup, terminateGroup } from "./process_group.ts";
+export { shellJoin, shellQuote } from "./shell_quote.ts";

@@ -1,0 +1,105 @@
+/**
+ * Bounded buffers for agent output: memory must stay flat however much an agent prints.
+ *
+ * - {@link ByteTail} keeps the last N bytes of a stream.
+ * - {@link LineSplitter} turns chunks into complete lines for the streaming parsers, dropping
+ *   lines longer than its cap instead of buffering them.
+ *
+ * @module
+ */
+
+/** Keeps the last `capacity` bytes written. */
+export class ByteTail {
+  #chunks: Uint8Array[] = [];
+  #size = 0;
+  #total = 0;
+
+  constructor(readonly capacity: number) {}
+
+  /** Appends bytes, dropping the oldest beyond the capacity. */
+  push(chunk: Uint8Array): void {
+    this.#total += chunk.length;
+    if (chunk.length >= this.capacity) {
+      this.#chunks = [chunk.slice(chunk.length - this.capacity)];
+      this.#size = this.capacity;
+      return;
+    }
+    this.#chunks.push(chunk.slice());
+    this.#size += chunk.length;
+    while (this.#size - (this.#chunks[0]?.length ?? 0) >= this.capacity) {
+      this.#size -= this.#chunks.shift()?.length ?? 0;
+    }
+  }
+
+  /** Total bytes ever pushed. */
+  get totalBytes(): number {
+    return this.#total;
+  }
+
+  /** The kept bytes (at most `capacity`). */
+  bytes(): Uint8Array {
+    const all = new Uint8Array(this.#size);
+    let offset = 0;
+    for (const c of this.#chunks) (all.set(c, offset), offset += c.length);
+    return all.length > this.capacity ? all.subarray(all.length - this.capacity) : all;
+  }
+
+  /** The kept bytes as text (a cut multi-byte character at the start becomes U+FFFD). */
+  text(): string {
+    return new TextDecoder().decode(this.bytes());
+  }
+}
+
+/** Splits a byte stream into lines of at most `maxLine` bytes; longer lines are skipped. */
+export class LineSplitter {
+  #pending: Uint8Array[] = [];
+  #pendingSize = 0;
+  #skipping = false;
+  #decoder = new TextDecoder();
+
+  constructor(private readonly onLine: (line: string) => void, readonly maxLine: number = 1024 * 1024) {}
+
+  /** Feeds a chunk; calls `onLine` for each completed line. */
+  push(chunk: Uint8Array): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(10, start);
+      const end = nl < 0 ? chunk.length : nl;
+      if (!this.#skipping) {
+        const piece = chunk.subarray(start, end);
+        if (this.#pendingSize + piece.length > this.maxLine) {
+          this.#skipping = true;
+          this.#pending = [];
+          this.#pendingSize = 0;
+        } else if (piece.length > 0) {
+          this.#pending.push(piece.slice());
+          this.#pendingSize += piece.length;
+        }
+      }
+      if (nl < 0) break;
+      this.#emit();
+      start = nl + 1;
+    }
+  }
+
+  /** Emits the last line when the stream ended without a newline. */
+  end(): void {
+    if (this.#pendingSize > 0 && !this.#skipping) this.#emit();
+    this.#pending = [];
+    this.#pendingSize = 0;
+  }
+
+  #emit(): void {
+    if (!this.#skipping) {
+      const all = new Uint8Array(this.#pendingSize);
+      let offset = 0;
+      for (const c of this.#pending) (all.set(c, offset), offset += c.length);
+      let line = this.#decoder.decode(all);
+      if (line.endsWith("\r")) line = line.slice(0, -1);
+      this.onLine(line);
+    }
+    this.#skipping = false;
+    this.#pending = [];
+    this.#pendingSize = 0;
+  }
+}

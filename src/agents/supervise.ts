@@ -1,0 +1,236 @@
+/**
+ * Runs one agent process under supervision (reliability.md §3.2).
+ *
+ * - Spawned with `detached: true` (setsid: pgid = pid), `clearEnv` + the given environment,
+ *   cwd = workspace, stdin = the prefilled prompt file streamed into a pipe we close, or null.
+ * - stdout/stderr stream into the attempt log as they arrive (capped) and into bounded tails;
+ *   stdout lines feed the output parser. Memory stays flat whatever the agent prints.
+ * - Wall-clock timeout, stall timeout (no output and no workspace change), abort signal and
+ *   {@link Supervisor.terminateAll}: SIGTERM to the group, grace, SIGKILL. Partial output is kept.
+ * - When the agent exits but left processes in its group, they are terminated too.
+ *
+ * @module
+ */
+import type { AttemptLog } from "./log_writer.ts";
+import { ByteTail, LineSplitter } from "./output_buffers.ts";
+import { groupAlive, terminateGroup } from "./process_group.ts";
+import type { WorkspaceProbe } from "./workspace_probe.ts";
+
+/** Bytes of stdout kept for the parser (the final JSON object must fit). */
+export const STDOUT_TAIL_BYTES = 2 * 1024 * 1024;
+/** Bytes of stderr kept for the parser. */
+export const STDERR_TAIL_BYTES = 256 * 1024;
+/** Bytes of interleaved output kept for messages. */
+export const OUTPUT_TAIL_BYTES = 64 * 1024;
+
+/** Why we stopped a process ourselves. */
+export type StopReason = "timeout" | "stall" | "aborted";
+
+/** One supervised process. */
+export interface SuperviseSpec {
+  /** argv; `argv[0]` should be an absolute path (resolved by the caller). */
+  argv: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** File streamed to stdin then closed; null gives an immediate EOF. */
+  stdinPath: string | null;
+  log: AttemptLog;
+  timeoutMs: number;
+  stallTimeoutMs: number;
+  graceMs: number;
+  /** How often the stall check runs while the agent is quiet. */
+  pollMs: number;
+  probe: WorkspaceProbe;
+  /** Complete stdout lines, for streaming parsers. */
+  onLine?: (line: string) => void;
+  onSpawn?: (pgid: number, pid: number) => void | Promise<void>;
+  signal?: AbortSignal;
+}
+
+/** What happened to the process. */
+export interface SuperviseResult {
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  stopped: StopReason | null;
+  /** Set when the process could not be spawned, or `onSpawn` failed. */
+  error: string | null;
+  stdoutTail: string;
+  stderrTail: string;
+  outputTail: string;
+  pid: number | null;
+}
+
+/** Runs processes and can stop them all. */
+export interface Supervisor {
+  run(spec: SuperviseSpec): Promise<SuperviseResult>;
+  /** Stops every running process group (SIGTERM, grace, SIGKILL) and waits for them. */
+  terminateAll(): Promise<void>;
+}
+
+interface Running {
+  stop(reason: StopReason): void;
+  done: Promise<unknown>;
+}
+
+/** Resolves true when `p` settles within `ms`, else false; leaves no timer behind. */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => timer = setTimeout(() => resolve(false), ms));
+  try {
+    return await Promise.race([p.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Creates a supervisor; see the module doc. */
+export function createSupervisor(): Supervisor {
+  const running = new Set<Running>();
+
+  async function run(spec: SuperviseSpec): Promise<SuperviseResult> {
+    const started = performance.now();
+    const stdoutTail = new ByteTail(STDOUT_TAIL_BYTES);
+    const stderrTail = new ByteTail(STDERR_TAIL_BYTES);
+    const outputTail = new ByteTail(OUTPUT_TAIL_BYTES);
+    const base = () => ({
+      durationMs: Math.round(performance.now() - started),
+      stdoutTail: stdoutTail.text(),
+      stderrTail: stderrTail.text(),
+      outputTail: outputTail.text(),
+    });
+    if (spec.signal?.aborted) {
+      return { ...base(), exitCode: null, signal: null, stopped: "aborted", error: null, pid: null };
+    }
+
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(spec.argv[0] ?? "", {
+        args: spec.argv.slice(1),
+        cwd: spec.cwd,
+        env: spec.env,
+        clearEnv: true,
+        stdin: spec.stdinPath === null ? "null" : "piped",
+        stdout: "piped",
+        stderr: "piped",
+        detached: Deno.build.os !== "windows",
+      }).spawn();
+    } catch (error) {
+      return { ...base(), exitCode: null, signal: null, stopped: null, error: String(error), pid: null };
+    }
+    const pid = child.pid;
+    let stopped: StopReason | null = null;
+    let exited = false;
+    let killing: Promise<void> = Promise.resolve();
+    let lastActivity = performance.now();
+    let error: string | null = null;
+
+    const stop = (reason: StopReason) => {
+      if (stopped !== null || exited) return;
+      stopped = reason;
+      killing = terminateGroup(pid, spec.graceMs, () => exited && !groupAlive(pid));
+    };
+
+    const splitter = new LineSplitter((line) => spec.onLine?.(line));
+    const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+    const pump = async (stream: ReadableStream<Uint8Array>, tail: ByteTail, isStdout: boolean) => {
+      const reader = stream.getReader();
+      readers.push(reader);
+      try {
+        while (true) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          lastActivity = performance.now();
+          tail.push(value);
+          outputTail.push(value);
+          if (isStdout) splitter.push(value);
+          await spec.log.write(value);
+        }
+      } catch {
+        // Cancelled after exit (a process outside our group still holds the pipe).
+      }
+    };
+    const pumps = Promise.all([pump(child.stdout, stdoutTail, true), pump(child.stderr, stderrTail, false)]);
+    const feeding = spec.stdinPath === null ? Promise.resolve() : feedStdin(spec.stdinPath, child.stdin);
+
+    const entry: Running = { stop, done: Promise.resolve() };
+    running.add(entry);
+    const wall = setTimeout(() => stop("timeout"), spec.timeoutMs);
+    let probing = false;
+    let fingerprint: string | null = null;
+    const stallTimer = setInterval(async () => {
+      if (probing || stopped !== null || exited) return;
+      const now = performance.now();
+      if (now - lastActivity < spec.pollMs) return;
+      probing = true;
+      try {
+        const fp = await spec.probe(spec.cwd);
+        if (fingerprint !== null && fp !== fingerprint) lastActivity = performance.now();
+        fingerprint = fp;
+      } catch {
+        // A failing probe must not kill the agent: treat it as "no change".
+      } finally {
+        probing = false;
+      }
+      if (performance.now() - lastActivity >= spec.stallTimeoutMs) stop("stall");
+    }, Math.max(10, Math.min(spec.pollMs, spec.stallTimeoutMs)));
+    const onAbort = () => stop("aborted");
+    spec.signal?.addEventListener("abort", onAbort);
+
+    const finish = (async () => {
+      try {
+        await spec.onSpawn?.(pid, pid);
+      } catch (e) {
+        error = `Cannot record the agent's process group ${pid}: ${e instanceof Error ? e.message : String(e)}`;
+        stop("aborted");
+      }
+      const status = await child.status;
+      exited = true;
+      clearTimeout(wall);
+      clearInterval(stallTimer);
+      spec.signal?.removeEventListener("abort", onAbort);
+      await killing;
+      // The agent is gone but may have left children in its group (a dev server, a watcher).
+      if (groupAlive(pid)) await terminateGroup(pid, spec.graceMs);
+      // Processes that escaped the group (setsid) may still hold our pipes: stop reading.
+      const drained = await settlesWithin(pumps, Math.max(spec.graceMs, 1000));
+      if (!drained) await Promise.all(readers.map((r) => r.cancel().catch(() => {})));
+      await pumps;
+      splitter.end();
+      await feeding;
+      return status;
+    })();
+    entry.done = finish.catch(() => {});
+    try {
+      const status = await finish;
+      const exitCode = status.signal ? null : status.code;
+      await spec.log.close(
+        `exit code=${exitCode ?? "-"} signal=${status.signal ?? "-"} stopped=${stopped ?? "-"} ` +
+          `duration=${Math.round(performance.now() - started)}ms` +
+          (spec.log.truncated ? ` (log truncated; ${stdoutTail.totalBytes + stderrTail.totalBytes} bytes seen)` : ""),
+      ).catch(() => {});
+      return { ...base(), exitCode, signal: status.signal ?? null, stopped, error, pid };
+    } finally {
+      running.delete(entry);
+    }
+  }
+
+  async function terminateAll(): Promise<void> {
+    const all = [...running];
+    for (const r of all) r.stop("aborted");
+    await Promise.all(all.map((r) => r.done));
+  }
+
+  return { run, terminateAll };
+}
+
+/** Streams the prompt file into the child's stdin and closes it (EOF), tolerating an early exit. */
+async function feedStdin(path: string, stdin: WritableStream<Uint8Array>): Promise<void> {
+  try {
+    const file = await Deno.open(path, { read: true });
+    await file.readable.pipeTo(stdin);
+  } catch {
+    // The agent exited (or closed stdin) before reading everything: nothing to do.
+    await stdin.close().catch(() => {});
+  }
+}
