@@ -36,6 +36,8 @@ async function loadCommand(name: string): Promise<Runner> {
       return (await import("./cli/report.ts")).runReport as unknown as Runner;
     case "version":
       return (await import("./cli/version.ts")).runVersion as unknown as Runner;
+    case "upgrade":
+      return (await import("./cli/upgrade.ts")).runUpgrade as unknown as Runner;
     default:
       throw new InternalError(`Cannot dispatch command as it is not known: current value is ${JSON.stringify(name)}`);
   }

@@ -194,6 +194,17 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
       exitCode = await run("report", { ...opts, runId });
     });
 
+  program.command("upgrade")
+    .description("Replace this binary with the latest (or --to) release, verified against SHA256SUMS.")
+    // Not --version: the program's own -V/--version would take it.
+    .option("--to <version>", "release to install, e.g. 0.2.0 (default: the latest)")
+    .option("--dry-run", "print what would be downloaded and replaced; change nothing", false)
+    .option("--json", "print JSON", false)
+    .addHelpText("after", `\nExamples:\n  $ ${PRODUCT} upgrade\n  $ ${PRODUCT} upgrade --to 0.2.0`)
+    .action(async (opts) => {
+      exitCode = await run("upgrade", { ...opts, version: opts.to, to: undefined });
+    });
+
   program.command("version")
     .description("Print the product version, the supported contract range and the runtime version.")
     .option("--json", "print JSON", false)
