@@ -1,0 +1,200 @@
+/**
+ * What a person (or a pipe) sees while the engine runs.
+ *
+ * - TTY: a live table of WPs in flight (lane, role, agent, attempt, elapsed, cost) redrawn on
+ *   every event and every second, with finished WPs and warnings printed above it;
+ * - plain (cron, pipes): one timestamped line per event;
+ * - `--json`: every event as one NDJSON line on stdout; the last one (`run_finished`) carries
+ *   the summary. Human lines go to stderr.
+ *
+ * @module
+ */
+import type { Terminal } from "../output/terminal.ts";
+import type { RunEvent, RunSummary } from "../run/types.ts";
+
+/** Consumes run events and renders them. */
+export interface RunView {
+  onEvent(event: RunEvent): void;
+  /** Prints the end-of-run table and next steps. */
+  printSummary(summary: RunSummary): void;
+  /** Stops the redraw timer. */
+  close(): void;
+}
+
+interface LiveRow {
+  wp: string;
+  lane: string;
+  role: string;
+  agent: string;
+  attempt: number;
+  since: number;
+  cost: number;
+}
+
+/** Formats a duration for humans (`42s`, `3m05s`, `1h02m`). */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+/** Formats a cost (`$0.42`, `-` when unknown/zero). */
+export function formatCost(usd: number | null): string {
+  return usd === null || usd === 0 ? "-" : `$${usd.toFixed(2)}`;
+}
+
+/** One human line for an event, or null for events shown only in the live table. */
+export function describeEvent(event: RunEvent): string | null {
+  switch (event.type) {
+    case "run_started":
+      return `${event.resumed ? "Resuming" : "Starting"} run ${event.run_id} for mission ${event.mission} ` +
+        `(host ${event.host}, actor ${event.actor}, max ${event.max_concurrent} in flight)`;
+    case "wp_dispatched":
+      return `${event.wp_id} started (pipeline ${event.pipeline}, lane ${event.lane ?? "planned"})`;
+    case "attempt_started":
+      return `${event.wp_id} ${event.role} attempt ${event.attempt} with ${event.agent} (log ${event.log_path})`;
+    case "attempt_finished": {
+      const verdict = event.verdict === null ? "" : ` verdict ${event.verdict}`;
+      const why = event.result === "ok" || event.message === null ? "" : `: ${event.message}`;
+      return `${event.wp_id} ${event.role} attempt ${event.attempt} with ${event.agent}: ${event.result}${verdict} ` +
+        `(${formatDuration(event.duration_ms)}, ${formatCost(event.cost_usd)})${why}`;
+    }
+    case "lane_changed":
+      return `${event.wp_id} ${event.from} -> ${event.to}`;
+    case "wp_finished":
+      return `${event.wp_id} ${event.outcome}: ${event.reason}`;
+    case "warning":
+      return `${event.wp_id === undefined ? "" : `${event.wp_id}: `}${event.message}`;
+    case "run_finished":
+      return `Run ${event.run_id} ${event.status} (exit ${event.exit_code})`;
+  }
+}
+
+/** Options of {@link createRunView}. */
+export interface RunViewOptions {
+  /** Monotonic ms. @default performance.now */
+  now?: () => number;
+  /** Redraw period on a TTY; 0 disables the timer. @default 1000 */
+  tickMs?: number;
+}
+
+/** Creates the view for `term`'s mode. */
+export function createRunView(term: Terminal, options: RunViewOptions = {}): RunView {
+  const now = options.now ?? (() => performance.now());
+  const rows = new Map<string, LiveRow>();
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  const redraw = () => {
+    if (!term.isTty) return;
+    if (rows.size === 0) return term.live([]);
+    const table = term.table(
+      ["WP", "LANE", "ROLE", "AGENT", "TRY", "ELAPSED", "COST"],
+      [...rows.values()].sort((a, b) => a.wp.localeCompare(b.wp)).map((r) => [
+        r.wp,
+        r.lane,
+        r.role,
+        r.agent,
+        r.attempt === 0 ? "-" : String(r.attempt),
+        formatDuration(now() - r.since),
+        formatCost(r.cost),
+      ]),
+    );
+    term.live(table.split("\n"));
+  };
+  const row = (wp: string): LiveRow => {
+    let r = rows.get(wp);
+    if (r === undefined) {
+      r = { wp, lane: "?", role: "-", agent: "-", attempt: 0, since: now(), cost: 0 };
+      rows.set(wp, r);
+    }
+    return r;
+  };
+
+  if (term.isTty && (options.tickMs ?? 1000) > 0) {
+    const t = setInterval(redraw, options.tickMs ?? 1000);
+    Deno.unrefTimer(t);
+    timer = t;
+  }
+
+  return {
+    onEvent(event) {
+      if (term.json) {
+        term.event(event as unknown as Record<string, unknown>);
+        return;
+      }
+      if (!term.isTty) {
+        const text = describeEvent(event);
+        if (text === null) return;
+        if (event.type === "warning") term.warn(text);
+        else term.line(text, { stamp: true });
+        return;
+      }
+      switch (event.type) {
+        case "wp_dispatched":
+          row(event.wp_id).lane = event.lane ?? "planned";
+          break;
+        case "lane_changed":
+          if (rows.has(event.wp_id)) row(event.wp_id).lane = event.to;
+          break;
+        case "attempt_started": {
+          const r = row(event.wp_id);
+          r.role = event.role;
+          r.agent = event.agent;
+          r.attempt = event.attempt;
+          r.since = now();
+          break;
+        }
+        case "attempt_finished":
+          row(event.wp_id).cost += event.cost_usd ?? 0;
+          if (event.result !== "ok") term.line(describeEvent(event) ?? "");
+          break;
+        case "wp_finished":
+          rows.delete(event.wp_id);
+          term.line(describeEvent(event) ?? "");
+          break;
+        case "warning":
+          term.warn(describeEvent(event) ?? "");
+          break;
+        case "run_started":
+          term.line(describeEvent(event) ?? "");
+          break;
+        case "run_finished":
+          rows.clear();
+          break;
+      }
+      redraw();
+    },
+    printSummary(summary) {
+      if (term.isTty) term.live([]);
+      const table = term.table(
+        ["WP", "OUTCOME", "LANE", "ATTEMPTS", "CYCLES", "COST", "REASON"],
+        summary.wps.map((w) => [
+          w.wp_id,
+          w.outcome,
+          w.lane ?? "-",
+          String(w.attempts),
+          String(w.review_cycles),
+          formatCost(w.cost_usd),
+          w.reason,
+        ]),
+      );
+      term.line("");
+      for (const line of table.split("\n")) term.line(line);
+      term.line("");
+      term.line(
+        `Run ${summary.run_id}: ${summary.status} (exit ${summary.exit_code}), cost ${formatCost(summary.cost_usd)}`,
+      );
+      if (summary.next_steps.length > 0) {
+        term.line("Next steps:");
+        for (const step of summary.next_steps) term.line(`  - ${step}`);
+      }
+    },
+    close() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      if (term.isTty) term.live([]);
+    },
+  };
+}

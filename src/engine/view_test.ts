@@ -1,0 +1,87 @@
+import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { memoryTerminal } from "../output/terminal.ts";
+import type { RunEvent, RunSummary } from "../run/types.ts";
+import { createRunView, describeEvent, formatCost, formatDuration } from "./view.ts";
+
+const base = { at: "2026-01-01T00:00:00.000Z", run_id: "r1" };
+const summary: RunSummary = {
+  run_id: "r1",
+  mission: "001-demo",
+  started_at: base.at,
+  finished_at: base.at,
+  status: "incomplete",
+  exit_code: 3,
+  wps: [{
+    wp_id: "WP01",
+    outcome: "blocked",
+    reason: "review rejected 3 times",
+    lane: "blocked",
+    attempts: 4,
+    review_cycles: 3,
+    cost_usd: 1.5,
+    duration_ms: 1000,
+    agents: ["a"],
+  }],
+  cost_usd: 1.5,
+  host_calls: {},
+  next_steps: ["resolve WP01"],
+};
+
+Deno.test("formatDuration() and formatCost() are short and stable", () => {
+  assertEquals([formatDuration(4_400), formatDuration(185_000), formatDuration(3_720_000)], ["4s", "3m05s", "1h02m"]);
+  assertEquals([formatCost(null), formatCost(0), formatCost(0.416)], ["-", "-", "$0.42"]);
+});
+
+Deno.test("describeEvent() names the WP, role, agent and result", () => {
+  const e: RunEvent = {
+    ...base,
+    type: "attempt_finished",
+    wp_id: "WP01",
+    role: "implement",
+    agent: "claude",
+    attempt: 2,
+    result: "timeout",
+    duration_ms: 61_000,
+    cost_usd: null,
+    verdict: null,
+    message: "wall clock",
+  };
+  assertEquals(describeEvent(e), "WP01 implement attempt 2 with claude: timeout (1m01s, -): wall clock");
+});
+
+Deno.test("createRunView() in plain mode prints stamped lines and the summary table", () => {
+  const term = memoryTerminal({ now: () => new Date(base.at) });
+  const view = createRunView(term);
+  view.onEvent({ ...base, type: "wp_finished", wp_id: "WP01", outcome: "done", reason: "approved by codex" });
+  view.printSummary(summary);
+  view.close();
+  const text = term.text();
+  assertStringIncludes(text, "2026-01-01T00:00:00.000Z WP01 done: approved by codex");
+  assertStringIncludes(text, "WP01  blocked");
+  assertStringIncludes(text, "  - resolve WP01");
+});
+
+Deno.test("createRunView() in JSON mode emits NDJSON events on stdout", () => {
+  const term = memoryTerminal({ json: true });
+  const view = createRunView(term);
+  view.onEvent({ ...base, type: "lane_changed", wp_id: "WP01", from: "planned", to: "in_progress" });
+  view.close();
+  assertEquals(JSON.parse(term.out.join("")).to, "in_progress");
+});
+
+Deno.test("createRunView() on a TTY draws a live table of WPs in flight", () => {
+  const term = memoryTerminal({ isTty: true });
+  const view = createRunView(term, { tickMs: 0, now: () => 0 });
+  view.onEvent({ ...base, type: "wp_dispatched", wp_id: "WP01", pipeline: "default", lane: "in_progress" });
+  view.onEvent({
+    ...base,
+    type: "attempt_started",
+    wp_id: "WP01",
+    role: "implement",
+    agent: "claude",
+    attempt: 1,
+    log_path: "x",
+  });
+  view.close();
+  assertStringIncludes(term.out.join(""), "WP01  in_progress  implement  claude");
+});
