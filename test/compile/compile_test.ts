@@ -158,3 +158,10 @@ Deno.test({
     }
   },
 });
+
+Deno.test("TARGETS match the targets upgrade and install.sh download", async () => {
+  const { RELEASE_TARGETS } = await import("../../src/upgrade/release.ts");
+  assertEquals([...RELEASE_TARGETS], [...TARGETS]);
+  const installer = await Deno.readTextFile(join(ROOT, "scripts/install.sh"));
+  for (const part of ["unknown-linux-gnu", "apple-darwin", "pc-windows-msvc"]) assertStringIncludes(installer, part);
+});
