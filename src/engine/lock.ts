@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { ExitCode, UserError } from "../errors.ts";
 import { assertMissionSlug } from "../ids.ts";
 import { PRODUCT, VERSION } from "../version.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { cleanStrayTemps, writeFileAtomic } from "./atomic_write.ts";
 import { bootId, procStartTime } from "./reaper.ts";
 
 /** Who holds a lock (the sidecar content). */
@@ -83,6 +83,8 @@ export async function acquireLock(
     orchestrator_version: VERSION,
   };
   try {
+    // We hold the lock, so temp files of the sidecar can only be leftovers of a killed holder.
+    await cleanStrayTemps(infoFile);
     await writeFileAtomic(infoFile, JSON.stringify(info, null, 2) + "\n", { mode: 0o644 });
   } catch (error) {
     await file.unlock().catch(() => undefined);
