@@ -1,13 +1,120 @@
 /**
- * `orchestrate` command. PLACEHOLDER: replaced by the owning module's implementation.
+ * `orchestrate`: drive a mission from planned to done.
+ *
+ * Order matters (weakness 14 of the reference): config → host contract → policy → the mission
+ * exists → (dry run stops here) → lock → look at any previous run state (refuse an unfinished
+ * one unless `--fresh`, which archives it) → new state → engine.
  *
  * @module
  */
-import { InternalError } from "../errors.ts";
+import { resolve } from "node:path";
+import { ExitCode, UserError } from "../errors.ts";
+import { planDryRun, printDryRun } from "../engine/dry_run.ts";
+import { acquireLock, isLockHeld } from "../engine/lock.ts";
+import { reapLeftovers } from "../engine/reaper.ts";
+import { agentInstalled, executeRun, openSession, requireMission } from "../engine/session.ts";
+import { newRunId, newRunState, StateStore } from "../engine/state_store.ts";
+import { pipelineFor } from "../config/mod.ts";
+import { wpTags } from "../engine/wp_facts.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { OrchestrateOptions } from "./options.ts";
+import { findRepoRoot } from "./repo_root.ts";
 
 /** Runs `orchestrate` and returns the exit code. */
-export function runOrchestrate(_opts: OrchestrateOptions, _term: Terminal): Promise<number> {
-  return Promise.reject(new InternalError("Cannot run 'orchestrate' as it is not implemented yet"));
+export async function runOrchestrate(
+  opts: OrchestrateOptions,
+  term: Terminal,
+  cwd: string = Deno.cwd(),
+): Promise<number> {
+  const repoRoot = await findRepoRoot(opts.repoRoot, cwd);
+  const configPath = opts.config === undefined ? undefined : resolve(cwd, opts.config);
+  const session = await openSession(repoRoot, {
+    config: configPath,
+    implAgent: opts.implAgent,
+    reviewAgent: opts.reviewAgent,
+    maxConcurrent: opts.maxConcurrent,
+    pipeline: opts.pipeline,
+    host: opts.host,
+    actor: opts.actor,
+    accept: opts.accept || undefined,
+  }, cwd);
+  const { config, host } = session;
+  const mission = opts.mission;
+  await requireMission(host, mission);
+
+  if (opts.dryRun) {
+    const plan = await planDryRun({
+      host,
+      mission,
+      contract: session.contract,
+      policy: session.policy,
+      maxConcurrent: config.maxConcurrent,
+      pipelineFor: (wpId, markdown) => pipelineFor(config, { wpId, tags: wpTags(markdown) }),
+      readText: (path) => Deno.readTextFile(path),
+      agentInstalled: (id) => agentInstalled(id, config),
+    });
+    printDryRun(plan, term);
+    return plan.problems.length === 0 ? ExitCode.Ok : ExitCode.Usage;
+  }
+
+  const runId = newRunId();
+  const lock = await acquireLock(repoRoot, mission, runId);
+  try {
+    const store = new StateStore(repoRoot, { onWarning: (m) => term.warn(m) });
+    const previous = await store.load();
+    if (previous !== null) {
+      const unfinished = previous.status !== "finished";
+      if (previous.mission !== mission && await isLockHeld(repoRoot, previous.mission)) {
+        throw new UserError(
+          `Cannot start mission '${mission}' as the run state belongs to a live run of mission ` +
+            `'${previous.mission}' (run ${previous.run_id})`,
+          { exitCode: ExitCode.Locked, fix: "Wait for that run to finish, or stop it with `abort`." },
+        );
+      }
+      if (unfinished && !opts.fresh) {
+        throw new UserError(
+          `Cannot start a new run of mission '${mission}' as run ${previous.run_id} of mission ` +
+            `'${previous.mission}' is unfinished (status ${previous.status}); its retry counters would be lost`,
+          {
+            fix: previous.mission === mission
+              ? "Continue it with `spec-kitty-orchestrator resume`, or pass --fresh to archive it and start over."
+              : "Finish it with `resume`, or pass --fresh to archive it and start this mission.",
+          },
+        );
+      }
+      for (const line of await reapLeftovers(previous)) {
+        term.warn(`leftover agent from run ${previous.run_id}: ${line}`);
+      }
+      const archived = await store.archive(`${unfinished ? "fresh" : "prev"}-${previous.run_id}`);
+      term.line(`Archived the previous run state to ${archived}`);
+    }
+    const state = newRunState({
+      runId,
+      mission,
+      actor: config.actor,
+      policy: session.policy,
+      flags: {
+        impl_agent: opts.implAgent ?? null,
+        review_agent: opts.reviewAgent ?? null,
+        max_concurrent: opts.maxConcurrent ?? null,
+        pipeline: opts.pipeline ?? null,
+        host: opts.host ?? null,
+        config: configPath ?? null,
+      },
+    });
+    return await executeRun({
+      session,
+      state,
+      store,
+      lock,
+      term,
+      resumed: false,
+      caffeinate: opts.caffeinate,
+      accept: config.accept,
+      maxConcurrent: config.maxConcurrent,
+    });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
 }

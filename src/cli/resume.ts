@@ -1,13 +1,91 @@
 /**
- * `resume` command. PLACEHOLDER: replaced by the owning module's implementation.
+ * `resume`: continue the run recorded in `.kittify/orchestrator-run-state.json`.
+ *
+ * The contract is checked again (weakness 14), leftover agent process groups of the dead run are
+ * reaped first, the saved flags are re-applied unless given again, WPs in flight are adopted
+ * from their host lanes, and counters (attempts, review cycles, cost) survive. Failed and skipped
+ * WPs of a finished run get a fresh try.
  *
  * @module
  */
-import { InternalError } from "../errors.ts";
+import { ExitCode, UserError } from "../errors.ts";
+import { prepareForResume } from "../engine/lifecycle_rules.ts";
+import { acquireLock } from "../engine/lock.ts";
+import { reapLeftovers } from "../engine/reaper.ts";
+import { executeRun, openSession, requireMission } from "../engine/session.ts";
+import { StateStore } from "../engine/state_store.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { ResumeOptions } from "./options.ts";
+import { findRepoRoot } from "./repo_root.ts";
+import { resolve } from "node:path";
 
 /** Runs `resume` and returns the exit code. */
-export function runResume(_opts: ResumeOptions, _term: Terminal): Promise<number> {
-  return Promise.reject(new InternalError("Cannot run 'resume' as it is not implemented yet"));
+export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string = Deno.cwd()): Promise<number> {
+  const repoRoot = await findRepoRoot(opts.repoRoot, cwd);
+  const peek = await new StateStore(repoRoot, { onWarning: (m) => term.warn(m) }).load();
+  if (peek === null) {
+    throw new UserError("Cannot resume as there is no run state in .kittify/orchestrator-run-state.json", {
+      exitCode: ExitCode.RunFailed,
+      fix: "Start a run with `spec-kitty-orchestrator orchestrate --mission <slug>`.",
+    });
+  }
+  const flags = peek.flags;
+  const host = opts.host ?? (flags.host === "builtin" || flags.host === "spec-kitty" ? flags.host : undefined);
+  const session = await openSession(repoRoot, {
+    config: opts.config === undefined ? flags.config ?? undefined : resolve(cwd, opts.config),
+    implAgent: opts.implAgent ?? flags.impl_agent ?? undefined,
+    reviewAgent: opts.reviewAgent ?? flags.review_agent ?? undefined,
+    maxConcurrent: opts.maxConcurrent ?? flags.max_concurrent ?? undefined,
+    pipeline: flags.pipeline ?? undefined,
+    host,
+    actor: opts.actor ?? peek.actor,
+    accept: opts.accept || undefined,
+  }, cwd);
+  await requireMission(session.host, peek.mission);
+
+  const lock = await acquireLock(repoRoot, peek.mission, peek.run_id);
+  try {
+    const store = new StateStore(repoRoot, { onWarning: (m) => term.warn(m) });
+    const state = await store.load();
+    if (state === null || state.run_id !== peek.run_id) {
+      throw new UserError("Cannot resume as the run state changed while starting (another command touched it)", {
+        exitCode: ExitCode.RunFailed,
+        fix: "Run `spec-kitty-orchestrator status`, then try again.",
+      });
+    }
+    for (const line of await reapLeftovers(state)) term.warn(`leftover agent: ${line}`);
+    state.running = [];
+    if (session.config.actor !== state.actor) {
+      term.warn(
+        `Resuming with actor '${session.config.actor}' instead of '${state.actor}': WPs claimed by the old actor ` +
+          "will be refused by the host (WP_ALREADY_CLAIMED).",
+      );
+    }
+    state.actor = session.config.actor;
+    state.policy = session.policy;
+    state.resume_count += 1;
+    state.flags = {
+      ...state.flags,
+      impl_agent: opts.implAgent ?? state.flags.impl_agent,
+      review_agent: opts.reviewAgent ?? state.flags.review_agent,
+      max_concurrent: opts.maxConcurrent ?? state.flags.max_concurrent,
+      host: opts.host ?? state.flags.host,
+      config: opts.config === undefined ? state.flags.config : resolve(cwd, opts.config),
+    };
+    for (const [id, wp] of Object.entries(state.wps)) state.wps[id] = prepareForResume(wp);
+    return await executeRun({
+      session,
+      state,
+      store,
+      lock,
+      term,
+      resumed: true,
+      caffeinate: opts.caffeinate,
+      accept: session.config.accept,
+      maxConcurrent: session.config.maxConcurrent,
+    });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
 }

@@ -138,6 +138,7 @@ async function attempt<T>(
   const result = await ctx.deps.runner.run({
     agentId: agent,
     role: run.role,
+    wp: run.wpId,
     workspace: run.workspace,
     prompt,
     logPath,

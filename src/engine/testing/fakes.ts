@@ -74,7 +74,7 @@ export class FakeRunner implements AgentRunner {
 
   async run(spec: AttemptSpec, signal?: AbortSignal): Promise<AttemptResult> {
     this.specs.push(spec);
-    const wp = /WP[0-9]+/.exec(spec.logPath.split("/").pop() ?? "")?.[0] ?? "?";
+    const wp = spec.wp ?? "?";
     const next = this.script.get(`${wp}:${spec.role}`)?.shift() ??
       (spec.role === "review" ? { message: "Looks good.\nVERDICT: APPROVED" } : {});
     this.#running++;

@@ -1,0 +1,238 @@
+/**
+ * The imperative shell shared by `orchestrate` and `resume`: opening the host (contract and
+ * policy checked before any mutation), and running the engine with every real collaborator
+ * wired in (agent runner, git, state store, run recorder, terminal view, notifications, signal
+ * handlers, idle-sleep guard, lock release).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import {
+  agentFamily,
+  buildImplementPrompt,
+  buildReviewPrompt,
+  checkAgentInstalled,
+  createAgentRunner,
+  dangerousFlagsFor,
+  extractSubtasks,
+  parseVerdict,
+  shellJoin,
+} from "../agents/mod.ts";
+import { type ConfigFlags, loadResolvedConfig, pipelineFor } from "../config/mod.ts";
+import type { ResolvedConfig } from "../config/types.ts";
+import { ExitCode, UserError } from "../errors.ts";
+import { HostError, HostTransportError } from "../host/errors.ts";
+import { createHost, hostCommand } from "../host/mod.ts";
+import { negotiateContract } from "../host/negotiate.ts";
+import { buildPolicy } from "../host/policy.ts";
+import type { ContractInfo, Host, MissionState, PolicyMetadata } from "../host/types.ts";
+import { createNotifier } from "../notify/notifier.ts";
+import type { Terminal } from "../output/terminal.ts";
+import { createRunRecorder } from "../run/recorder.ts";
+import type { RunEvent } from "../run/types.ts";
+import { holdIdleSleepGuard } from "./caffeinate.ts";
+import { createGit } from "./git.ts";
+import type { LockHandle } from "./lock.ts";
+import { systemClock } from "./ports.ts";
+import type { PromptKit } from "./ports.ts";
+import { bootId, procStartTime } from "./reaper.ts";
+import { Engine } from "./run.ts";
+import { installSignalHandlers } from "./signals.ts";
+import type { StateStore } from "./state_store.ts";
+import type { RunState } from "./state_types.ts";
+import { createRunView } from "./view.ts";
+import { readLaneHints, wpTags } from "./wp_facts.ts";
+
+/** A host that answered the contract check, with the config and the run's policy. */
+export interface Session {
+  repoRoot: string;
+  config: ResolvedConfig;
+  host: Host;
+  contract: ContractInfo;
+  policy: PolicyMetadata;
+}
+
+/** Agent ids of every pipeline a WP can be given (default and selector targets). */
+export function agentsInUse(config: ResolvedConfig): string[] {
+  const names = new Set([config.defaultPipeline, ...config.selectors.map((s) => s.pipeline)]);
+  const ids = new Set<string>();
+  for (const name of names) {
+    const p = config.pipelines[name];
+    if (p === undefined) continue;
+    for (const id of [...p.implement.agents, ...p.review.agents]) ids.add(id);
+  }
+  return [...ids].sort();
+}
+
+/**
+ * Loads config, creates the host, negotiates the contract and builds+validates the policy.
+ * Nothing is mutated.
+ *
+ * @throws {UserError} for config problems (2), an unreachable or incompatible host (1/2).
+ */
+export async function openSession(repoRoot: string, flags: ConfigFlags, cwd: string = Deno.cwd()): Promise<Session> {
+  const config = await loadResolvedConfig(repoRoot, flags, cwd);
+  const host = createHost(config, repoRoot);
+  let contract: ContractInfo;
+  try {
+    contract = await negotiateContract(host);
+  } catch (error) {
+    if (error instanceof HostTransportError) {
+      throw new UserError(
+        `Cannot reach the ${host.kind} host as '${hostCommand(config).join(" ")} orchestrator-api contract-version' ` +
+          `must answer with a JSON envelope: ${error.message}`,
+        {
+          exitCode: ExitCode.RunFailed,
+          fix: "Install spec-kitty (or set SPEC_KITTY_BIN), or run with --host builtin.",
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+  const agents = agentsInUse(config);
+  const policy = buildPolicy(config, agents, (id) => agentFamily(id, config), dangerousFlagsFor(agents, config));
+  return { repoRoot, config, host, contract, policy };
+}
+
+/**
+ * Reads `mission-state`, turning "no such mission" into a user error (nothing is written
+ * before this succeeds).
+ */
+export async function requireMission(host: Host, mission: string): Promise<MissionState> {
+  try {
+    return await host.missionState(mission);
+  } catch (error) {
+    if (error instanceof HostError && (error.code === "MISSION_NOT_FOUND" || error.code === "FEATURE_NOT_FOUND")) {
+      throw new UserError(
+        `Cannot orchestrate mission '${mission}' as it must exist on the ${host.kind} host: it was not found`,
+        { fix: "Pass the directory name under kitty-specs/, e.g. --mission 034-my-feature.", cause: error },
+      );
+    }
+    if (error instanceof HostTransportError) {
+      throw new UserError(`Cannot read mission '${mission}' from the ${host.kind} host: ${error.message}`, {
+        exitCode: ExitCode.RunFailed,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Whether an agent's binary is installed, for dry runs. */
+export async function agentInstalled(
+  id: string,
+  config: ResolvedConfig,
+): Promise<{ installed: boolean; detail: string }> {
+  try {
+    const status = await checkAgentInstalled(id, config);
+    if (status.found && status.fix === undefined) return { installed: true, detail: status.version ?? "ok" };
+    return { installed: status.found, detail: status.fix ?? "not found" };
+  } catch (error) {
+    return { installed: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The prompt kit for one mission, from the agents module. */
+export function promptKit(config: ResolvedConfig, mission: string): PromptKit {
+  const mark = hostCommand(config);
+  return {
+    implement: ({ wpId, wpMarkdown, feedback }) =>
+      buildImplementPrompt({
+        wpMarkdown,
+        mission,
+        wp: wpId,
+        subtasks: extractSubtasks(wpMarkdown),
+        markStatusCommand: mark,
+        feedback: feedback ?? undefined,
+      }),
+    review: ({ wpId, wpMarkdown, diff }) =>
+      buildReviewPrompt({ wpMarkdown, mission, wp: wpId, diff, subtasks: extractSubtasks(wpMarkdown) }),
+    parseVerdict,
+  };
+}
+
+/** The command that merges `mission` on this host, for the next steps. */
+export function mergeCommandFor(config: ResolvedConfig, mission: string): string {
+  if (config.host.kind === "spec-kitty") return `spec-kitty merge --mission ${mission}`;
+  return shellJoin([...hostCommand(config), "orchestrator-api", "merge-mission", "--mission", mission]);
+}
+
+/** Inputs of {@link executeRun}. */
+export interface ExecuteRunInput {
+  session: Session;
+  state: RunState;
+  store: StateStore;
+  lock: LockHandle;
+  term: Terminal;
+  resumed: boolean;
+  caffeinate: boolean;
+  accept: boolean;
+  maxConcurrent: number;
+}
+
+/** Runs the engine with every real collaborator and returns the exit code. Releases the lock. */
+export async function executeRun(input: ExecuteRunInput): Promise<number> {
+  const { session, state, term } = input;
+  const { config, repoRoot } = session;
+  const warn = (message: string) => term.warn(message);
+  try {
+    const recorder = await createRunRecorder(repoRoot, state.run_id, config.runsRetention, { onWarning: warn });
+    const view = createRunView(term);
+    const notifier = createNotifier(config.notify, Deno.env.toObject(), warn);
+    const pending: Promise<void>[] = [];
+    const emit = (event: RunEvent) => {
+      void recorder.record(event);
+      view.onEvent(event);
+      pending.push(notifier.notify(event));
+    };
+    const logDir = join(repoRoot, ".kittify", "logs", state.run_id);
+    await Deno.mkdir(logDir, { recursive: true });
+    const laneHints = await readLaneHints(repoRoot, state.mission);
+    const engine = new Engine({
+      host: session.host,
+      runner: createAgentRunner({ config, repoRoot, mission: state.mission }),
+      git: createGit(),
+      clock: systemClock,
+      store: input.store,
+      emit,
+      prompts: promptKit(config, state.mission),
+      pipelineFor: (wpId, markdown) => pipelineFor(config, { wpId, tags: wpTags(markdown) }),
+      readText: (path) => Deno.readTextFile(path),
+      laneHints,
+      procIdentity: async (pid) => ({ procStartTime: await procStartTime(pid), bootId: await bootId() }),
+    }, {
+      repoRoot,
+      maxConcurrent: input.maxConcurrent,
+      heartbeatMs: config.host.heartbeatMs,
+      historyNotes: (config as { historyNotes?: boolean }).historyNotes ?? true,
+      logDir,
+      resumed: input.resumed,
+      hostLabel: session.host.kind,
+      accept: input.accept,
+      mergeCommand: mergeCommandFor(config, state.mission),
+    }, state);
+    const uninstall = installSignalHandlers((sig) => {
+      term.warn(`${sig} received: stopping agents and saving state (send it again to exit at once)`);
+      engine.interrupt(sig);
+    });
+    const guard = await holdIdleSleepGuard(input.caffeinate, { warn });
+    let outcome;
+    try {
+      outcome = await engine.run();
+    } finally {
+      uninstall();
+      await guard.release();
+      view.close();
+    }
+    view.printSummary(outcome.summary);
+    await recorder.finish(outcome.summary);
+    await Promise.race([
+      Promise.allSettled(pending),
+      new Promise((resolve) => Deno.unrefTimer(setTimeout(resolve, 30_000))),
+    ]);
+    return outcome.exitCode;
+  } finally {
+    await input.lock.release();
+  }
+}
