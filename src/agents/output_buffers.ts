@@ -8,26 +8,37 @@
  * @module
  */
 
-/** Keeps the last `capacity` bytes written. */
+/** Keeps the last `capacity` bytes written, in one preallocated ring (no allocation per chunk). */
 export class ByteTail {
-  #chunks: Uint8Array[] = [];
+  #ring: Uint8Array;
+  #start = 0;
   #size = 0;
   #total = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    this.#ring = new Uint8Array(capacity);
+  }
 
   /** Appends bytes, dropping the oldest beyond the capacity. */
   push(chunk: Uint8Array): void {
     this.#total += chunk.length;
-    if (chunk.length >= this.capacity) {
-      this.#chunks = [chunk.slice(chunk.length - this.capacity)];
-      this.#size = this.capacity;
-      return;
+    const cap = this.capacity;
+    if (cap === 0) return;
+    const data = chunk.length > cap ? chunk.subarray(chunk.length - cap) : chunk;
+    let end = (this.#start + this.#size) % cap;
+    let offset = 0;
+    while (offset < data.length) {
+      const n = Math.min(data.length - offset, cap - end);
+      this.#ring.set(data.subarray(offset, offset + n), end);
+      offset += n;
+      end = (end + n) % cap;
     }
-    this.#chunks.push(chunk.slice());
-    this.#size += chunk.length;
-    while (this.#size - (this.#chunks[0]?.length ?? 0) >= this.capacity) {
-      this.#size -= this.#chunks.shift()?.length ?? 0;
+    const size = this.#size + data.length;
+    if (size > cap) {
+      this.#start = (this.#start + size - cap) % cap;
+      this.#size = cap;
+    } else {
+      this.#size = size;
     }
   }
 
@@ -36,12 +47,13 @@ export class ByteTail {
     return this.#total;
   }
 
-  /** The kept bytes (at most `capacity`). */
+  /** The kept bytes (at most `capacity`), oldest first. */
   bytes(): Uint8Array {
-    const all = new Uint8Array(this.#size);
-    let offset = 0;
-    for (const c of this.#chunks) (all.set(c, offset), offset += c.length);
-    return all.length > this.capacity ? all.subarray(all.length - this.capacity) : all;
+    const out = new Uint8Array(this.#size);
+    const first = Math.min(this.#size, this.capacity - this.#start);
+    out.set(this.#ring.subarray(this.#start, this.#start + first), 0);
+    out.set(this.#ring.subarray(0, this.#size - first), first);
+    return out;
   }
 
   /** The kept bytes as text (a cut multi-byte character at the start becomes U+FFFD). */

@@ -30,3 +30,13 @@ Deno.test("LineSplitter skips lines longer than its cap", () => {
   s.end();
   assertEquals(lines, ["ok", "yes"]);
 });
+
+Deno.test("ByteTail wraps around its ring correctly", () => {
+  const tail = new ByteTail(4);
+  for (const piece of ["a", "bc", "def", "g", "hijklm", "n"]) tail.push(enc(piece));
+  assertEquals(tail.text(), "klmn");
+  const empty = new ByteTail(3);
+  assertEquals(empty.text(), "");
+  empty.push(enc("xy"));
+  assertEquals(empty.text(), "xy");
+});

@@ -25,14 +25,38 @@ export function signalGroup(pgid: number, signal: Deno.Signal): boolean {
   }
 }
 
-/** True while at least one process of group `pgid` exists (zombies included). */
+/**
+ * True while at least one live (non-zombie) process of group `pgid` exists. Zombies do not
+ * count: an orphan's zombie waits for init to reap it, and some container inits never do.
+ */
 export function groupAlive(pgid: number): boolean {
   if (isWindows) return isPidAlive(pgid);
   try {
     Deno.kill(-pgid, 0 as unknown as Deno.Signal);
-    return true;
   } catch {
     return false;
+  }
+  return liveMembersOnLinux(pgid) ?? true;
+}
+
+/** Whether group `pgid` has a non-zombie member, from /proc; null where /proc is unavailable. */
+function liveMembersOnLinux(pgid: number): boolean | null {
+  if (Deno.build.os !== "linux") return null;
+  try {
+    for (const entry of Deno.readDirSync("/proc")) {
+      if (!/^\d+$/.test(entry.name)) continue;
+      let stat: string;
+      try {
+        stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      } catch {
+        continue;
+      }
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
+    }
+    return false;
+  } catch {
+    return null;
   }
 }
 

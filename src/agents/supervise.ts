@@ -20,6 +20,8 @@ import type { WorkspaceProbe } from "./workspace_probe.ts";
 export const STDOUT_TAIL_BYTES = 2 * 1024 * 1024;
 /** Bytes of stderr kept for the parser. */
 export const STDERR_TAIL_BYTES = 256 * 1024;
+/** Read buffer size per stream. */
+const READ_CHUNK_BYTES = 64 * 1024;
 /** Bytes of interleaved output kept for messages. */
 export const OUTPUT_TAIL_BYTES = 64 * 1024;
 
@@ -132,19 +134,22 @@ export function createSupervisor(): Supervisor {
     };
 
     const splitter = new LineSplitter((line) => spec.onLine?.(line));
-    const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+    const readers: ReadableStreamBYOBReader[] = [];
     const pump = async (stream: ReadableStream<Uint8Array>, tail: ByteTail, isStdout: boolean) => {
-      const reader = stream.getReader();
+      // A BYOB reader reuses one buffer: hundreds of MB of output allocate nothing per chunk.
+      const reader = stream.getReader({ mode: "byob" });
       readers.push(reader);
+      let buffer = new Uint8Array(READ_CHUNK_BYTES);
       try {
         while (true) {
-          const { done, value } = await reader.read();
-          if (done) break;
+          const { done, value } = await reader.read(buffer);
+          if (done || value === undefined) break;
           lastActivity = performance.now();
           tail.push(value);
           outputTail.push(value);
           if (isStdout) splitter.push(value);
           await spec.log.write(value);
+          buffer = new Uint8Array(value.buffer);
         }
       } catch {
         // Cancelled after exit (a process outside our group still holds the pipe).
