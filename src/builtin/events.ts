@@ -151,27 +151,27 @@ export async function readEvents(dir: string): Promise<StatusEvent[]> {
 
 /**
  * Appends `events` in one write. The caller must hold the mission lock ({@link withMissionLock}).
- * A torn final line left by a crashed writer is terminated first so the new lines stay whole.
+ * A final line without newline left by a crashed writer is completed when it is whole JSON, and
+ * cut off when it is a torn fragment, so the log stays one object per line.
  */
 export async function appendEvents(dir: string, events: readonly StatusEvent[]): Promise<void> {
   if (events.length === 0) return;
   const path = join(dir, EVENTS_FILE);
   let prefix = "";
+  let existing = "";
   try {
-    const file = await Deno.open(path, { read: true });
-    try {
-      const size = (await file.stat()).size;
-      if (size > 0) {
-        await file.seek(size - 1, Deno.SeekMode.Start);
-        const last = new Uint8Array(1);
-        await file.read(last);
-        if (last[0] !== 0x0a) prefix = "\n";
-      }
-    } finally {
-      file.close();
-    }
+    existing = await Deno.readTextFile(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (existing !== "" && !existing.endsWith("\n")) {
+    const cut = existing.lastIndexOf("\n") + 1;
+    try {
+      JSON.parse(existing.slice(cut));
+      prefix = "\n";
+    } catch {
+      await Deno.truncate(path, new TextEncoder().encode(existing.slice(0, cut)).length);
+    }
   }
   const text = prefix + events.map((e) => pyJson(e)).join("\n") + "\n";
   const file = await Deno.open(path, { append: true, create: true });
