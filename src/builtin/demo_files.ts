@@ -236,6 +236,7 @@ export function demoFiles(now: Date): Record<string, string> {
       ".kittify/runs/",
       ".kittify/orchestrator-*",
       ".kittify/demo-agent/",
+      ".kittify/locks/",
       ".status.lock",
       "",
     ].join("\n"),
