@@ -12,7 +12,7 @@ import { ExitCode, UserError } from "../errors.ts";
 import { planDryRun, printDryRun } from "../engine/dry_run.ts";
 import { acquireLock, isLockHeld } from "../engine/lock.ts";
 import { reapLeftovers } from "../engine/reaper.ts";
-import { agentInstalled, executeRun, openSession, requireMission } from "../engine/session.ts";
+import { agentInstalled, executeRun, openSession, preflightAgents, requireMission } from "../engine/session.ts";
 import { newRunId, newRunState, StateStore } from "../engine/state_store.ts";
 import { pipelineFor } from "../config/mod.ts";
 import { wpTags } from "../engine/wp_facts.ts";
@@ -57,6 +57,7 @@ export async function runOrchestrate(
     return plan.problems.length === 0 ? ExitCode.Ok : ExitCode.Usage;
   }
 
+  await preflightAgents(session.config, (m) => term.warn(m));
   const runId = newRunId();
   const lock = await acquireLock(repoRoot, mission, runId);
   try {

@@ -12,7 +12,7 @@ import { ExitCode, UserError } from "../errors.ts";
 import { prepareForResume } from "../engine/lifecycle_rules.ts";
 import { acquireLock } from "../engine/lock.ts";
 import { reapLeftovers } from "../engine/reaper.ts";
-import { executeRun, openSession, requireMission } from "../engine/session.ts";
+import { executeRun, openSession, preflightAgents, requireMission } from "../engine/session.ts";
 import { StateStore } from "../engine/state_store.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { ResumeOptions } from "./options.ts";
@@ -43,6 +43,7 @@ export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string
   }, cwd);
   await requireMission(session.host, peek.mission);
 
+  await preflightAgents(session.config, (m) => term.warn(m));
   const lock = await acquireLock(repoRoot, peek.mission, peek.run_id);
   try {
     const store = new StateStore(repoRoot, { onWarning: (m) => term.warn(m) });

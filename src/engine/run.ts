@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { errorMessage } from "../errors.ts";
+import { ConfigError, errorMessage } from "../errors.ts";
 import { HostError } from "../host/errors.ts";
 import type { RunSummary } from "../run/types.ts";
 import { type EngineDeps, type EngineOptions, InterruptedError, isFatalHostError, RunFatalError } from "./context.ts";
@@ -47,7 +47,14 @@ export class Engine {
   readonly #opts: RunOptions;
   #wake: (() => void) | null = null;
 
+  /** @throws {ConfigError} when `opts.maxConcurrent` is not a positive integer (the loop could never start). */
   constructor(deps: EngineDeps, opts: RunOptions, state: RunState) {
+    if (!Number.isSafeInteger(opts.maxConcurrent) || opts.maxConcurrent < 1) {
+      throw new ConfigError(
+        `Cannot run as 'max_concurrent' must be a positive integer: current value is ${opts.maxConcurrent}`,
+        { fix: "Set max_concurrent (or --max-concurrent) to 1 or more." },
+      );
+    }
     this.ctx = new EngineContext(deps, opts, state);
     this.#opts = opts;
   }

@@ -109,9 +109,10 @@ export async function requireMission(host: Host, mission: string): Promise<Missi
         { fix: "Pass the directory name under kitty-specs/, e.g. --mission 034-my-feature.", cause: error },
       );
     }
-    if (error instanceof HostTransportError) {
+    if (error instanceof HostTransportError || error instanceof HostError) {
       throw new UserError(`Cannot read mission '${mission}' from the ${host.kind} host: ${error.message}`, {
         exitCode: ExitCode.RunFailed,
+        fix: "Run `spec-kitty-orchestrator doctor` to check the host and the mission.",
         cause: error,
       });
     }
@@ -130,6 +131,32 @@ export async function agentInstalled(
     return { installed: status.found, detail: status.fix ?? "not found" };
   } catch (error) {
     return { installed: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Preflight before any mutation (weakness 26): warns about every agent that is not installed
+ * and refuses to start when a stage of the default pipeline has no installed agent at all.
+ */
+export async function preflightAgents(config: ResolvedConfig, warn: (message: string) => void): Promise<void> {
+  const status = new Map<string, { installed: boolean; detail: string }>();
+  for (const id of agentsInUse(config)) {
+    const s = await agentInstalled(id, config);
+    status.set(id, s);
+    if (!s.installed) warn(`agent ${id} is not usable: ${s.detail}`);
+  }
+  const pipeline = config.pipelines[config.defaultPipeline];
+  if (pipeline === undefined) return;
+  for (
+    const [stage, chain] of [["implement", pipeline.implement.agents], ["review", pipeline.review.agents]] as const
+  ) {
+    if (chain.length > 0 && chain.every((id) => status.get(id)?.installed === false)) {
+      throw new UserError(
+        `Cannot start as the ${stage} stage of pipeline '${pipeline.name}' must have an installed agent: ` +
+          `none of [${chain.join(", ")}] is`,
+        { fix: `Install one of them, or choose others with --${stage === "implement" ? "impl" : "review"}-agent.` },
+      );
+    }
   }
 }
 

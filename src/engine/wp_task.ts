@@ -173,6 +173,8 @@ async function implementAndSubmit(unit: WpUnit, feedback: string | null): Promis
       to: "for_review",
       actor,
       policy,
+      // True by construction: the commit gate just verified a commit since the attempt base.
+      implementationEvidencePresent: true,
       note: feedback === null
         ? `Implementation by '${stage.agent}' committed (${head})`
         : `Rework by '${stage.agent}' committed (${head}, cycle ${wp.review_cycles})`,

@@ -1,0 +1,104 @@
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { join } from "node:path";
+import { createDemo } from "../builtin/demo.ts";
+import { UserError } from "../errors.ts";
+import { memoryTerminal } from "../output/terminal.ts";
+import type { OrchestrateOptions } from "./options.ts";
+import { runOrchestrate } from "./orchestrate.ts";
+import { runResume } from "./resume.ts";
+import { StateStore } from "../engine/state_store.ts";
+
+const STATE = join(".kittify", "orchestrator-run-state.json");
+
+function opts(dir: string, extra: Partial<OrchestrateOptions> = {}): OrchestrateOptions {
+  return {
+    repoRoot: dir,
+    mission: "001-demo",
+    json: false,
+    dryRun: false,
+    caffeinate: false,
+    fresh: false,
+    accept: false,
+    ...extra,
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function demo(): Promise<string> {
+  const parent = await Deno.makeTempDir({ prefix: "orchestrate-" });
+  const dir = join(parent, "demo");
+  await createDemo(dir, memoryTerminal());
+  return dir;
+}
+
+Deno.test("runOrchestrate() --dry-run validates and plans without writing state or taking the lock", async () => {
+  const dir = await demo();
+  try {
+    const term = memoryTerminal();
+    assertEquals(await runOrchestrate(opts(dir, { dryRun: true }), term, dir), 0);
+    assertStringIncludes(term.text(), "Dry run OK.");
+    assertEquals(await exists(join(dir, STATE)), false);
+    assertEquals(await exists(join(dir, ".kittify", "locks")), false);
+  } finally {
+    await Deno.remove(join(dir, ".."), { recursive: true });
+  }
+});
+
+Deno.test("runOrchestrate() refuses an unknown mission before writing anything", async () => {
+  const dir = await demo();
+  try {
+    await assertRejects(
+      () => runOrchestrate(opts(dir, { mission: "999-nope" }), memoryTerminal(), dir),
+      UserError,
+      "999-nope",
+    );
+    assertEquals(await exists(join(dir, STATE)), false);
+  } finally {
+    await Deno.remove(join(dir, ".."), { recursive: true });
+  }
+});
+
+Deno.test("runOrchestrate() runs the demo to done; an unfinished state is refused, resumed, or archived with --fresh", async () => {
+  const dir = await demo();
+  try {
+    const term = memoryTerminal();
+    assertEquals(await runOrchestrate(opts(dir, { json: false }), term, dir), 0);
+    assertStringIncludes(term.text(), "merge-mission --mission 001-demo");
+    const store = new StateStore(dir);
+    const state = (await store.load())!;
+    assertEquals(state.status, "finished");
+    assertEquals(Object.keys(state.wps).sort(), ["WP01", "WP02", "WP03", "WP04", "WP05"]);
+    assertEquals(state.wps.WP02!.review_cycles, 1);
+
+    // Pretend the run died mid-way: the next orchestrate must not throw its counters away.
+    state.status = "interrupted";
+    await store.save(state);
+    await assertRejects(() => runOrchestrate(opts(dir), memoryTerminal(), dir), UserError, "is unfinished");
+
+    const resumed = memoryTerminal();
+    assertEquals(await runResume({ repoRoot: dir, json: false, caffeinate: false, accept: false }, resumed, dir), 0);
+    const after = (await new StateStore(dir).load())!;
+    assertEquals(after.run_id, state.run_id);
+    assertEquals(after.resume_count, 1);
+    assertEquals(after.wps.WP02!.review_cycles, 1);
+
+    after.status = "interrupted";
+    await new StateStore(dir).save(after);
+    const fresh = memoryTerminal();
+    assertEquals(await runOrchestrate(opts(dir, { fresh: true }), fresh, dir), 0);
+    assertStringIncludes(fresh.text(), "Archived the previous run state");
+    const names = [];
+    for await (const e of Deno.readDir(join(dir, ".kittify"))) names.push(e.name);
+    assert(names.some((n) => n.startsWith(`orchestrator-run-state.fresh-${state.run_id}`)), names.join(","));
+  } finally {
+    await Deno.remove(join(dir, ".."), { recursive: true });
+  }
+});
