@@ -56,7 +56,9 @@ export async function mutate<T>(
     const { events, result } = await decide(log);
     if (events.length > 0) {
       await appendEvents(mission.dir, events);
-      await writeSnapshot(mission.dir, mission.identity, [...log.events, ...events], nowIso(ctx.clock));
+      // status.json is derived and rebuilt on every mutation: failing to write it must not turn
+      // an applied change into a reported failure (the caller would see an ambiguous error).
+      await writeSnapshot(mission.dir, mission.identity, [...log.events, ...events], nowIso(ctx.clock)).catch(() => {});
     }
     return result;
   });

@@ -53,6 +53,8 @@ export interface Mission {
   /** WP files sorted by file name. */
   wps: WpFile[];
   lanes: LaneSpec[] | null;
+  /** Why lanes.json could not be used although it exists (invalid JSON or shape), else null. */
+  lanesError: string | null;
 }
 
 const WP_FILE_RE = /^(WP[0-9]+)(?:-.*)?\.md$/;
@@ -224,8 +226,16 @@ export async function loadMission(root: string, handle: string): Promise<Mission
     const path = join(dir, "tasks", name);
     wps.push(parseWpFile(path, name, wpId, await Deno.readTextFile(path)));
   }
-  const lanes = parseLanes(await readJsonObject(join(dir, "lanes.json")).catch(() => null));
-  return { root, slug, dir, meta, identity: identityOf(slug, meta), wps, lanes };
+  let lanes: LaneSpec[] | null = null;
+  let lanesError: string | null = null;
+  try {
+    const raw = await readJsonObject(join(dir, "lanes.json"));
+    lanes = parseLanes(raw);
+    if (raw !== null && lanes === null) lanesError = "lanes.json has no 'lanes' list";
+  } catch (error) {
+    lanesError = `lanes.json is not valid JSON: ${(error as Error).message}`;
+  }
+  return { root, slug, dir, meta, identity: identityOf(slug, meta), wps, lanes, lanesError };
 }
 
 /**

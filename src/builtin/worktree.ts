@@ -36,9 +36,16 @@ export function laneBranchName(slug: string, laneId: string): string {
  * Computes the workspace of `wpId`.
  *
  * @param satisfied WP ids that are approved/done now.
- * @throws {HostFailure} `LANE_ALLOCATION_FAILED` when lanes.json names an unsafe lane id.
+ * @throws {HostFailure} `LANE_ALLOCATION_FAILED` when lanes.json is unreadable or names an unsafe lane id.
  */
 export function planWorkspace(mission: Mission, wpId: string, satisfied: ReadonlySet<string>): WorkspacePlan {
+  if (mission.lanesError !== null) {
+    throw new HostFailure("LANE_ALLOCATION_FAILED", `Cannot plan the workspace of ${wpId}: ${mission.lanesError}`, {
+      ...mission.identity,
+      wp_id: wpId,
+      reason: mission.lanesError,
+    });
+  }
   const lane = laneOf(mission, wpId);
   if (lane === null) {
     return {

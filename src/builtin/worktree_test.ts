@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assertEquals, assertRejects } from "../../test/assert.ts";
+import { assertEquals, assertRejects, assertThrows } from "../../test/assert.ts";
 import { HostFailure } from "./failure.ts";
 import { loadMission, type Mission } from "./mission.ts";
 import { makeMission } from "./testing/mission_fixture.ts";
@@ -52,6 +52,11 @@ Deno.test("planWorkspace() gives legacy missions the bare path and lane WPs lane
       "kitty/mission-001-demo-lane-a",
       "main",
     ]);
+    const broken = { ...legacy, lanesError: "lanes.json is not valid JSON: x" };
+    assertEquals(
+      assertThrows(() => planWorkspace(broken, "WP01", new Set()), HostFailure).fields.reason,
+      broken.lanesError,
+    );
     const unsafe = { ...legacy, lanes: [{ laneId: "../x", wpIds: ["WP01"], dependsOnLanes: [] }] };
     let code = "";
     try {
