@@ -304,3 +304,48 @@ Deno.test("Engine.interrupt() stops agents, keeps the WP resumable and exits 130
   assertEquals(h.store.last!.status, "interrupted");
   assertEquals(h.host.lane("WP01"), "in_progress");
 });
+
+Deno.test("Engine.run() heartbeat notices outside changes while agents work", async () => {
+  const h = harness([
+    { id: "WP01", lane: "planned", deps: [] },
+    { id: "WP02", lane: "planned", deps: ["WP09"] },
+    { id: "WP09", lane: "in_review", deps: [] },
+  ], { heartbeatMs: 30_000 });
+  let wp02Started!: () => void;
+  const gate = new Promise<void>((resolve) => (wp02Started = resolve));
+  h.runner.plan("WP01", "implement", { waitFor: gate });
+  h.runner.onStart = (spec) => {
+    if (spec.wp === "WP01") h.host.wps.get("WP09")!.lane = "done";
+    if (spec.wp === "WP02") wp02Started();
+  };
+  const { summary } = await h.engine.run();
+  assertEquals(summary.wps.map((w) => `${w.wp_id}:${w.outcome}`), ["WP01:done", "WP02:done", "WP09:done"]);
+  assert(h.clock.sleeps.includes(30_000));
+});
+
+Deno.test("Engine.run() reconciles an ambiguous start-implementation via resolve-workspace", async () => {
+  const h = harness([{ id: "WP01", lane: "planned", deps: [] }]);
+  h.host.failures.push({
+    command: "start-implementation",
+    error: () => ambiguousTimeout("start-implementation"),
+    applyFirst: true,
+  });
+  assertEquals((await h.engine.run()).exitCode, 0);
+  assertEquals(h.host.callCounts()["start-implementation"], 1);
+  assertEquals(h.host.callCounts()["resolve-workspace"], 1);
+  assertEquals(h.host.lane("WP01"), "done");
+});
+
+Deno.test("Engine.run() records the host's reason when a transition is rejected", async () => {
+  const h = harness([{ id: "WP01", lane: "planned", deps: [] }, { id: "WP02", lane: "planned", deps: [] }]);
+  h.host.failures.push({
+    command: "transition",
+    wp: "WP01",
+    error: () => new HostError("transition", "TRANSITION_REJECTED", { message: "subtasks T001 not done" }),
+  });
+  const { exitCode, summary } = await h.engine.run();
+  assertEquals(exitCode, 3);
+  assertEquals(summary.wps.map((w) => w.outcome), ["failed", "done"]);
+  assertStringIncludes(summary.wps[0]!.reason, "TRANSITION_REJECTED: subtasks T001 not done");
+  assertEquals(h.store.last!.wps.WP01!.last_error, summary.wps[0]!.reason);
+});

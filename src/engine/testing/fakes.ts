@@ -46,6 +46,8 @@ export interface FakeAttempt {
   cost?: number;
   /** Hang until the run aborts (to test interruption). */
   hang?: boolean;
+  /** Finish only once this promise resolves. */
+  waitFor?: Promise<unknown>;
 }
 
 /** A runner that replays scripted attempts per `WPxx:role` and tracks concurrency. */
@@ -85,6 +87,7 @@ export class FakeRunner implements AgentRunner {
       await spec.onSpawn?.(4242, 4242);
       this.onStart?.(spec);
       await new Promise((r) => setTimeout(r, 1));
+      if (next.waitFor !== undefined) await next.waitFor;
       if (next.hang) {
         await new Promise<void>((resolve) => {
           if (signal?.aborted) return resolve();

@@ -75,6 +75,8 @@ export interface HarnessOptions {
   laneHints?: Map<string, string>;
   host?: FakeHost;
   git?: FakeGit;
+  /** @default 0 (no heartbeat) */
+  heartbeatMs?: number;
 }
 
 /** Builds a harness over `wps`. */
@@ -98,7 +100,7 @@ export function harness(wps: FakeWp[], options: HarnessOptions = {}): Harness {
   const opts: RunOptions = {
     repoRoot: "/repo",
     maxConcurrent: options.maxConcurrent ?? 4,
-    heartbeatMs: 0,
+    heartbeatMs: options.heartbeatMs ?? 0,
     historyNotes: options.historyNotes ?? false,
     logDir: "/repo/.kittify/logs/run",
     resumed: options.state !== undefined,
