@@ -1,0 +1,147 @@
+import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { createFakeBin } from "../../test/fake_agents/mod.ts";
+import { defaultResolvedConfig } from "../config/mod.ts";
+import { configuredAgentIds, type DoctorDeps, type DoctorReport, runDoctorChecks } from "./doctor.ts";
+import { runCommand } from "./run_command.ts";
+
+const HERMETIC_GIT = {
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_CONFIG_NOSYSTEM: "1",
+  PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+};
+
+async function repo(identity: boolean): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "doctor-test-" });
+  const git = (...args: string[]) => runCommand("git", ["-C", dir, ...args], { env: { ...HERMETIC_GIT, HOME: dir } });
+  await git("init", "-q");
+  if (identity) {
+    await git("config", "user.name", "T");
+    await git("config", "user.email", "t@t");
+  }
+  await Deno.writeTextFile(`${dir}/a.txt`, "a");
+  await git("add", "a.txt");
+  await git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init");
+  await Deno.mkdir(`${dir}/.kittify`);
+  return dir;
+}
+
+function deps(dir: string, over: Partial<DoctorDeps> = {}): DoctorDeps {
+  return {
+    repoRoot: dir,
+    config: defaultResolvedConfig(),
+    checkHost: () => Promise.resolve({ ok: true, detail: "spec-kitty host, contract 1.3.0" }),
+    checkAgent: () => Promise.resolve({ found: true, path: "/usr/bin/claude", version: "2.1.0" }),
+    git: (args) => runCommand("git", ["-C", dir, ...args], { env: { ...HERMETIC_GIT, HOME: dir } }),
+    env: { PATH: "/usr/bin:/bin" },
+    ...over,
+  };
+}
+
+const byId = (r: DoctorReport, id: string) => r.checks.find((c) => c.id === id);
+
+Deno.test("runDoctorChecks() passes on a healthy repository", async () => {
+  const dir = await repo(true);
+  try {
+    const r = await runDoctorChecks(deps(dir));
+    assert(r.ok, JSON.stringify(r.checks));
+    assertEquals(r.checks.map((c) => c.id), [
+      "host",
+      "agent:claude-code",
+      "git-identity",
+      "repo-clean",
+      "worktrees",
+      "kittify",
+      "cron",
+    ]);
+    assertEquals(byId(r, "git-identity")?.detail, "T <t@t>");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runDoctorChecks() fails with fixes for host, missing agent and git identity", async () => {
+  const dir = await repo(false);
+  try {
+    const r = await runDoctorChecks(deps(dir, {
+      checkHost: () => Promise.resolve({ ok: false, detail: "spec-kitty not found", fix: "install spec-kitty" }),
+      checkAgent: () =>
+        Promise.resolve({ found: false, fix: "Install 'claude' (npm install -g @anthropic-ai/claude-code)" }),
+    }));
+    assertEquals(r.ok, false);
+    assertEquals([byId(r, "host")?.status, byId(r, "host")?.fix], ["fail", "install spec-kitty"]);
+    assertEquals(byId(r, "agent:claude-code")?.status, "fail");
+    assertStringIncludes(byId(r, "agent:claude-code")?.fix ?? "", "npm install");
+    assertEquals(byId(r, "git-identity")?.status, "fail");
+    assertStringIncludes(byId(r, "git-identity")?.fix ?? "", "git config --global user.email");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runDoctorChecks() warns about a dirty checkout and stale worktrees", async () => {
+  const dir = await repo(true);
+  try {
+    await Deno.writeTextFile(`${dir}/a.txt`, "changed");
+    await runCommand("git", ["-C", dir, "worktree", "add", "-q", "--detach", `${dir}-wt`], {
+      env: { ...HERMETIC_GIT, HOME: dir },
+    });
+    await Deno.remove(`${dir}-wt`, { recursive: true });
+    const r = await runDoctorChecks(deps(dir));
+    assert(r.ok, "warnings do not fail doctor");
+    assertEquals(byId(r, "repo-clean")?.status, "warn");
+    assertStringIncludes(byId(r, "repo-clean")?.detail ?? "", "a.txt");
+    assertEquals([byId(r, "worktrees")?.status, byId(r, "worktrees")?.fix], ["warn", "git worktree prune"]);
+    assertStringIncludes(byId(r, "worktrees")?.detail ?? "", `${dir}-wt`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runDoctorChecks() fails outside a git repository", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await runDoctorChecks(deps(dir));
+    assertEquals(byId(r, "repo")?.status, "fail");
+    assertEquals(r.ok, false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runDoctorChecks() fails when .kittify/ is not writable", async () => {
+  if (Deno.uid() === 0) return; // root writes anywhere: nothing to check here.
+  const dir = await repo(true);
+  try {
+    await Deno.chmod(`${dir}/.kittify`, 0o500);
+    const r = await runDoctorChecks(deps(dir));
+    assertEquals(byId(r, "kittify")?.status, "fail");
+  } finally {
+    await Deno.chmod(`${dir}/.kittify`, 0o700);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runDoctorChecks() prints the PATH cron needs for agents and their interpreters", async () => {
+  const dir = await repo(true);
+  const fake = await createFakeBin({ claude: { kind: "script", body: "exit 0\n" } });
+  try {
+    await Deno.writeTextFile(`${fake.dir}/claude`, "#!/usr/bin/env fakenode\n");
+    await Deno.writeTextFile(`${fake.dir}/fakenode`, "#!/bin/sh\n");
+    await Deno.chmod(`${fake.dir}/fakenode`, 0o755);
+    const r = await runDoctorChecks(
+      deps(dir, { env: { PATH: `${fake.dir}:/usr/bin:/bin` }, cronPath: "/usr/bin:/bin" }),
+    );
+    const cron = byId(r, "cron");
+    assertEquals(cron?.status, "warn");
+    assertStringIncludes(cron?.detail ?? "", `${fake.dir}/claude`);
+    assertStringIncludes(cron?.detail ?? "", `${fake.dir}/fakenode`);
+    assertEquals(cron?.fix, `Put this line at the top of your crontab: PATH=${fake.dir}:/usr/bin:/bin`);
+  } finally {
+    await fake.cleanup();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("configuredAgentIds() lists each pipeline agent once", () => {
+  assertEquals(configuredAgentIds(defaultResolvedConfig()), ["claude-code"]);
+});
