@@ -349,3 +349,21 @@ Deno.test("Engine.run() records the host's reason when a transition is rejected"
   assertStringIncludes(summary.wps[0]!.reason, "TRANSITION_REJECTED: subtasks T001 not done");
   assertEquals(h.store.last!.wps.WP01!.last_error, summary.wps[0]!.reason);
 });
+
+Deno.test("Engine.run() treats a runner that throws as a config failure and falls back", async () => {
+  const h = harness([{ id: "WP01", lane: "planned", deps: [] }]);
+  const real = h.runner.run.bind(h.runner);
+  h.runner.run = (spec, signal) =>
+    spec.agentId === "impl-a" ? Promise.reject(new Error("unknown agent impl-a")) : real(spec, signal);
+  assertEquals((await h.engine.run()).exitCode, 0);
+  const first = h.store.last!.wps.WP01!.attempts[0]!;
+  assertEquals([first.agent, first.result], ["impl-a", "config"]);
+  assertStringIncludes(first.message ?? "", "unknown agent impl-a");
+});
+
+Deno.test("Engine.run() on a mission without WPs ends incomplete with the reason", async () => {
+  const h = harness([]);
+  const { exitCode, summary } = await h.engine.run();
+  assertEquals(exitCode, 3);
+  assertStringIncludes(summary.next_steps.join("\n"), "has no work packages");
+});

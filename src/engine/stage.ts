@@ -6,7 +6,8 @@
  * @module
  */
 import { join } from "node:path";
-import type { AgentRole, AttemptFailure, AttemptResult } from "../agents/types.ts";
+import type { AgentRole, AttemptFailure, AttemptResult, AttemptSpec } from "../agents/types.ts";
+import { errorMessage } from "../errors.ts";
 import type { StageConfig } from "../config/types.ts";
 import { type EngineContext, InterruptedError } from "./context.ts";
 import { afterAttemptFailure, oneLine } from "./retry.ts";
@@ -135,7 +136,7 @@ async function attempt<T>(
   const prompt = run.prompt(agent);
   await ctx.save();
   ctx.emit({ type: "attempt_started", wp_id: run.wpId, role: run.role, agent, attempt: n, log_path: logPath });
-  const result = await ctx.deps.runner.run({
+  const result = await runAttempt(ctx, {
     agentId: agent,
     role: run.role,
     wp: run.wpId,
@@ -160,7 +161,7 @@ async function attempt<T>(
       });
       await ctx.save();
     },
-  }, ctx.signal);
+  });
   ctx.state.running = ctx.state.running.filter((r) => !(r.wp_id === run.wpId && r.attempt === n));
   record.duration_ms = result.durationMs;
   record.exit_code = result.exitCode;
@@ -174,4 +175,27 @@ async function attempt<T>(
     throw new InterruptedError("interrupted during an attempt");
   }
   return { result, record };
+}
+
+/** Runs an attempt; a runner that throws (a bug or an unusable agent) becomes a `config` failure. */
+async function runAttempt(ctx: EngineContext, spec: AttemptSpec): Promise<AttemptResult> {
+  try {
+    return await ctx.deps.runner.run(spec, ctx.signal);
+  } catch (error) {
+    return {
+      agentId: spec.agentId,
+      role: spec.role,
+      ok: false,
+      exitCode: null,
+      signal: null,
+      durationMs: 0,
+      failure: { class: "config", message: `agent ${spec.agentId} could not be started: ${errorMessage(error)}` },
+      finalMessage: "",
+      costUsd: null,
+      tokens: null,
+      logPath: spec.logPath,
+      outputTail: "",
+      pgid: null,
+    };
+  }
 }

@@ -54,7 +54,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
   } else if (input.fatal !== null) {
     status = "failed";
     exitCode = ExitCode.RunFailed;
-  } else if (allGood && (input.acceptance === null || input.acceptance.ok)) {
+  } else if (wps.length > 0 && allGood && (input.acceptance === null || input.acceptance.ok)) {
     status = "done";
     exitCode = ExitCode.Ok;
   } else {
@@ -80,6 +80,10 @@ function nextSteps(input: SummaryInput, wps: WpSummary[], status: RunSummary["st
   if (input.fatal !== null) steps.push(`fix the cause: ${input.fatal}`);
   if (status === "interrupted" || status === "failed") {
     steps.push("continue: spec-kitty-orchestrator resume");
+    return steps;
+  }
+  if (wps.length === 0) {
+    steps.push(`mission ${input.state.mission} has no work packages; finalize its tasks first`);
     return steps;
   }
   const attention = wps.filter((w) => w.outcome !== "done" && w.outcome !== "approved");
