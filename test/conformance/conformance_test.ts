@@ -5,105 +5,24 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
+import {
+  api,
+  commitIn,
+  type Data,
+  evidence,
+  fastTrack,
+  IDENTITY,
+  M,
+  markStatus,
+  POLICY,
+  review,
+  type Session,
+  startImpl,
+  toLane,
+  wpFlags,
+} from "./client.ts";
 import { createTranscriptProject, gitIn } from "./fixture.ts";
 import { BUILTIN, callHost, type HostUnderTest, realHost } from "./hosts.ts";
-
-const POLICY = JSON.stringify({
-  orchestrator_id: "demo-orch",
-  orchestrator_version: "0.1.0",
-  agent_family: "claude",
-  approval_mode: "full_auto",
-  sandbox_mode: "workspace_write",
-  network_mode: "none",
-  dangerous_flags: [],
-});
-const ENVELOPE_KEYS = ["contract_version", "command", "timestamp", "correlation_id", "success", "error_code", "data"];
-const IDENTITY = { mission_slug: "001-demo", mission_number: 1, mission_type: "software-dev" };
-const M = ["--mission", "001-demo"];
-
-type Data = Record<string, unknown>;
-
-interface Session {
-  host: HostUnderTest;
-  repo: string;
-}
-
-/** Calls `orchestrator-api <sub> <flags>` and checks the envelope frame. */
-async function api(
-  s: Session,
-  sub: string,
-  flags: string[],
-  expect: { code?: string; exit?: number } = {},
-): Promise<Data> {
-  const result = await callHost(s.host, s.repo, ["orchestrator-api", sub, ...flags]);
-  const env = result.json;
-  assert(env !== null, `${sub}: no envelope (exit ${result.code}); stderr: ${result.stderr.slice(-400)}`);
-  assertEquals(Object.keys(env), ENVELOPE_KEYS, `${sub}: envelope keys`);
-  assertEquals(env.contract_version, "1.3.0");
-  assertMatch(String(env.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
-  assertMatch(String(env.correlation_id), /^corr-[0-9a-f]{32}$/);
-  const code = expect.code ?? null;
-  assertEquals(env.error_code, code, `${sub} ${flags.join(" ")}: ${JSON.stringify(env.data)}`);
-  assertEquals(env.success, code === null);
-  const exit = expect.exit ?? (code === null ? 0 : 1);
-  assertEquals(result.code, exit, `${sub}: exit code`);
-  assertEquals(env.command, `orchestrator-api.${exit === 2 ? "unknown" : sub}`);
-  const data = env.data as Data;
-  if (code !== null) assertEquals(typeof data.message, "string");
-  return data;
-}
-
-async function markStatus(s: Session, ids: string[]): Promise<Data> {
-  const result = await callHost(s.host, s.repo, [
-    "agent",
-    "tasks",
-    "mark-status",
-    ...ids,
-    "--status",
-    "done",
-    ...M,
-    "--json",
-  ]);
-  assertEquals(result.code, 0, result.stderr);
-  return result.json as Data;
-}
-
-const wpFlags = (wp: string, actor = "demo-orch") => [...M, "--wp", wp, "--actor", actor];
-const startImpl = (s: Session, wp: string, actor = "demo-orch", code?: string) =>
-  api(s, "start-implementation", [...wpFlags(wp, actor), "--policy", POLICY], { code });
-const toLane = (s: Session, wp: string, lane: string, extra: string[] = [], code?: string) =>
-  api(s, "transition", [...wpFlags(wp), "--to", lane, "--policy", POLICY, ...extra], { code });
-const review = (verdict: string, ref: string, reviewer = "reviewer-bot") =>
-  JSON.stringify({ reviewer, verdict, reference: ref });
-const evidence = (ref: string, reviewer = "reviewer-bot") =>
-  JSON.stringify({ review: { reviewer, verdict: "approved", reference: ref } });
-
-async function commitIn(workspace: string, file: string, text: string): Promise<void> {
-  await Deno.mkdir(join(workspace, file, ".."), { recursive: true });
-  await Deno.writeTextFile(join(workspace, file), text);
-  await gitIn(workspace, "add", "-A");
-  await gitIn(workspace, "commit", "-q", "-m", `work on ${file}`);
-}
-
-/** Implements, reviews and approves a WP whose dependencies are satisfied. */
-async function fastTrack(s: Session, wp: string, subtasks: string[], file: string, to: "done" | "approved") {
-  const started = await startImpl(s, wp);
-  await commitIn(String(started.workspace_path), file, `${wp}\n`);
-  await markStatus(s, subtasks);
-  await toLane(s, wp, "for_review", ["--note", "Implementation complete"]);
-  const ref = `review/${wp}/attempt-1`;
-  await api(s, "start-review", [...wpFlags(wp), "--policy", POLICY, "--review-ref", ref]);
-  await toLane(s, wp, to, [
-    "--review-ref",
-    ref,
-    "--review-result-json",
-    review("approved", ref),
-    "--evidence-json",
-    evidence(ref),
-    "--note",
-    "Approved by reviewer-bot",
-  ]);
-}
 
 async function lifecycle(t: Deno.TestContext, s: Session): Promise<void> {
   await t.step("handshake", async () => {
