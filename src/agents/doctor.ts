@@ -13,7 +13,7 @@
 import { dirname, join } from "node:path";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { AgentInstallStatus } from "./installed.ts";
-import { agentBinary } from "./registry.ts";
+import { agentBinary, agentFamily } from "./registry.ts";
 import type { RunCommandResult } from "./run_command.ts";
 import { which, whichAll } from "./which.ts";
 
@@ -54,6 +54,8 @@ export interface DoctorDeps {
   hostBinary?: string;
   /** @default CRON_PATH */
   cronPath?: string;
+  /** Our user id (root changes what some agents accept). @default null (unknown) */
+  uid?: number | null;
 }
 
 /** Every agent id the pipelines use, in order of first appearance. */
@@ -104,6 +106,17 @@ async function agentChecks(deps: DoctorDeps): Promise<DoctorCheck[]> {
           status: "warn",
           detail: `${s.path}: version unknown`,
           ...(s.fix ? { fix: s.fix } : {}),
+        };
+      }
+      const claudeAsRoot = deps.config.agents[id] === undefined && agentFamily(id, deps.config) === "claude" &&
+        deps.uid === 0 && deps.env["IS_SANDBOX"] !== "1";
+      if (claudeAsRoot) {
+        return {
+          id: `agent:${id}`,
+          title,
+          status: "warn",
+          detail: `${s.path} (${s.version}): as root, Claude Code refuses --dangerously-skip-permissions`,
+          fix: "Run the orchestrator as a normal user, or export IS_SANDBOX=1 inside a disposable container.",
         };
       }
       return { id: `agent:${id}`, title, status: "ok", detail: `${s.path} (${s.version})` };

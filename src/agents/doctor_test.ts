@@ -142,6 +142,18 @@ Deno.test("runDoctorChecks() prints the PATH cron needs for agents and their int
   }
 });
 
+Deno.test("runDoctorChecks() warns that Claude Code refuses to run as root without IS_SANDBOX", async () => {
+  const dir = await repo(true);
+  try {
+    const asRoot = await runDoctorChecks(deps(dir, { uid: 0 }));
+    assertEquals(byId(asRoot, "agent:claude-code")?.status, "warn");
+    const sandboxed = await runDoctorChecks(deps(dir, { uid: 0, env: { PATH: "/usr/bin:/bin", IS_SANDBOX: "1" } }));
+    assertEquals(byId(sandboxed, "agent:claude-code")?.status, "ok");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("configuredAgentIds() lists each pipeline agent once", () => {
   assertEquals(configuredAgentIds(defaultResolvedConfig()), ["claude-code"]);
 });

@@ -128,21 +128,27 @@ export function createAgentRunner(opts: AgentRunnerOptions): AgentRunner {
     argv[0] = resolved;
 
     const parser = def.parser();
-    const sup = await supervisor.run({
-      argv,
-      cwd: spec.workspace,
-      env,
-      stdinPath: def.prompt === "stdin" ? promptFile : null,
-      log,
-      timeoutMs: spec.timeoutMs,
-      stallTimeoutMs: spec.stallTimeoutMs,
-      graceMs,
-      pollMs,
-      probe,
-      onLine: (line) => parser.line(line),
-      ...(spec.onSpawn ? { onSpawn: spec.onSpawn } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    let sup: SuperviseResult;
+    try {
+      sup = await supervisor.run({
+        argv,
+        cwd: spec.workspace,
+        env,
+        stdinPath: def.prompt === "stdin" ? promptFile : null,
+        log,
+        timeoutMs: spec.timeoutMs,
+        stallTimeoutMs: spec.stallTimeoutMs,
+        graceMs,
+        pollMs,
+        probe,
+        onLine: (line) => parser.line(line),
+        ...(spec.onSpawn ? { onSpawn: spec.onSpawn } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      await log.close(`supervision failed: ${String(error)}`).catch(() => {});
+      throw error;
+    }
     const parsed = parser.finish({
       stdoutTail: sup.stdoutTail,
       stderrTail: sup.stderrTail,
@@ -150,7 +156,13 @@ export function createAgentRunner(opts: AgentRunnerOptions): AgentRunner {
       role: spec.role,
       nowMs: now(),
     });
-    return toResult(spec, binary, sup, parsed);
+    const result = toResult(spec, binary, sup, parsed);
+    const outcome = result.ok ? "ok" : `${result.failure?.class}: ${result.failure?.message.split("\n")[0]}`;
+    await log.close(
+      `exit code=${sup.exitCode ?? "-"} signal=${sup.signal ?? "-"} duration=${sup.durationMs}ms ` +
+        `result=${outcome}` + (log.truncated ? " (log truncated)" : ""),
+    ).catch(() => {});
+    return result;
   }
 
   function toResult(spec: AttemptSpec, binary: string, sup: SuperviseResult, parsed: ParsedOutput): AttemptResult {

@@ -9,6 +9,8 @@
  *   {@link Supervisor.terminateAll}: SIGTERM to the group, grace, SIGKILL. Partial output is kept.
  * - When the agent exits but left processes in its group, they are terminated too.
  *
+ * The caller owns the log: it creates it and closes it with the outcome it decides.
+ *
  * @module
  */
 import type { AttemptLog } from "./log_writer.ts";
@@ -209,11 +211,6 @@ export function createSupervisor(): Supervisor {
     try {
       const status = await finish;
       const exitCode = status.signal ? null : status.code;
-      await spec.log.close(
-        `exit code=${exitCode ?? "-"} signal=${status.signal ?? "-"} stopped=${stopped ?? "-"} ` +
-          `duration=${Math.round(performance.now() - started)}ms` +
-          (spec.log.truncated ? ` (log truncated; ${stdoutTail.totalBytes + stderrTail.totalBytes} bytes seen)` : ""),
-      ).catch(() => {});
       return { ...base(), exitCode, signal: status.signal ?? null, stopped, error, pid };
     } finally {
       running.delete(entry);

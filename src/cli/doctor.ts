@@ -25,6 +25,7 @@ export interface DoctorOverrides {
   env?: Record<string, string | undefined>;
   checkHost?: DoctorDeps["checkHost"];
   cronPath?: string;
+  uid?: number | null;
 }
 
 /** The real host check: create the host and negotiate the contract. */
@@ -110,6 +111,7 @@ export async function runDoctor(opts: DoctorOptions, term: Terminal, overrides: 
     checkHost: overrides.checkHost ?? realHostCheck(config, repoRoot),
     checkAgent: (id) => checkAgentInstalled(id, config, env),
     git: (args) => runCommand("git", ["-C", repoRoot, ...args], { timeoutMs: 10_000 }),
+    uid: overrides.uid !== undefined ? overrides.uid : Deno.uid(),
     ...(hostBinary ? { hostBinary } : {}),
     ...(overrides.cronPath ? { cronPath: overrides.cronPath } : {}),
   });

@@ -31,6 +31,7 @@ Deno.test("runDoctor() --json reports every check and exits 0 when nothing fails
     const code = await runDoctor({ json: true, repoRoot: dir }, term, {
       cwd: dir,
       env: { PATH: fake.path },
+      uid: 1000,
       checkHost: () => Promise.resolve({ ok: true, detail: "spec-kitty host, contract 1.3.0" }),
     });
     const report = JSON.parse(term.out.join(""));
