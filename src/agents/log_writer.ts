@@ -33,6 +33,7 @@ export class AttemptLog {
   #file: Deno.FsFile;
   #written = 0;
   #truncated = false;
+  #error: string | null = null;
   #chain: Promise<void> = Promise.resolve();
 
   private constructor(file: Deno.FsFile, readonly path: string, readonly maxBytes: number) {
@@ -67,21 +68,33 @@ export class AttemptLog {
     return this.#truncated;
   }
 
-  /** Appends agent output, up to the cap; later output is dropped (the caller keeps draining). */
+  /** The write error, when writing failed (disk full...); later output is then dropped. */
+  get writeError(): string | null {
+    return this.#error;
+  }
+
+  /**
+   * Appends agent output, up to the cap; later output is dropped. Never rejects: a failing
+   * disk must not stop us draining the agent's pipes (it would block on a full pipe).
+   */
   write(chunk: Uint8Array): Promise<void> {
     this.#chain = this.#chain.then(async () => {
-      if (this.#truncated) return;
-      const room = this.maxBytes - this.#written;
-      const part = chunk.length <= room ? chunk : chunk.subarray(0, Math.max(0, room));
-      if (part.length > 0) {
-        await this.#writeRaw(part);
-        this.#written += part.length;
-      }
-      if (part.length < chunk.length) {
-        this.#truncated = true;
-        await this.#writeRaw(
-          encoder.encode(`\n=== log truncated at ${this.maxBytes} bytes; further output was discarded ===\n`),
-        );
+      if (this.#truncated || this.#error !== null) return;
+      try {
+        const room = this.maxBytes - this.#written;
+        const part = chunk.length <= room ? chunk : chunk.subarray(0, Math.max(0, room));
+        if (part.length > 0) {
+          await this.#writeRaw(part);
+          this.#written += part.length;
+        }
+        if (part.length < chunk.length) {
+          this.#truncated = true;
+          await this.#writeRaw(
+            encoder.encode(`\n=== log truncated at ${this.maxBytes} bytes; further output was discarded ===\n`),
+          );
+        }
+      } catch (error) {
+        this.#error = error instanceof Error ? error.message : String(error);
       }
     });
     return this.#chain;

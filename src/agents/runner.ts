@@ -113,6 +113,12 @@ export function createAgentRunner(opts: AgentRunnerOptions): AgentRunner {
     }
     await Deno.writeTextFile(promptFile, spec.prompt, { mode: 0o600 });
 
+    if (!(await Deno.stat(spec.workspace).then((s) => s.isDirectory, () => false))) {
+      return early({
+        class: "crash",
+        message: `Cannot run agent '${def.id}' as its workspace must be an existing directory: ${spec.workspace}`,
+      });
+    }
     const binary = argv[0] ?? "";
     const searchPath = env["PATH"] ?? "";
     const resolved = binary.includes("/") && !isAbsolute(binary)

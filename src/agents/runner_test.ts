@@ -211,6 +211,18 @@ Deno.test("runner.run() reports a missing binary as crash naming it and how to i
   }
 });
 
+Deno.test("runner.run() reports a missing workspace as crash without spawning", async () => {
+  const h = await harness({ claude: { kind: "replay", cli: "claude", case: "success" } });
+  try {
+    await Deno.remove(`${h.dir}/ws`);
+    const r = await h.run("claude-code");
+    assertEquals([r.failure?.class, r.pgid], ["crash", null]);
+    assertStringIncludes(r.failure?.message ?? "", "workspace must be an existing directory");
+  } finally {
+    await h.cleanup();
+  }
+});
+
 Deno.test("runner.run() never overwrites a log: a reused path rejects", async () => {
   const h = await harness({ claude: { kind: "replay", cli: "claude", case: "success" } });
   try {
