@@ -16,7 +16,15 @@ export type {
 export { FAILURE_CLASSES } from "./types.ts";
 export { BUILTIN_AGENT_IDS, type BuiltinAgentId, isBuiltinAgentId } from "./ids.ts";
 export { type AgentRunnerOptions, createAgentRunner, promptPathFor } from "./runner.ts";
-export { agentBinary, agentFamily, dangerousFlagsFor, findAgent, getAgent, knownAgentIds } from "./registry.ts";
+export {
+  agentBinary,
+  agentFamily,
+  agentPromptLimit,
+  dangerousFlagsFor,
+  findAgent,
+  getAgent,
+  knownAgentIds,
+} from "./registry.ts";
 export { type AgentInstallStatus, checkAgentInstalled } from "./installed.ts";
 export { parseVerdict, VERDICT_JSON_SCHEMA, VERDICT_JSON_SCHEMA_TEXT } from "./verdict.ts";
 export {

@@ -10,7 +10,7 @@ import type { ResolvedConfig } from "../config/types.ts";
 import { ConfigError } from "../errors.ts";
 import { builtinDefinition } from "./cli/builtin.ts";
 import { customDefinition } from "./custom.ts";
-import type { AgentDefinition } from "./definition.ts";
+import { type AgentDefinition, ARGV_PROMPT_MAX_BYTES } from "./definition.ts";
 import { BUILTIN_AGENT_IDS, isBuiltinAgentId } from "./ids.ts";
 import type { AgentRole } from "./types.ts";
 
@@ -69,4 +69,12 @@ export function dangerousFlagsFor(
     }
   }
   return [...flags].sort();
+}
+
+/**
+ * The largest prompt (bytes) the agent accepts, or null when unlimited: argv-prompt agents
+ * (copilot, cursor, custom `prompt: arg`) are capped, so callers can size review diffs to fit.
+ */
+export function agentPromptLimit(id: string, config: Pick<ResolvedConfig, "agents">): number | null {
+  return getAgent(id, config).prompt === "arg" ? ARGV_PROMPT_MAX_BYTES : null;
 }

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../../test/assert.ts";
 import { ConfigError } from "../errors.ts";
 import { BUILTIN_AGENT_IDS } from "./ids.ts";
-import { agentBinary, agentFamily, dangerousFlagsFor, findAgent, getAgent } from "./registry.ts";
+import { agentBinary, agentFamily, agentPromptLimit, dangerousFlagsFor, findAgent, getAgent } from "./registry.ts";
 
 const config = {
   agents: {
@@ -75,4 +75,10 @@ Deno.test("getAgent() rejects unknown ids with a ConfigError naming the known on
   assertEquals(findAgent("nope", config), null);
   const error = assertThrows(() => getAgent("nope", config), ConfigError);
   assert(error.message.includes("claude-code") && error.message.includes("mine"));
+});
+
+Deno.test("agentPromptLimit() caps argv-prompt agents only", () => {
+  assertEquals(agentPromptLimit("copilot", config), 100 * 1024);
+  assertEquals(agentPromptLimit("mine", config), 100 * 1024);
+  assertEquals(agentPromptLimit("claude-code", config), null);
 });
