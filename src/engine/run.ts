@@ -209,8 +209,8 @@ export class Engine {
       };
       this.#wake = () => done(ctx.signal.aborted ? "abort" : "settled");
       if (settledBefore > 0) return done("settled");
-      if (ctx.signal.aborted) return done("abort");
-      if (this.#opts.heartbeatMs > 0) {
+      // Once stopping, only a settling task (or nothing) wakes us: never spin while agents wind down.
+      if (this.#opts.heartbeatMs > 0 && !ctx.signal.aborted) {
         ctx.deps.clock.sleep(this.#opts.heartbeatMs, hb.signal).then(() => done("heartbeat"), () => {});
       }
     });

@@ -93,6 +93,8 @@ export class FakeRunner implements AgentRunner {
           if (signal?.aborted) return resolve();
           signal?.addEventListener("abort", () => resolve(), { once: true });
         });
+        // A killed process takes a macrotask or more to be reaped: the engine must not spin meanwhile.
+        await new Promise((r) => setTimeout(r, 5));
         return this.#result(spec, { ok: false, failure: { class: "crash", message: "killed" } });
       }
       const ok = next.ok ?? next.failure === undefined;
