@@ -6,11 +6,15 @@ import { memoryTerminal } from "../output/terminal.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
-/** An agent that hangs on WP01's first implementation (it writes its pid), then behaves like the demo agent. */
+/**
+ * An agent that, on the first implementation of WP01 and WP04, leaves a file behind, writes its
+ * pid and hangs; afterwards it behaves like the demo agent.
+ */
 const SLOW_AGENT = `#!/usr/bin/env bash
 set -euo pipefail
 marker="$(dirname "$(git rev-parse --path-format=absolute --git-common-dir)")/.kittify/slow-$3"
-if [ "$1" = implement ] && [ "$3" = WP01 ] && [ ! -f "$marker" ]; then
+if [ "$1" = implement ] && { [ "$3" = WP01 ] || [ "$3" = WP04 ]; } && [ ! -f "$marker" ]; then
+  mkdir -p demo && echo "half-done work of $3" > "demo/leftover-$3.txt"
   echo $$ > "$marker"
   sleep 60
 fi
@@ -63,39 +67,51 @@ Deno.test("orchestrate on SIGINT kills agents, saves state as interrupted, exits
       stdin: "null",
     }).spawn();
     await readLines(child.stdout, (line) => line.includes('"attempt_started"') && line.includes('"WP01"'));
-    const markerPath = join(dir, ".kittify", "slow-WP01");
-    for (let i = 0; i < 200; i++) {
-      if ((await Deno.readTextFile(markerPath).catch(() => "")).trim() !== "") break;
-      await new Promise((r) => setTimeout(r, 50));
+    const pids: number[] = [];
+    for (const wp of ["WP01", "WP04"]) {
+      const markerPath = join(dir, ".kittify", `slow-${wp}`);
+      for (let i = 0; i < 200; i++) {
+        if ((await Deno.readTextFile(markerPath).catch(() => "")).trim() !== "") break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      pids.push(Number((await Deno.readTextFile(markerPath)).trim()));
     }
-    const agentPid = Number((await Deno.readTextFile(markerPath)).trim());
     child.kill("SIGINT");
     const status = await child.status;
     await child.stdout.cancel().catch(() => {});
     assertEquals(status.code, 130);
-    let alive = true;
-    try {
-      Deno.kill(agentPid, "SIGCONT");
-    } catch {
-      alive = false;
+    for (const pid of pids) {
+      let alive = true;
+      try {
+        Deno.kill(pid, "SIGCONT");
+      } catch {
+        alive = false;
+      }
+      assertEquals(alive, false, `agent ${pid} survived the interruption`);
     }
-    assertEquals(alive, false);
     const state = (await new StateStore(dir).load())!;
     assertEquals(state.status, "interrupted");
     assertEquals(state.running, []);
     assertEquals(state.wps.WP01!.attempts[0]!.result, "interrupted");
     assertEquals(state.wps.WP01!.outcome, null);
+    assertEquals(state.wps.WP04!.attempts[0]!.result, "interrupted");
 
     const resumed = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, "resume", "--repo-root", dir, "--no-caffeinate"],
-      stdout: "null",
-      stderr: "null",
+      stdout: "piped",
+      stderr: "piped",
       stdin: "null",
     }).output();
-    assertEquals(resumed.code, 0);
+    assertEquals(resumed.code, 0, new TextDecoder().decode(resumed.stdout) + new TextDecoder().decode(resumed.stderr));
     const after = (await new StateStore(dir).load())!;
     assertEquals(after.resume_count, 1);
     assertEquals(Object.values(after.wps).map((w) => w.outcome?.kind), ["done", "done", "done", "done", "done"]);
+    // The killed agent's half-done file was swept into the WP's commit, not left dirty.
+    const files = await new Deno.Command("git", {
+      args: ["-C", join(dir, ".worktrees", "001-demo-lane-b"), "ls-files", "demo"],
+      stdout: "piped",
+    }).output();
+    assertEquals(new TextDecoder().decode(files.stdout).includes("leftover-WP04.txt"), true);
   } finally {
     await Deno.remove(parent, { recursive: true });
   }

@@ -32,19 +32,31 @@ async function gitWithCommit(): Promise<FakeGit> {
   return git;
 }
 
-Deno.test("resume adopts an in_progress WP: re-claims (no-op) and keeps commits made before the crash", async () => {
-  const git = await gitWithCommit();
-  const state = savedState({ phase: "implementing", implementation_base: "base0", implement_failures: 1 });
-  const h = harness([{ id: "WP01", lane: "in_progress", deps: [], claimedBy: "orch" }], { state, git });
-  h.runner.plan("WP01", "implement", { write: false });
-  const { exitCode } = await h.engine.run();
-  assertEquals(exitCode, 0);
+Deno.test("resume adopts an in_progress WP it has never touched by re-claiming it (host no-op)", async () => {
+  const h = harness([{ id: "WP01", lane: "in_progress", deps: [], claimedBy: "orch" }]);
+  assertEquals((await h.engine.run()).exitCode, 0);
   assertEquals(h.host.lifecycleCalls("WP01"), [
     "start-implementation",
     "transition:for_review",
     "start-review",
     "transition:done",
   ]);
+});
+
+Deno.test("resume adopts our in_progress WP read-only and keeps commits made before the crash", async () => {
+  const git = await gitWithCommit();
+  const state = savedState({
+    phase: "implementing",
+    implementation_base: "base0",
+    implement_failures: 1,
+    workspace_path: WS,
+  });
+  const h = harness([{ id: "WP01", lane: "in_progress", deps: [], claimedBy: "orch" }], { state, git });
+  h.runner.plan("WP01", "implement", { write: false });
+  const { exitCode } = await h.engine.run();
+  assertEquals(exitCode, 0);
+  assertEquals(h.host.lifecycleCalls("WP01"), ["transition:for_review", "start-review", "transition:done"]);
+  assertEquals(h.host.callCounts()["resolve-workspace"], 1);
 });
 
 Deno.test("resume adopts a for_review WP straight into review", async () => {

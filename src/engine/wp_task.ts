@@ -70,7 +70,11 @@ async function acquire(ctx: EngineContext, dispatch: Dispatch): Promise<Workspac
   const { mission, actor, policy } = ctx.state;
   const wp = ctx.wp(dispatch.wpId);
   let info: WorkspaceInfo;
-  if (dispatch.mode === "implement") {
+  // An in_progress WP this run already worked on is ours: re-claiming would make the host
+  // re-allocate the worktree, which it refuses when a killed agent left changes behind
+  // (LANE_ALLOCATION_FAILED). Resolving is read-only, and the commit gate sweeps the leftovers in.
+  const ours = ctx.lanes.get(dispatch.wpId) === "in_progress" && (wp.attempts.length > 0 || wp.workspace_path !== null);
+  if (dispatch.mode === "implement" && !ours) {
     const before = ctx.lanes.get(dispatch.wpId) ?? "planned";
     const started = await mutate(
       ctx,
