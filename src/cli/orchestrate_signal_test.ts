@@ -66,6 +66,14 @@ Deno.test("orchestrate on SIGINT kills agents, saves state as interrupted, exits
       stderr: "null",
       stdin: "null",
     }).spawn();
+    // Whatever happens, this test never leaves an orchestrator behind.
+    const guard = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 60_000);
     await readLines(child.stdout, (line) => line.includes('"attempt_started"') && line.includes('"WP01"'));
     const pids: number[] = [];
     for (const wp of ["WP01", "WP04"]) {
@@ -78,6 +86,7 @@ Deno.test("orchestrate on SIGINT kills agents, saves state as interrupted, exits
     }
     child.kill("SIGINT");
     const status = await child.status;
+    clearTimeout(guard);
     await child.stdout.cancel().catch(() => {});
     assertEquals(status.code, 130);
     for (const pid of pids) {
