@@ -67,61 +67,71 @@ Deno.test("orchestrate on SIGINT kills agents, saves state as interrupted, exits
       stdin: "null",
     }).spawn();
     // Whatever happens, this test never leaves an orchestrator behind.
-    const guard = setTimeout(() => {
+    const killChild = () => {
       try {
         child.kill("SIGKILL");
       } catch {
         // already gone
       }
-    }, 60_000);
-    await readLines(child.stdout, (line) => line.includes('"attempt_started"') && line.includes('"WP01"'));
-    const pids: number[] = [];
-    for (const wp of ["WP01", "WP04"]) {
-      const markerPath = join(dir, ".kittify", `slow-${wp}`);
-      for (let i = 0; i < 200; i++) {
-        if ((await Deno.readTextFile(markerPath).catch(() => "")).trim() !== "") break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      pids.push(Number((await Deno.readTextFile(markerPath)).trim()));
+    };
+    const guard = setTimeout(killChild, 60_000);
+    try {
+      await runScenario(child, dir);
+    } finally {
+      clearTimeout(guard);
+      killChild();
+      await child.status;
+      await child.stdout.cancel().catch(() => {});
     }
-    child.kill("SIGINT");
-    const status = await child.status;
-    clearTimeout(guard);
-    await child.stdout.cancel().catch(() => {});
-    assertEquals(status.code, 130);
-    for (const pid of pids) {
-      let alive = true;
-      try {
-        Deno.kill(pid, "SIGCONT");
-      } catch {
-        alive = false;
-      }
-      assertEquals(alive, false, `agent ${pid} survived the interruption`);
-    }
-    const state = (await new StateStore(dir).load())!;
-    assertEquals(state.status, "interrupted");
-    assertEquals(state.running, []);
-    assertEquals(state.wps.WP01!.attempts[0]!.result, "interrupted");
-    assertEquals(state.wps.WP01!.outcome, null);
-    assertEquals(state.wps.WP04!.attempts[0]!.result, "interrupted");
-
-    const resumed = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "resume", "--repo-root", dir, "--no-caffeinate"],
-      stdout: "piped",
-      stderr: "piped",
-      stdin: "null",
-    }).output();
-    assertEquals(resumed.code, 0, new TextDecoder().decode(resumed.stdout) + new TextDecoder().decode(resumed.stderr));
-    const after = (await new StateStore(dir).load())!;
-    assertEquals(after.resume_count, 1);
-    assertEquals(Object.values(after.wps).map((w) => w.outcome?.kind), ["done", "done", "done", "done", "done"]);
-    // The killed agent's half-done file was swept into the WP's commit, not left dirty.
-    const files = await new Deno.Command("git", {
-      args: ["-C", join(dir, ".worktrees", "001-demo-lane-b"), "ls-files", "demo"],
-      stdout: "piped",
-    }).output();
-    assertEquals(new TextDecoder().decode(files.stdout).includes("leftover-WP04.txt"), true);
   } finally {
     await Deno.remove(parent, { recursive: true });
   }
 });
+
+async function runScenario(child: Deno.ChildProcess, dir: string): Promise<void> {
+  await readLines(child.stdout, (line) => line.includes('"attempt_started"') && line.includes('"WP01"'));
+  const pids: number[] = [];
+  for (const wp of ["WP01", "WP04"]) {
+    const markerPath = join(dir, ".kittify", `slow-${wp}`);
+    for (let i = 0; i < 200; i++) {
+      if ((await Deno.readTextFile(markerPath).catch(() => "")).trim() !== "") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    pids.push(Number((await Deno.readTextFile(markerPath)).trim()));
+  }
+  child.kill("SIGINT");
+  const status = await child.status;
+  assertEquals(status.code, 130);
+  for (const pid of pids) {
+    let alive = true;
+    try {
+      Deno.kill(pid, "SIGCONT");
+    } catch {
+      alive = false;
+    }
+    assertEquals(alive, false, `agent ${pid} survived the interruption`);
+  }
+  const state = (await new StateStore(dir).load())!;
+  assertEquals(state.status, "interrupted");
+  assertEquals(state.running, []);
+  assertEquals(state.wps.WP01!.attempts[0]!.result, "interrupted");
+  assertEquals(state.wps.WP01!.outcome, null);
+  assertEquals(state.wps.WP04!.attempts[0]!.result, "interrupted");
+
+  const resumed = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "resume", "--repo-root", dir, "--no-caffeinate"],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).output();
+  assertEquals(resumed.code, 0, new TextDecoder().decode(resumed.stdout) + new TextDecoder().decode(resumed.stderr));
+  const after = (await new StateStore(dir).load())!;
+  assertEquals(after.resume_count, 1);
+  assertEquals(Object.values(after.wps).map((w) => w.outcome?.kind), ["done", "done", "done", "done", "done"]);
+  // The killed agent's half-done file was swept into the WP's commit, not left dirty.
+  const files = await new Deno.Command("git", {
+    args: ["-C", join(dir, ".worktrees", "001-demo-lane-b"), "ls-files", "demo"],
+    stdout: "piped",
+  }).output();
+  assertEquals(new TextDecoder().decode(files.stdout).includes("leftover-WP04.txt"), true);
+}
