@@ -40,7 +40,7 @@ export async function runOrchestrate(
   }, cwd);
   const { config, host } = session;
   const mission = opts.mission;
-  await requireMission(host, mission);
+  const missionState = await requireMission(host, mission);
 
   if (opts.dryRun) {
     const plan = await planDryRun({
@@ -113,6 +113,7 @@ export async function runOrchestrate(
       caffeinate: opts.caffeinate,
       accept: config.accept,
       maxConcurrent: config.maxConcurrent,
+      missionState,
     });
   } catch (error) {
     await lock.release();

@@ -41,7 +41,7 @@ export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string
     actor: opts.actor ?? peek.actor,
     accept: opts.accept || undefined,
   }, cwd);
-  await requireMission(session.host, peek.mission);
+  const missionState = await requireMission(session.host, peek.mission);
 
   await preflightAgents(session.config, (m) => term.warn(m));
   const lock = await acquireLock(repoRoot, peek.mission, peek.run_id);
@@ -84,6 +84,7 @@ export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string
       caffeinate: opts.caffeinate,
       accept: session.config.accept,
       maxConcurrent: session.config.maxConcurrent,
+      missionState,
     });
   } catch (error) {
     await lock.release();

@@ -11,6 +11,7 @@
  */
 import { ConfigError, errorMessage } from "../errors.ts";
 import { HostError } from "../host/errors.ts";
+import type { MissionState } from "../host/types.ts";
 import type { RunSummary } from "../run/types.ts";
 import { type EngineDeps, type EngineOptions, InterruptedError, isFatalHostError, RunFatalError } from "./context.ts";
 import { EngineContext } from "./context.ts";
@@ -67,8 +68,11 @@ export class Engine {
     this.#wake?.();
   }
 
-  /** Runs to the end and returns the summary (never rejects for WP-level problems). */
-  async run(): Promise<RunOutcome> {
+  /**
+   * Runs to the end and returns the summary (never rejects for WP-level problems). `initial` is a
+   * `mission-state` the caller just read (saves one host call).
+   */
+  async run(initial?: MissionState): Promise<RunOutcome> {
     const { ctx } = this;
     const { state } = ctx;
     state.status = "running";
@@ -83,7 +87,7 @@ export class Engine {
     const tasks = new Map<string, Promise<void>>();
     try {
       await ctx.save();
-      await this.#initialRead();
+      await this.#initialRead(initial);
       await this.#loop(tasks);
     } catch (error) {
       if (!(error instanceof InterruptedError)) {
@@ -97,11 +101,12 @@ export class Engine {
     return await this.#finish();
   }
 
-  async #initialRead(): Promise<void> {
+  async #initialRead(initial: MissionState | undefined): Promise<void> {
     const { ctx } = this;
-    let ms;
+    let ms = initial;
+    if (ms !== undefined) ctx.applyMissionState(ms);
     try {
-      ms = await ctx.refresh();
+      ms ??= await ctx.refresh();
     } catch (error) {
       throw new RunFatalError(`Cannot read the mission state: ${errorMessage(error)}`, { cause: error });
     }

@@ -196,6 +196,8 @@ export interface ExecuteRunInput {
   caffeinate: boolean;
   accept: boolean;
   maxConcurrent: number;
+  /** The mission state read by the preflight, reused as the engine's first read. */
+  missionState?: MissionState;
 }
 
 /** Runs the engine with every real collaborator and returns the exit code. Releases the lock. */
@@ -246,7 +248,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
     const guard = await holdIdleSleepGuard(input.caffeinate, { warn });
     let outcome;
     try {
-      outcome = await engine.run();
+      outcome = await engine.run(input.missionState);
     } finally {
       uninstall();
       await guard.release();

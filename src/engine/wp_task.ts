@@ -13,19 +13,14 @@
  * @module
  */
 import { resolve } from "node:path";
-import type { AttemptFailure, AttemptResult, ReviewVerdict } from "../agents/types.ts";
-import type { PipelineConfig } from "../config/types.ts";
 import { errorMessage } from "../errors.ts";
 import { HostError } from "../host/errors.ts";
-import type { Lane, TransitionInput, WorkspaceInfo } from "../host/types.ts";
+import type { WorkspaceInfo } from "../host/types.ts";
 import { type EngineContext, InterruptedError, isFatalHostError, RunFatalError, WpStop } from "./context.ts";
 import type { Dispatch } from "./decide.ts";
 import { type EnsuredWorkspace, WorkspaceError } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
-import { afterReviewVerdict, newReviewRef, noteText, reviewEvidence, reviewResult } from "./lifecycle_rules.ts";
-import { oneLine } from "./retry.ts";
-import { runStage } from "./stage.ts";
-import type { WpRunState } from "./state_types.ts";
+import { implementAndSubmit, reviewLoop, type WpUnit } from "./wp_steps.ts";
 
 /** Runs one dispatched WP to an outcome (or to interruption). Never rejects. */
 export async function runWpTask(ctx: EngineContext, dispatch: Dispatch): Promise<void> {
@@ -54,15 +49,6 @@ export async function runWpTask(ctx: EngineContext, dispatch: Dispatch): Promise
   } finally {
     release?.();
   }
-}
-
-interface WpUnit {
-  ctx: EngineContext;
-  wp: WpRunState;
-  ws: EnsuredWorkspace;
-  info: WorkspaceInfo;
-  pipeline: PipelineConfig;
-  markdown: string;
 }
 
 async function acquire(ctx: EngineContext, dispatch: Dispatch): Promise<WorkspaceInfo> {
@@ -128,214 +114,6 @@ async function readPrompt(ctx: EngineContext, path: string): Promise<string> {
   } catch (error) {
     throw new WpStop("failed", `Cannot read the WP prompt ${path}: ${errorMessage(error)}`);
   }
-}
-
-function failureOf(result: AttemptResult): AttemptFailure {
-  return result.failure ??
-    { class: "crash", message: `${result.agentId} exited with ${result.exitCode ?? result.signal ?? "?"}` };
-}
-
-async function implementAndSubmit(unit: WpUnit, feedback: string | null): Promise<void> {
-  const { ctx, wp, ws, pipeline, markdown } = unit;
-  const { git, prompts, host } = ctx.deps;
-  wp.phase = feedback !== null ? "rework" : "implementing";
-  wp.implementation_base ??= await git.head(ws.path);
-  const base = feedback !== null ? await git.head(ws.path) : wp.implementation_base;
-  await ctx.save();
-  const title = feedback === null
-    ? `feat(${wp.wp_id}): implementation`
-    : `fix(${wp.wp_id}): address review feedback (cycle ${wp.review_cycles})`;
-  const stage = await runStage<string>(ctx, {
-    wpId: wp.wp_id,
-    role: "implement",
-    stage: pipeline.implement,
-    workspace: ws.path,
-    prompt: () => prompts.implement({ wpId: wp.wp_id, wpMarkdown: markdown, feedback }),
-    judge: async (result) => {
-      if (!result.ok) return { ok: false, failure: failureOf(result) };
-      const gate = await git.commitGate(ws.path, ws.branch, base, `${title} by ${result.agentId}`);
-      if (gate.ok) return { ok: true, value: gate.head };
-      if (gate.kind === "no_output") {
-        return { ok: false, failure: { class: "no_output", message: `agent exited cleanly but made ${gate.message}` } };
-      }
-      throw new WpStop("failed", gate.message);
-    },
-  });
-  if (!stage.ok) await block(ctx, wp.wp_id, "in_progress", `implementation failed: ${stage.reason}`);
-  if (!stage.ok) return;
-  const head = stage.value.slice(0, 12);
-  await ctx.history(wp.wp_id, `implementation by '${stage.agent}' committed (${head})`);
-  wp.phase = "awaiting_review";
-  wp.review_ref = null;
-  await ctx.save();
-  ctx.checkpoint();
-  const { mission, actor, policy } = ctx.state;
-  await mutate(ctx, wp.wp_id, "for_review", () =>
-    host.transition({
-      mission,
-      wp: wp.wp_id,
-      to: "for_review",
-      actor,
-      policy,
-      // True by construction: the commit gate just verified a commit since the attempt base.
-      implementationEvidencePresent: true,
-      note: feedback === null
-        ? `Implementation by '${stage.agent}' committed (${head})`
-        : `Rework by '${stage.agent}' committed (${head}, cycle ${wp.review_cycles})`,
-    }));
-  ctx.moved(wp.wp_id, "in_progress", "for_review");
-  await ctx.save();
-}
-
-async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Promise<void> {
-  const { ctx, wp, ws, pipeline, markdown } = unit;
-  const { host, prompts } = ctx.deps;
-  const { mission, actor, policy } = ctx.state;
-  let mode = firstMode;
-  while (true) {
-    ctx.checkpoint();
-    let ref = wp.review_ref;
-    if (mode !== "resume_review" || ref === null) {
-      const fresh = newReviewRef(wp.wp_id, wp.review_cycles + 1, ctx.deps.clock.random);
-      ref = fresh;
-      wp.review_ref = fresh;
-      wp.phase = "awaiting_review";
-      await ctx.save();
-      const started = await mutate(
-        ctx,
-        wp.wp_id,
-        "in_review",
-        () => host.startReview({ mission, wp: wp.wp_id, actor, policy, reviewRef: fresh }),
-      );
-      ctx.moved(wp.wp_id, started === RECONCILED || started.noOp ? "for_review" : started.fromLane, "in_review");
-    }
-    const reference = ref;
-    wp.phase = "reviewing";
-    await ctx.save();
-    const diff = await reviewDiff(unit);
-    const stage = await runStage<ReviewVerdict>(ctx, {
-      wpId: wp.wp_id,
-      role: "review",
-      stage: pipeline.review,
-      workspace: ws.path,
-      prompt: () => prompts.review({ wpId: wp.wp_id, wpMarkdown: markdown, diff }),
-      judge: (result) => {
-        if (!result.ok) return Promise.resolve({ ok: false, failure: failureOf(result) });
-        const verdict = prompts.parseVerdict(result.finalMessage);
-        if (verdict === null) {
-          return Promise.resolve({
-            ok: false,
-            failure: { class: "no_output", message: "reviewer finished without a verdict" },
-          });
-        }
-        return Promise.resolve({ ok: true, value: verdict, verdict: verdict.verdict });
-      },
-    });
-    if (!stage.ok) {
-      throw new WpStop(
-        "failed",
-        `review could not be completed: ${stage.reason}; the WP stays in_review and 'resume' re-runs its review`,
-      );
-    }
-    const reviewer = stage.agent;
-    const verdict = stage.value;
-    const decision = afterReviewVerdict(verdict.verdict, wp.review_cycles, pipeline.maxReviewCycles);
-    if (decision.kind === "approve") {
-      const result = reviewResult(reviewer, "approved", reference);
-      ctx.checkpoint();
-      await mutate(ctx, wp.wp_id, "done", () =>
-        host.transition({
-          mission,
-          wp: wp.wp_id,
-          to: "done",
-          actor,
-          policy,
-          note: `Review approved by '${reviewer}'`,
-          reviewRef: reference,
-          reviewResult: result,
-          evidence: reviewEvidence(result),
-        }));
-      ctx.moved(wp.wp_id, "in_review", "done");
-      ctx.finish(
-        wp.wp_id,
-        "done",
-        `approved by ${reviewer}` + (wp.review_cycles > 0 ? ` after ${wp.review_cycles} rework(s)` : ""),
-      );
-      await ctx.save();
-      await ctx.history(wp.wp_id, `review approved by '${reviewer}' (${reference})`);
-      return;
-    }
-    const result = reviewResult(reviewer, "changes_requested", reference);
-    const feedback = verdict.feedback.trim() === ""
-      ? "(the reviewer requested changes without details)"
-      : verdict.feedback;
-    wp.review_cycles = decision.cycles;
-    wp.review_feedback = feedback;
-    await ctx.save();
-    if (decision.kind === "block") {
-      await block(ctx, wp.wp_id, "in_review", `${decision.reason}; last feedback: ${oneLine(feedback)}`, {
-        reviewRef: reference,
-        reviewResult: result,
-      });
-      return;
-    }
-    ctx.checkpoint();
-    await mutate(ctx, wp.wp_id, "in_progress", () =>
-      host.transition({
-        mission,
-        wp: wp.wp_id,
-        to: "in_progress",
-        actor,
-        policy,
-        note: noteText(`Changes requested by '${reviewer}' (rejection ${decision.cycles}): ${feedback}`),
-        reviewRef: reference,
-        reviewResult: result,
-      }));
-    ctx.moved(wp.wp_id, "in_review", "in_progress");
-    wp.review_ref = null;
-    wp.phase = "rework";
-    await ctx.save();
-    await implementAndSubmit(unit, feedback);
-    mode = "review";
-  }
-}
-
-async function reviewDiff(unit: WpUnit): Promise<string> {
-  const { ctx, wp, ws, info } = unit;
-  try {
-    const base = wp.implementation_base ??
-      (info.laneBaseRef !== undefined ? await ctx.deps.git.mergeBase(ws.path, info.laneBaseRef) : null);
-    if (base === null) return "(no diff base is known for this WP; inspect the branch history)";
-    return await ctx.deps.git.diff(ws.path, base, ctx.opts.diffMaxBytes ?? 200_000);
-  } catch (error) {
-    return `(the diff could not be computed: ${errorMessage(error)})`;
-  }
-}
-
-/** Moves the WP to blocked with the reason and ends it; falls back to `failed` if the host refuses. */
-async function block(
-  ctx: EngineContext,
-  wpId: string,
-  from: Lane,
-  reason: string,
-  extra: Partial<TransitionInput> = {},
-): Promise<never> {
-  const { mission, actor, policy } = ctx.state;
-  ctx.checkpoint();
-  try {
-    await mutate(
-      ctx,
-      wpId,
-      "blocked",
-      () =>
-        ctx.deps.host.transition({ mission, wp: wpId, to: "blocked", actor, policy, note: noteText(reason), ...extra }),
-    );
-  } catch (error) {
-    if (isFatalHostError(error)) throw error;
-    throw new WpStop("failed", `${reason}; moving it to blocked failed: ${errorMessage(error)}`);
-  }
-  ctx.moved(wpId, from, "blocked");
-  throw new WpStop("blocked", reason);
 }
 
 function hostReason(error: HostError): string {
