@@ -13,7 +13,7 @@ import { planDryRun, printDryRun } from "../engine/dry_run.ts";
 import { acquireLock, isLockHeld } from "../engine/lock.ts";
 import { reapLeftovers } from "../engine/reaper.ts";
 import { agentInstalled, executeRun, openSession, preflightAgents, requireMission } from "../engine/session.ts";
-import { newRunId, newRunState, StateStore } from "../engine/state_store.ts";
+import { newRunId, newRunState, StateCorruptError, StateStore } from "../engine/state_store.ts";
 import { pipelineFor } from "../config/mod.ts";
 import { wpTags } from "../engine/wp_facts.ts";
 import type { Terminal } from "../output/terminal.ts";
@@ -62,7 +62,16 @@ export async function runOrchestrate(
   const lock = await acquireLock(repoRoot, mission, runId);
   try {
     const store = new StateStore(repoRoot, { onWarning: (m) => term.warn(m) });
-    const previous = await store.load();
+    let previous;
+    try {
+      previous = await store.load();
+    } catch (error) {
+      // --fresh is an explicit request to start over: a damaged state is moved aside, never reused.
+      if (!(opts.fresh && error instanceof StateCorruptError)) throw error;
+      const archived = await store.archive(`corrupt-${runId}`);
+      term.warn(`The run state was unreadable; moved it to ${archived} and starting fresh.`);
+      previous = null;
+    }
     if (previous !== null) {
       const unfinished = previous.status !== "finished";
       if (previous.mission !== mission && await isLockHeld(repoRoot, previous.mission)) {

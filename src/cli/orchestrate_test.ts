@@ -102,3 +102,16 @@ Deno.test("runOrchestrate() runs the demo to done; an unfinished state is refuse
     await Deno.remove(join(dir, ".."), { recursive: true });
   }
 });
+
+Deno.test("runOrchestrate() refuses a damaged state, and --fresh moves it aside", async () => {
+  const dir = await demo();
+  try {
+    await Deno.writeTextFile(join(dir, STATE), "{ not json");
+    await assertRejects(() => runOrchestrate(opts(dir), memoryTerminal(), dir), UserError);
+    const term = memoryTerminal();
+    assertEquals(await runOrchestrate(opts(dir, { fresh: true }), term, dir), 0);
+    assertStringIncludes(term.text(), "starting fresh");
+  } finally {
+    await Deno.remove(join(dir, ".."), { recursive: true });
+  }
+});
