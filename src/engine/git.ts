@@ -21,7 +21,7 @@ export interface EnsuredWorkspace {
 
 /** Outcome of the commit gate. */
 export type CommitGateResult =
-  | { ok: true; head: string; committed: boolean }
+  | { ok: true; head: string; committed: boolean; files: string[] }
   | { ok: false; kind: "wrong_branch" | "no_output" | "git_error"; message: string };
 
 /** Input of {@link Git.ensureWorkspace}. */
@@ -210,7 +210,9 @@ export function createGit(options: GitOptions = {}): Git {
         if (!(count > 0)) {
           return { ok: false, kind: "no_output", message: `no commit on '${current}' since ${base.slice(0, 12)}` };
         }
-        return { ok: true, head: await must(ws, ["rev-parse", "HEAD"]), committed };
+        const names = await must(ws, ["diff", "--name-only", `${base}..HEAD`]);
+        const files = names === "" ? [] : names.split("\n");
+        return { ok: true, head: await must(ws, ["rev-parse", "HEAD"]), committed, files };
       } catch (error) {
         return { ok: false, kind: "git_error", message: error instanceof Error ? error.message : String(error) };
       }

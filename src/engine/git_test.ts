@@ -79,6 +79,7 @@ Deno.test("commitGate() commits agent work, excludes our files and requires a ne
     await Deno.writeTextFile(join(ws.path, ".kittify", "orchestrator-run-state.json"), "{}");
     const done = await git.commitGate(ws.path, "wp", base, "feat(WP01): implementation by fake");
     assert(done.ok, JSON.stringify(done));
+    if (done.ok) assertEquals(done.files, ["a.txt"]);
     const files = await sh(ws.path, "show", "--name-only", "--format=", "HEAD");
     assertEquals(files, "a.txt");
     const diff = await git.diff(ws.path, base, 100_000);

@@ -367,3 +367,12 @@ Deno.test("Engine.run() on a mission without WPs ends incomplete with the reason
   assertEquals(exitCode, 3);
   assertStringIncludes(summary.next_steps.join("\n"), "has no work packages");
 });
+
+Deno.test("Engine.run() reports committed files outside the WP's owned_files", async () => {
+  const h = harness([{ id: "WP01", lane: "planned", deps: [] }]);
+  h.git.files = ["demo/a.py", ".fake-review-count"];
+  h.engine.ctx.deps.readText = () => Promise.resolve("---\nowned_files: [demo/]\n---\nbody\n");
+  assertEquals((await h.engine.run()).exitCode, 0);
+  const warning = h.events.find((e) => e.type === "warning" && e.message.includes("outside the WP's owned_files"));
+  assertStringIncludes(warning?.type === "warning" ? warning.message : "", ".fake-review-count");
+});

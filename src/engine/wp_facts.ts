@@ -8,21 +8,33 @@
 import { join } from "node:path";
 import { parse } from "yaml";
 
-/** The `tags` list of a WP's YAML frontmatter (strings only); empty when absent or unreadable. */
-export function wpTags(markdown: string | null): string[] {
-  if (markdown === null) return [];
+function frontmatter(markdown: string | null): Record<string, unknown> | null {
+  if (markdown === null) return null;
   const lines = markdown.replace(/^\uFEFF/, "").split(/\r?\n/);
-  if ((lines[0] ?? "").trim() !== "---") return [];
+  if ((lines[0] ?? "").trim() !== "---") return null;
   const end = lines.findIndex((l, i) => i > 0 && l.trim() === "---");
-  if (end < 0) return [];
+  if (end < 0) return null;
   try {
     const front = parse(lines.slice(1, end).join("\n"), { schema: "core", maxAliasCount: 0 }) as unknown;
-    if (typeof front !== "object" || front === null) return [];
-    const tags = (front as Record<string, unknown>).tags;
-    return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
+    return typeof front === "object" && front !== null ? front as Record<string, unknown> : null;
   } catch {
-    return [];
+    return null;
   }
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((t): t is string => typeof t === "string") : [];
+}
+
+/** The `tags` list of a WP's YAML frontmatter (strings only); empty when absent or unreadable. */
+export function wpTags(markdown: string | null): string[] {
+  return stringList(frontmatter(markdown)?.tags);
+}
+
+/** The paths a WP may write: frontmatter `owned_files` plus `create_intent` (empty when undeclared). */
+export function wpOwnedPaths(markdown: string | null): string[] {
+  const front = frontmatter(markdown);
+  return [...stringList(front?.owned_files), ...stringList(front?.create_intent)];
 }
 
 /** Parses lanes.json text into WP id → lane id; empty on any problem. */

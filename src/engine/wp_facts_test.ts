@@ -1,5 +1,5 @@
 import { assertEquals } from "../../test/assert.ts";
-import { parseLaneHints, wpTags } from "./wp_facts.ts";
+import { parseLaneHints, wpOwnedPaths, wpTags } from "./wp_facts.ts";
 
 Deno.test("wpTags() reads string tags from the frontmatter only", () => {
   assertEquals(wpTags("---\nwork_package_id: WP01\ntags: [ui, 'slow', 3]\n---\ntags: [body]\n"), ["ui", "slow"]);
@@ -12,4 +12,12 @@ Deno.test("parseLaneHints() maps WPs to lanes and ignores junk", () => {
   const text = JSON.stringify({ lanes: [{ lane_id: "lane-a", wp_ids: ["WP01", "WP02"] }, { lane_id: 3 }, null] });
   assertEquals([...parseLaneHints(text)], [["WP01", "lane-a"], ["WP02", "lane-a"]]);
   assertEquals(parseLaneHints("{"), new Map());
+});
+
+Deno.test("wpOwnedPaths() joins owned_files and create_intent", () => {
+  assertEquals(wpOwnedPaths("---\nowned_files: [demo/a.py]\ncreate_intent:\n  - demo/b.py\n---\n"), [
+    "demo/a.py",
+    "demo/b.py",
+  ]);
+  assertEquals(wpOwnedPaths("---\ntitle: x\n---\n"), []);
 });

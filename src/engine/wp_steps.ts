@@ -15,7 +15,9 @@ import type { EnsuredWorkspace } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
 import { afterReviewVerdict, newReviewRef, noteText, reviewEvidence, reviewResult } from "./lifecycle_rules.ts";
 import { oneLine } from "./retry.ts";
+import { outsideOwned } from "./owned_files.ts";
 import { runStage } from "./stage.ts";
+import { wpOwnedPaths } from "./wp_facts.ts";
 import type { WpRunState } from "./state_types.ts";
 
 /** Everything the steps of one WP share. */
@@ -47,7 +49,7 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
   const title = feedback === null
     ? `feat(${wp.wp_id}): implementation`
     : `fix(${wp.wp_id}): address review feedback (cycle ${wp.review_cycles})`;
-  const stage = await runStage<string>(ctx, {
+  const stage = await runStage<{ head: string; files: string[] }>(ctx, {
     wpId: wp.wp_id,
     role: "implement",
     stage: pipeline.implement,
@@ -56,7 +58,7 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
     judge: async (result) => {
       if (!result.ok) return { ok: false, failure: failureOf(result) };
       const gate = await git.commitGate(ws.path, ws.branch, base, `${title} by ${result.agentId}`);
-      if (gate.ok) return { ok: true, value: gate.head };
+      if (gate.ok) return { ok: true, value: { head: gate.head, files: gate.files } };
       if (gate.kind === "no_output") {
         return { ok: false, failure: { class: "no_output", message: `agent exited cleanly but made ${gate.message}` } };
       }
@@ -65,7 +67,16 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
   });
   if (!stage.ok) await block(ctx, wp.wp_id, "in_progress", `implementation failed: ${stage.reason}`);
   if (!stage.ok) return;
-  const head = stage.value.slice(0, 12);
+  const head = stage.value.head.slice(0, 12);
+  const stray = outsideOwned(stage.value.files, wpOwnedPaths(markdown));
+  if (stray.length > 0) {
+    ctx.emit({
+      type: "warning",
+      wp_id: wp.wp_id,
+      message: `committed ${stray.length} file(s) outside the WP's owned_files: ${stray.slice(0, 10).join(", ")}` +
+        (stray.length > 10 ? ", ..." : ""),
+    });
+  }
   await ctx.history(wp.wp_id, `implementation by '${stage.agent}' committed (${head})`);
   wp.phase = "awaiting_review";
   wp.review_ref = null;

@@ -139,6 +139,8 @@ interface FakeWorkspace {
 /** An in-memory git: workspaces with a commit list; agents "write" by marking them dirty. */
 export class FakeGit implements Git {
   readonly workspaces = new Map<string, FakeWorkspace>();
+  /** Files every successful commit gate reports. */
+  files: string[] = [];
   #seq = 0;
 
   touch(ws: string): void {
@@ -181,7 +183,7 @@ export class FakeGit implements Git {
     }
     const since = w.commits.length - 1 - w.commits.indexOf(base);
     if (since <= 0) return Promise.resolve({ ok: false, kind: "no_output", message: `no commit since ${base}` });
-    return Promise.resolve({ ok: true, head: w.commits.at(-1)!, committed });
+    return Promise.resolve({ ok: true, head: w.commits.at(-1)!, committed, files: [...this.files] });
   }
   diff(ws: string, base: string): Promise<string> {
     const w = this.#ws(ws);
