@@ -29,6 +29,11 @@ export interface EngineDeps {
   readText(path: string): Promise<string>;
   /** WP id → lane id from lanes.json, when it could be read (scheduling hint only). */
   laneHints?: ReadonlyMap<string, string>;
+  /**
+   * The subtask marks (id → status) the host recorded for a WP, or null when they cannot be read
+   * reliably (then the host's own for_review gate is the only check).
+   */
+  subtaskMarks?(wpId: string): Promise<Record<string, string> | null>;
   /** Process identity for the reaper (start time, boot id), recorded with running attempts. */
   procIdentity?(pid: number): Promise<{ procStartTime: string | null; bootId: string | null }>;
 }

@@ -376,3 +376,17 @@ Deno.test("Engine.run() reports committed files outside the WP's owned_files", a
   const warning = h.events.find((e) => e.type === "warning" && e.message.includes("outside the WP's owned_files"));
   assertStringIncludes(warning?.type === "warning" ? warning.message : "", ".fake-review-count");
 });
+
+Deno.test("Engine.run() checks subtask marks itself and retries an agent that forgot them", async () => {
+  const h = harness([{ id: "WP01", lane: "planned", deps: [] }]);
+  h.engine.ctx.deps.readText = () => Promise.resolve("---\nsubtasks: [T001, T002]\n---\nbody\n");
+  const marks: Record<string, string>[] = [{ T001: "done" }, { T001: "done", T002: "done" }];
+  h.engine.ctx.deps.subtaskMarks = () => Promise.resolve(marks.shift() ?? null);
+  h.runner.plan("WP01", "implement", {}, { write: false });
+  assertEquals((await h.engine.run()).exitCode, 0);
+  const impl = h.store.last!.wps.WP01!.attempts.filter((a) => a.role === "implement");
+  assertEquals(impl.map((a) => a.result), ["no_output", "ok"]);
+  assertStringIncludes(impl[0]!.message ?? "", "did not mark subtask(s) T002 done");
+  const forReview = h.host.calls.find((c) => c.to === "for_review")!.input as Record<string, unknown>;
+  assertEquals([forReview.subtasksComplete, forReview.implementationEvidencePresent], [true, true]);
+});

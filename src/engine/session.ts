@@ -38,6 +38,7 @@ import type { PromptKit } from "./ports.ts";
 import { bootId, procStartTime } from "./reaper.ts";
 import { Engine } from "./run.ts";
 import { installSignalHandlers } from "./signals.ts";
+import { readSubtaskMarks } from "./subtask_marks.ts";
 import type { StateStore } from "./state_store.ts";
 import type { RunState } from "./state_types.ts";
 import { createRunView } from "./view.ts";
@@ -229,6 +230,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       pipelineFor: (wpId, markdown) => pipelineFor(config, { wpId, tags: wpTags(markdown) }),
       readText: (path) => Deno.readTextFile(path),
       laneHints,
+      subtaskMarks: (wpId) => readSubtaskMarks(repoRoot, state.mission, wpId),
       procIdentity: async (pid) => ({ procStartTime: await procStartTime(pid), bootId: await bootId() }),
     }, {
       repoRoot,

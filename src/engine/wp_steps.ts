@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { extractSubtasks } from "../agents/prompt.ts";
 import type { AttemptFailure, AttemptResult, ReviewVerdict } from "../agents/types.ts";
 import type { PipelineConfig } from "../config/types.ts";
 import { errorMessage } from "../errors.ts";
@@ -49,7 +50,7 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
   const title = feedback === null
     ? `feat(${wp.wp_id}): implementation`
     : `fix(${wp.wp_id}): address review feedback (cycle ${wp.review_cycles})`;
-  const stage = await runStage<{ head: string; files: string[] }>(ctx, {
+  const stage = await runStage<{ head: string; files: string[]; subtasksVerified: boolean }>(ctx, {
     wpId: wp.wp_id,
     role: "implement",
     stage: pipeline.implement,
@@ -58,7 +59,19 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
     judge: async (result) => {
       if (!result.ok) return { ok: false, failure: failureOf(result) };
       const gate = await git.commitGate(ws.path, ws.branch, base, `${title} by ${result.agentId}`);
-      if (gate.ok) return { ok: true, value: { head: gate.head, files: gate.files } };
+      if (gate.ok) {
+        const { missing, verified } = await checkSubtasks(ctx, wp.wp_id, markdown);
+        if (missing.length > 0) {
+          return {
+            ok: false,
+            failure: {
+              class: "no_output",
+              message: `agent committed work but did not mark subtask(s) ${missing.join(", ")} done`,
+            },
+          };
+        }
+        return { ok: true, value: { head: gate.head, files: gate.files, subtasksVerified: verified } };
+      }
       if (gate.kind === "no_output") {
         return { ok: false, failure: { class: "no_output", message: `agent exited cleanly but made ${gate.message}` } };
       }
@@ -92,6 +105,8 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
       policy,
       // True by construction: the commit gate just verified a commit since the attempt base.
       implementationEvidencePresent: true,
+      // Sent only when we verified the marks ourselves (the host derives it anyway when unforced).
+      ...(stage.value.subtasksVerified ? { subtasksComplete: true } : {}),
       note: feedback === null
         ? `Implementation by '${stage.agent}' committed (${head})`
         : `Rework by '${stage.agent}' committed (${head}, cycle ${wp.review_cycles})`,
@@ -250,4 +265,21 @@ async function block(
   }
   ctx.moved(wpId, from, "blocked");
   throw new WpStop("blocked", reason);
+}
+
+/**
+ * Weakness 30: the host's subtask gate can fail open, so the marks are checked here too when
+ * they can be read. `verified` is true only when every subtask is marked done.
+ */
+async function checkSubtasks(
+  ctx: EngineContext,
+  wpId: string,
+  markdown: string,
+): Promise<{ missing: string[]; verified: boolean }> {
+  const roster = extractSubtasks(markdown);
+  if (roster.length === 0 || ctx.deps.subtaskMarks === undefined) return { missing: [], verified: false };
+  const marks = await ctx.deps.subtaskMarks(wpId).catch(() => null);
+  if (marks === null) return { missing: [], verified: false };
+  const missing = roster.filter((id) => marks[id] !== "done");
+  return { missing, verified: missing.length === 0 };
 }

@@ -1,0 +1,38 @@
+/**
+ * Reads the subtask marks the host recorded for a WP from its status event log (host-contract
+ * §13), so the engine can check them itself (the host's gate can fail open, weakness 30).
+ *
+ * The log lives in the primary checkout (flat missions) or in the coordination worktree
+ * `.worktrees/<mission>-coord` (coordination missions). The copy with the most lane events for the
+ * WP is the live one. Anything unreadable gives null: the check is then skipped, never guessed.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { readEvents } from "../builtin/events.ts";
+import { reduceEvents } from "../builtin/snapshot.ts";
+
+/** Subtask id → status for `wpId`, or null when no log with lane events for it can be read. */
+export async function readSubtaskMarks(
+  repoRoot: string,
+  mission: string,
+  wpId: string,
+): Promise<Record<string, string> | null> {
+  const dirs = [
+    join(repoRoot, ".worktrees", `${mission}-coord`, "kitty-specs", mission),
+    join(repoRoot, "kitty-specs", mission),
+  ];
+  let best: { count: number; subtasks: Record<string, string> } | null = null;
+  for (const dir of dirs) {
+    try {
+      const state = reduceEvents(await readEvents(dir)).get(wpId);
+      if (state === undefined || state.laneEventCount === 0) continue;
+      if (best === null || state.laneEventCount > best.count) {
+        best = { count: state.laneEventCount, subtasks: { ...state.subtasks } };
+      }
+    } catch {
+      // Unreadable copy: ignore it.
+    }
+  }
+  return best?.subtasks ?? null;
+}
