@@ -224,6 +224,8 @@ export class Engine {
   async #safeRefresh(): Promise<void> {
     try {
       await this.ctx.refresh();
+      // list-ready was a snapshot of the start; from now on readiness follows the fresh lanes.
+      this.#hostReady = undefined;
     } catch (error) {
       if (isFatalHostError(error)) {
         this.ctx.fail(new RunFatalError(errorMessage(error), { cause: error }));
