@@ -18,8 +18,23 @@ export const RECONCILED = Symbol("reconciled");
  * - transport error → re-read; if the lane is `intended` → {@link RECONCILED}; else one more
  *   try (whose failure propagates);
  * - host error envelope → propagates (callers decide by code).
+ *
+ * The run state is saved before the call (what we were about to do survives a crash) and after
+ * it succeeds.
  */
 export async function mutate<T>(
+  ctx: EngineContext,
+  wpId: string,
+  intended: Lane,
+  call: () => Promise<T>,
+): Promise<T | typeof RECONCILED> {
+  await ctx.save();
+  const result = await attempt(ctx, wpId, intended, call);
+  await ctx.save();
+  return result;
+}
+
+async function attempt<T>(
   ctx: EngineContext,
   wpId: string,
   intended: Lane,
