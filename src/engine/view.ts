@@ -148,6 +148,7 @@ export function createRunView(term: Terminal, options: RunViewOptions = {}): Run
         }
         case "attempt_finished":
           row(event.wp_id).cost += event.cost_usd ?? 0;
+          row(event.wp_id).role = `${event.role} ${event.result === "ok" ? "done" : event.result}`;
           if (event.result !== "ok") term.line(describeEvent(event) ?? "");
           break;
         case "wp_finished":
