@@ -1,9 +1,11 @@
 /**
  * The git operations the engine needs, behind {@link Git} so tests can fake them.
  *
- * The real implementation runs `git` with a timeout, no stdin, no terminal prompts and
- * `-c core.hooksPath=/dev/null` (an agent can plant hooks in a linked worktree's common dir;
- * orchestrator-side git must never run them).
+ * The real implementation runs `git` with a timeout, no stdin, no terminal prompts,
+ * `-c core.hooksPath=/dev/null -c core.fsmonitor=false` and diffs without external drivers or
+ * textconv: an agent can plant hooks or config in a linked worktree's common dir, and
+ * orchestrator-side git must never run them. {@link Git.configFingerprint} lets the engine notice
+ * such a change before it commits.
  *
  * @module
  */
@@ -63,6 +65,8 @@ export interface Git {
   commitGate(ws: string, branch: string | null, base: string, message: string): Promise<CommitGateResult>;
   /** `git diff base..HEAD` (stat then patch), capped at `maxBytes`. */
   diff(ws: string, base: string, maxBytes: number): Promise<string>;
+  /** Every configuration value git would apply in `ws`, with its origin (to detect tampering). */
+  configFingerprint(ws: string): Promise<string>;
 }
 
 /** Pathspecs that keep our own files out of WP commits. */
@@ -103,7 +107,7 @@ export function createGit(options: GitOptions = {}): Git {
 
   async function git(cwd: string, args: string[]): Promise<GitOutput> {
     const out = await new Deno.Command(binary, {
-      args: ["-c", "core.hooksPath=/dev/null", ...args],
+      args: ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", ...args],
       cwd,
       stdin: "null",
       stdout: "piped",
@@ -218,11 +222,15 @@ export function createGit(options: GitOptions = {}): Git {
       }
     },
     async diff(ws, base, maxBytes) {
-      const stat = await git(ws, ["diff", "--stat", `${base}..HEAD`]);
-      const patch = await git(ws, ["diff", `${base}..HEAD`]);
+      const stat = await git(ws, ["diff", "--no-ext-diff", "--no-textconv", "--stat", `${base}..HEAD`]);
+      const patch = await git(ws, ["diff", "--no-ext-diff", "--no-textconv", `${base}..HEAD`]);
       const text = `${stat.stdout}\n${patch.stdout}`;
       if (text.length <= maxBytes) return text;
       return text.slice(0, maxBytes) + `\n[diff truncated at ${maxBytes} bytes of ${text.length}]\n`;
+    },
+    async configFingerprint(ws) {
+      const out = await git(ws, ["config", "--list", "--show-origin", "--show-scope"]);
+      return `${out.code}\n${out.stdout}`;
     },
   };
 }

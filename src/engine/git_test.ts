@@ -106,3 +106,17 @@ Deno.test("commitGate() refuses a detached HEAD or another branch", async () => 
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("configFingerprint() changes when an agent edits the repository's git config", async () => {
+  const root = await repo();
+  try {
+    const git = createGit();
+    const ws = await git.ensureWorkspace(root, { workspacePath: join(root, ".worktrees", "w"), fallbackBranch: "wp" });
+    const before = await git.configFingerprint(ws.path);
+    assertEquals(await git.configFingerprint(ws.path), before);
+    await sh(ws.path, "config", "core.fsmonitor", "touch /tmp/pwned");
+    assert((await git.configFingerprint(ws.path)) !== before);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -390,3 +390,13 @@ Deno.test("Engine.run() checks subtask marks itself and retries an agent that fo
   const forReview = h.host.calls.find((c) => c.to === "for_review")!.input as Record<string, unknown>;
   assertEquals([forReview.subtasksComplete, forReview.implementationEvidencePresent], [true, true]);
 });
+
+Deno.test("Engine.run() refuses to commit after an agent changed the git configuration", async () => {
+  const h = harness([{ id: "WP01", lane: "planned", deps: [] }]);
+  h.runner.onStart = () => (h.git.config = "core.fsmonitor=evil");
+  const { exitCode, summary } = await h.engine.run();
+  assertEquals(exitCode, 3);
+  assertEquals(summary.wps[0]!.outcome, "failed");
+  assertStringIncludes(summary.wps[0]!.reason, "git configuration must not change");
+  assertEquals(h.host.lane("WP01"), "in_progress");
+});

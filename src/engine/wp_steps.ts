@@ -29,6 +29,8 @@ export interface WpUnit {
   info: WorkspaceInfo;
   pipeline: PipelineConfig;
   markdown: string;
+  /** Git configuration when the WP's workspace was set up; a change means tampering. */
+  gitConfig: string;
 }
 
 function failureOf(result: AttemptResult): AttemptFailure {
@@ -58,6 +60,13 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
     prompt: () => prompts.implement({ wpId: wp.wp_id, wpMarkdown: markdown, feedback }),
     judge: async (result) => {
       if (!result.ok) return { ok: false, failure: failureOf(result) };
+      if (await git.configFingerprint(ws.path) !== unit.gitConfig) {
+        throw new WpStop(
+          "failed",
+          `Refusing to commit in ${ws.path} as the git configuration must not change during a WP: it changed ` +
+            "(an agent edited .git/config or a config it includes); inspect it before resuming",
+        );
+      }
       const gate = await git.commitGate(ws.path, ws.branch, base, `${title} by ${result.agentId}`);
       if (gate.ok) {
         const { missing, verified } = await checkSubtasks(ctx, wp.wp_id, markdown);

@@ -37,7 +37,8 @@ export async function runWpTask(ctx: EngineContext, dispatch: Dispatch): Promise
     wp.pipeline = pipeline.name;
     await ctx.save();
     ctx.emit({ type: "wp_dispatched", wp_id: wpId, pipeline: pipeline.name, lane: ctx.lanes.get(wpId) ?? null });
-    const unit: WpUnit = { ctx, wp, ws, info, pipeline, markdown };
+    const gitConfig = await ctx.deps.git.configFingerprint(ws.path);
+    const unit: WpUnit = { ctx, wp, ws, info, pipeline, markdown, gitConfig };
     let mode = dispatch.mode;
     if (mode === "implement") {
       await implementAndSubmit(unit, wp.phase === "rework" ? wp.review_feedback ?? "" : null);

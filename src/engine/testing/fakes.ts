@@ -185,6 +185,11 @@ export class FakeGit implements Git {
     if (since <= 0) return Promise.resolve({ ok: false, kind: "no_output", message: `no commit since ${base}` });
     return Promise.resolve({ ok: true, head: w.commits.at(-1)!, committed, files: [...this.files] });
   }
+  /** What {@link configFingerprint} answers (tests change it to simulate tampering). */
+  config = "cfg";
+  configFingerprint(): Promise<string> {
+    return Promise.resolve(this.config);
+  }
   diff(ws: string, base: string): Promise<string> {
     const w = this.#ws(ws);
     return Promise.resolve(`diff ${base}..${w.commits.at(-1)}`);
