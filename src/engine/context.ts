@@ -10,6 +10,7 @@ import { HostError, HostTransportError } from "../host/errors.ts";
 import type { Host, Lane, MissionState } from "../host/types.ts";
 import type { RunEvent } from "../run/types.ts";
 import type { Git } from "./git.ts";
+import { AgentCooldowns } from "./cooldown.ts";
 import { KeyedMutex } from "./mutex.ts";
 import type { Clock, EventSink, PipelineChooser, PromptKit, StateSink } from "./ports.ts";
 import type { RunState, WpOutcomeKind, WpRunState } from "./state_types.ts";
@@ -103,6 +104,8 @@ export class EngineContext {
   readonly opts: EngineOptions;
   readonly state: RunState;
   readonly laneLocks = new KeyedMutex();
+  /** Rate-limit waits shared by every WP. */
+  readonly cooldowns = new AgentCooldowns();
   readonly controller = new AbortController();
   /** Host lanes and dependencies as last read (and as changed by our own calls). */
   readonly lanes = new Map<string, Lane | null>();

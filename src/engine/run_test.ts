@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { HostError } from "../host/errors.ts";
 import { ambiguousTimeout } from "./testing/fake_host.ts";
+import { FakeClock } from "./testing/fakes.ts";
 import { harness, testPipeline, testStage } from "./testing/harness.ts";
 
 const HAPPY = ["start-implementation", "transition:for_review", "start-review", "transition:done"];
@@ -399,4 +400,16 @@ Deno.test("Engine.run() refuses to commit after an agent changed the git configu
   assertEquals(summary.wps[0]!.outcome, "failed");
   assertStringIncludes(summary.wps[0]!.reason, "git configuration must not change");
   assertEquals(h.host.lane("WP01"), "in_progress");
+});
+
+Deno.test("Engine.run() makes other WPs wait out an agent's rate limit before using it", async () => {
+  const clock = new FakeClock(() => 0.5, { advance: false });
+  const h = harness([{ id: "WP01", lane: "planned", deps: [] }, { id: "WP02", lane: "planned", deps: [] }], { clock });
+  h.runner.plan("WP01", "implement", { failure: { class: "rate_limit", message: "429", retryAfterMs: 120_000 } }, {});
+  h.runner.plan("WP02", "implement", { failure: { class: "crash", message: "boom" } }, {});
+  assertEquals((await h.engine.run()).exitCode, 0);
+  // WP01 waits out its own limit; WP02 backs off 1 s, then also waits for impl-a's cooldown.
+  assertEquals(clock.sleeps.filter((ms) => ms === 120_000).length, 2);
+  assertEquals(clock.sleeps.includes(1000), true);
+  assert(h.events.some((e) => e.type === "warning" && e.wp_id === "WP02" && e.message.includes("rate limited")));
 });

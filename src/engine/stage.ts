@@ -53,6 +53,7 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
     if (agent === undefined) {
       return { ok: false, reason: `no ${run.role} agent left in [${run.stage.agents.join(", ")}]` };
     }
+    await waitForCooldown(ctx, run, agent);
     const { result, record } = await attempt(ctx, wp, run, agent);
     const judged = await run.judge(result);
     record.result = judged.ok ? "ok" : judged.failure.class;
@@ -98,12 +99,32 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
       await ctx.history(run.wpId, `${run.role} falls back from '${agent}' to '${next}' (${judged.failure.class})`);
       continue;
     }
-    try {
-      await ctx.deps.clock.sleep(decision.delayMs, ctx.signal);
-    } catch {
-      throw new InterruptedError("interrupted while waiting to retry");
+    if (judged.failure.class === "rate_limit") {
+      // The wait applies to every WP using this agent; the next attempt waits it out before starting.
+      ctx.cooldowns.note(agent, ctx.deps.clock.monotonic() + decision.delayMs);
+      continue;
     }
+    await pause(ctx, decision.delayMs);
   }
+}
+
+async function pause(ctx: EngineContext, ms: number): Promise<void> {
+  try {
+    await ctx.deps.clock.sleep(ms, ctx.signal);
+  } catch {
+    throw new InterruptedError("interrupted while waiting to retry");
+  }
+}
+
+async function waitForCooldown<T>(ctx: EngineContext, run: StageRun<T>, agent: string): Promise<void> {
+  const wait = ctx.cooldowns.remaining(agent, ctx.deps.clock.monotonic());
+  if (wait <= 0) return;
+  ctx.emit({
+    type: "warning",
+    wp_id: run.wpId,
+    message: `${agent} is rate limited: waiting ${Math.ceil(wait / 1000)}s before the next ${run.role} attempt`,
+  });
+  await pause(ctx, wait);
 }
 
 async function attempt<T>(

@@ -14,9 +14,12 @@ export class FakeClock implements Clock {
   readonly sleeps: number[] = [];
   #now = Date.parse("2026-01-01T00:00:00Z");
   #random: () => number;
+  #advance: boolean;
 
-  constructor(random: () => number = () => 0.5) {
+  /** `advance: false` keeps time still (to observe waits that overlap across WPs). */
+  constructor(random: () => number = () => 0.5, options: { advance?: boolean } = {}) {
     this.#random = random;
+    this.#advance = options.advance ?? true;
   }
   now(): Date {
     return new Date(this.#now);
@@ -27,7 +30,7 @@ export class FakeClock implements Clock {
   random = (): number => this.#random();
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.sleeps.push(ms);
-    this.#now += ms;
+    if (this.#advance) this.#now += ms;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       setTimeout(() => (signal?.aborted ? reject(signal.reason) : resolve()), 0);

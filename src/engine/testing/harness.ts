@@ -77,6 +77,7 @@ export interface HarnessOptions {
   git?: FakeGit;
   /** @default 0 (no heartbeat) */
   heartbeatMs?: number;
+  clock?: FakeClock;
 }
 
 /** Builds a harness over `wps`. */
@@ -84,7 +85,7 @@ export function harness(wps: FakeWp[], options: HarnessOptions = {}): Harness {
   const host = options.host ?? new FakeHost("/repo", wps);
   const git = options.git ?? new FakeGit();
   const runner = new FakeRunner(git);
-  const clock = new FakeClock();
+  const clock = options.clock ?? new FakeClock();
   const store = new MemoryStore();
   const events: RunEvent[] = [];
   const state = options.state ??
