@@ -65,7 +65,11 @@ export interface Git {
   commitGate(ws: string, branch: string | null, base: string, message: string): Promise<CommitGateResult>;
   /** `git diff base..HEAD` (stat then patch), capped at `maxBytes`. */
   diff(ws: string, base: string, maxBytes: number): Promise<string>;
-  /** Every configuration value git would apply in `ws`, with its origin (to detect tampering). */
+  /**
+   * The configuration entries that can make git run a program (filters, drivers, hooks, signing,
+   * includes, aliases...), with their origin: a change means an agent tampered with it. Harmless
+   * entries (e.g. branch tracking written by `worktree add`) are left out.
+   */
   configFingerprint(ws: string): Promise<string>;
 }
 
@@ -229,8 +233,8 @@ export function createGit(options: GitOptions = {}): Git {
       return text.slice(0, maxBytes) + `\n[diff truncated at ${maxBytes} bytes of ${text.length}]\n`;
     },
     async configFingerprint(ws) {
-      const out = await git(ws, ["config", "--list", "--show-origin", "--show-scope"]);
-      return `${out.code}\n${out.stdout}`;
+      const out = await git(ws, ["config", "--list", "--show-origin", "--show-scope", "-z"]);
+      return `${out.code}\n${executableConfig(out.stdout).join("\n")}`;
     },
   };
 }
@@ -244,4 +248,21 @@ function assertInside(parent: string, child: string, raw: string): void {
       } as it must resolve inside ${parent}${sep}: it resolves to ${child}`,
     );
   }
+}
+
+/** Keys whose values git may execute, or that pull in other configuration. */
+const EXECUTABLE_KEY =
+  /^(core\.(hookspath|fsmonitor|sshcommand|editor|pager|askpass|gitproxy|attributesfile)|filter\.|diff\.|merge\.|gpg\.|commit\.gpgsign|tag\.gpgsign|include\.|includeif\.|alias\.|credential\.|protocol\.|url\.|uploadpack\.|receivepack\.|sequence\.editor)/i;
+
+/** Entries of `git config --list --show-origin --show-scope -z` output whose key is executable. */
+export function executableConfig(nulSeparated: string): string[] {
+  // With -z each entry is "scope NUL origin NUL key NEWLINE value NUL".
+  const parts = nulSeparated.split("\0");
+  const out: string[] = [];
+  for (let i = 0; i + 2 < parts.length; i += 3) {
+    const [scope, origin, entry] = [parts[i]!, parts[i + 1]!, parts[i + 2]!];
+    const key = entry.split("\n", 1)[0] ?? "";
+    if (EXECUTABLE_KEY.test(key)) out.push(`${scope}\t${origin}\t${entry.replace("\n", "=")}`);
+  }
+  return out.sort();
 }

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
 import { join } from "node:path";
-import { createGit, WorkspaceError } from "./git.ts";
+import { createGit, executableConfig, WorkspaceError } from "./git.ts";
 
 const ID = ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"];
 
@@ -114,9 +114,16 @@ Deno.test("configFingerprint() changes when an agent edits the repository's git 
     const ws = await git.ensureWorkspace(root, { workspacePath: join(root, ".worktrees", "w"), fallbackBranch: "wp" });
     const before = await git.configFingerprint(ws.path);
     assertEquals(await git.configFingerprint(ws.path), before);
+    await sh(ws.path, "config", "branch.wp.remote", "origin");
+    assertEquals(await git.configFingerprint(ws.path), before);
     await sh(ws.path, "config", "core.fsmonitor", "touch /tmp/pwned");
     assert((await git.configFingerprint(ws.path)) !== before);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("executableConfig() keeps only keys git may execute", () => {
+  const z = "local\0file:.git/config\0core.bare\nfalse\0local\0file:.git/config\0filter.x.clean\nrm -rf /\0";
+  assertEquals(executableConfig(z), ["local\tfile:.git/config\tfilter.x.clean=rm -rf /"]);
 });
