@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { join } from "node:path";
 import { createDemo } from "../builtin/demo.ts";
 import { StateStore } from "../engine/state_store.ts";
@@ -38,7 +38,8 @@ async function readLines(stream: ReadableStream<Uint8Array>, until: (line: strin
   }
 }
 
-Deno.test("orchestrate on SIGINT kills agents, saves state as interrupted, exits 130; resume finishes", async () => {
+/** Runs `scenario` against the orchestrator started on a demo with the slow agent; cleans everything up. */
+async function withSlowDemo(scenario: (child: Deno.ChildProcess, dir: string) => Promise<void>): Promise<void> {
   const parent = await Deno.makeTempDir({ prefix: "orchestrate-sig-" });
   const dir = join(parent, "demo");
   try {
@@ -66,7 +67,7 @@ Deno.test("orchestrate on SIGINT kills agents, saves state as interrupted, exits
       stderr: "null",
       stdin: "null",
     }).spawn();
-    // Whatever happens, this test never leaves an orchestrator behind.
+    // Whatever happens, this test never leaves an orchestrator or an agent behind.
     const killChild = () => {
       try {
         child.kill("SIGKILL");
@@ -76,41 +77,96 @@ Deno.test("orchestrate on SIGINT kills agents, saves state as interrupted, exits
     };
     const guard = setTimeout(killChild, 60_000);
     try {
-      await runScenario(child, dir);
+      await scenario(child, dir);
     } finally {
       clearTimeout(guard);
       killChild();
       await child.status;
       await child.stdout.cancel().catch(() => {});
+      for (const pid of await agentPids(dir, 1).catch(() => [])) {
+        try {
+          Deno.kill(-pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
     }
   } finally {
     await Deno.remove(parent, { recursive: true });
   }
+}
+
+/** Waits (up to `tries` × 50 ms) for the slow agents of WP01 and WP04 and returns their pids (= process groups). */
+async function agentPids(dir: string, tries = 200): Promise<number[]> {
+  const pids: number[] = [];
+  for (const wp of ["WP01", "WP04"]) {
+    const markerPath = join(dir, ".kittify", `slow-${wp}`);
+    for (let i = 0; i < tries; i++) {
+      if ((await Deno.readTextFile(markerPath).catch(() => "")).trim() !== "") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const text = (await Deno.readTextFile(markerPath).catch(() => "")).trim();
+    if (text !== "") pids.push(Number(text));
+  }
+  return pids;
+}
+
+/** True when `pid` runs (a zombie waiting for a reaper that never comes does not count). */
+function alive(pid: number): boolean {
+  if (Deno.build.os !== "linux") {
+    try {
+      Deno.kill(pid, "SIGCONT");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    return false;
+  }
+}
+
+function resume(dir: string): Promise<Deno.CommandOutput> {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "resume", "--repo-root", dir, "--no-caffeinate"],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).output();
+}
+
+Deno.test("orchestrate on SIGINT kills agents, saves state as interrupted, exits 130; resume finishes", async () => {
+  await withSlowDemo(runScenario);
+});
+
+Deno.test("resume after the orchestrator was SIGKILLed reaps its surviving agents, then finishes", async () => {
+  await withSlowDemo(async (child, dir) => {
+    await readLines(child.stdout, (line) => line.includes('"attempt_started"') && line.includes('"WP01"'));
+    const pids = await agentPids(dir);
+    child.kill("SIGKILL");
+    await child.status;
+    assertEquals(pids.map(alive), [true, true]);
+    const state = (await new StateStore(dir).load())!;
+    assertEquals(state.running.map((r) => r.wp_id).sort(), ["WP01", "WP04"]);
+    const out = await resume(dir);
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 0, text);
+    assertEquals(pids.map(alive), [false, false]);
+    assertStringIncludes(text, "leftover agent");
+  });
 });
 
 async function runScenario(child: Deno.ChildProcess, dir: string): Promise<void> {
   await readLines(child.stdout, (line) => line.includes('"attempt_started"') && line.includes('"WP01"'));
-  const pids: number[] = [];
-  for (const wp of ["WP01", "WP04"]) {
-    const markerPath = join(dir, ".kittify", `slow-${wp}`);
-    for (let i = 0; i < 200; i++) {
-      if ((await Deno.readTextFile(markerPath).catch(() => "")).trim() !== "") break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    pids.push(Number((await Deno.readTextFile(markerPath)).trim()));
-  }
+  const pids = await agentPids(dir);
   child.kill("SIGINT");
   const status = await child.status;
   assertEquals(status.code, 130);
-  for (const pid of pids) {
-    let alive = true;
-    try {
-      Deno.kill(pid, "SIGCONT");
-    } catch {
-      alive = false;
-    }
-    assertEquals(alive, false, `agent ${pid} survived the interruption`);
-  }
+  assertEquals(pids.map(alive), [false, false], "agents survived the interruption");
   const state = (await new StateStore(dir).load())!;
   assertEquals(state.status, "interrupted");
   assertEquals(state.running, []);
@@ -118,12 +174,7 @@ async function runScenario(child: Deno.ChildProcess, dir: string): Promise<void>
   assertEquals(state.wps.WP01!.outcome, null);
   assertEquals(state.wps.WP04!.attempts[0]!.result, "interrupted");
 
-  const resumed = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "resume", "--repo-root", dir, "--no-caffeinate"],
-    stdout: "piped",
-    stderr: "piped",
-    stdin: "null",
-  }).output();
+  const resumed = await resume(dir);
   assertEquals(resumed.code, 0, new TextDecoder().decode(resumed.stdout) + new TextDecoder().decode(resumed.stderr));
   const after = (await new StateStore(dir).load())!;
   assertEquals(after.resume_count, 1);
