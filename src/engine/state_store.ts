@@ -18,8 +18,16 @@ import { type RunState, STATE_SCHEMA_VERSION } from "./state_types.ts";
 
 export { emptyRunFlags, newRunId, newRunState, type NewRunStateInput, RUN_ID_PATTERN } from "./new_run_state.ts";
 
-/** File name of the state file inside `.kittify/`. */
+/** File name of the legacy single state file inside `.kittify/` (read for compatibility). */
 export const STATE_FILE_NAME = "orchestrator-run-state.json";
+
+/**
+ * Path of the run state of `mission`: one file per mission, so two missions can be orchestrated
+ * at once in one repository (each under its own lock). Without a mission: the legacy file.
+ */
+export function statePath(repoRoot: string, mission?: string): string {
+  return join(repoRoot, ".kittify", mission === undefined ? STATE_FILE_NAME : `orchestrator-run-state.${mission}.json`);
+}
 
 /** The state file (and its backup) cannot be used; the message says why and how to recover. */
 export class StateCorruptError extends UserError {
@@ -71,6 +79,8 @@ export interface StateStoreOptions {
   onWarning?: (message: string) => void;
   /** Schema decoding options (tests inject migrations). */
   decode?: DecodeOptions;
+  /** The mission whose state this is (see {@link statePath}); absent: the legacy single file. */
+  mission?: string;
 }
 
 /** Reads and writes the run state of one repository; see the module doc. */
@@ -90,7 +100,7 @@ export class StateStore {
   #migrationBackup: { version: number; text: string } | null = null;
 
   constructor(repoRoot: string, opts: StateStoreOptions = {}) {
-    this.path = join(repoRoot, ".kittify", STATE_FILE_NAME);
+    this.path = statePath(repoRoot, opts.mission);
     this.backupPath = this.path + ".bak";
     this.#fs = opts.fs ?? realFs;
     this.#now = opts.now ?? (() => new Date());
