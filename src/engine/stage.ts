@@ -11,6 +11,7 @@ import { errorMessage } from "../errors.ts";
 import type { StageConfig } from "../config/types.ts";
 import { type EngineContext, InterruptedError } from "./context.ts";
 import { afterAttemptFailure, oneLine } from "./retry.ts";
+import { faultPoint } from "./fault_points.ts";
 import type { AttemptRecord, WpRunState } from "./state_types.ts";
 
 /** What the caller made of an attempt's result. */
@@ -181,6 +182,7 @@ async function attempt<T>(
         log_path: logPath,
       });
       await ctx.save();
+      faultPoint(run.role === "implement" ? "implement-running" : "review-running");
     },
   });
   ctx.state.running = ctx.state.running.filter((r) => !(r.wp_id === run.wpId && r.attempt === n));

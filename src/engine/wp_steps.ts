@@ -14,6 +14,7 @@ import { type EngineContext, isFatalHostError, WpStop } from "./context.ts";
 import type { Dispatch } from "./decide.ts";
 import type { EnsuredWorkspace } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
+import { faultPoint } from "./fault_points.ts";
 import { afterReviewVerdict, newReviewRef, noteText, reviewEvidence, reviewResult } from "./lifecycle_rules.ts";
 import { oneLine } from "./retry.ts";
 import { outsideOwned } from "./owned_files.ts";
@@ -104,6 +105,7 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
   wp.review_ref = null;
   await ctx.save();
   ctx.checkpoint();
+  faultPoint("after-commit");
   const { mission, actor, policy } = ctx.state;
   await mutate(ctx, wp.wp_id, "for_review", () =>
     host.transition({
@@ -122,6 +124,7 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
     }));
   ctx.moved(wp.wp_id, "in_progress", "for_review");
   await ctx.save();
+  faultPoint("after-for-review");
 }
 
 /** Reviews until approval (done), a block, or a reviewer failure; reworks in between. */
@@ -146,6 +149,7 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
         () => host.startReview({ mission, wp: wp.wp_id, actor, policy, reviewRef: fresh }),
       );
       ctx.moved(wp.wp_id, started === RECONCILED || started.noOp ? "for_review" : started.fromLane, "in_review");
+      faultPoint("after-start-review");
     }
     const reference = ref;
     wp.phase = "reviewing";
@@ -181,6 +185,7 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
     if (decision.kind === "approve") {
       const result = reviewResult(reviewer, "approved", reference);
       ctx.checkpoint();
+      faultPoint("before-done");
       await mutate(ctx, wp.wp_id, "done", () =>
         host.transition({
           mission,
@@ -200,6 +205,7 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
         `approved by ${reviewer}` + (wp.review_cycles > 0 ? ` after ${wp.review_cycles} rework(s)` : ""),
       );
       await ctx.save();
+      faultPoint("after-done");
       await ctx.history(wp.wp_id, `review approved by '${reviewer}' (${reference})`);
       return;
     }

@@ -20,6 +20,7 @@ import { type EngineContext, InterruptedError, isFatalHostError, RunFatalError, 
 import type { Dispatch } from "./decide.ts";
 import { type EnsuredWorkspace, WorkspaceError } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
+import { faultPoint } from "./fault_points.ts";
 import { implementAndSubmit, reviewLoop, type WpUnit } from "./wp_steps.ts";
 
 /** Runs one dispatched WP to an outcome (or to interruption). Never rejects. */
@@ -76,6 +77,7 @@ async function acquire(ctx: EngineContext, dispatch: Dispatch): Promise<Workspac
       info = started;
       ctx.moved(dispatch.wpId, started.noOp ? "in_progress" : started.fromLane, "in_progress");
     }
+    faultPoint("after-start-implementation");
   } else {
     info = await host.resolveWorkspace(mission, dispatch.wpId);
   }
