@@ -16,6 +16,7 @@ import { PRODUCT } from "../version.ts";
 import { describeHolder, isLockHeld, readLockInfo } from "../engine/lock.ts";
 import { procStartTime, reapLeftovers, type ReapOptions } from "../engine/reaper.ts";
 import { StateCorruptError, StateStore } from "../engine/state_store.ts";
+import { selectStateMission } from "../engine/state_select.ts";
 import type { RunState } from "../engine/state_types.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { cleanupCreated, type CleanupResult } from "./abort_cleanup.ts";
@@ -54,7 +55,8 @@ export interface AbortReport {
 /** Runs `abort` and returns the exit code. */
 export async function runAbort(opts: AbortOptions, term: Terminal, deps: AbortDeps = {}): Promise<number> {
   const repoRoot = await findRepoRoot(opts.repoRoot);
-  const store = new StateStore(repoRoot);
+  const mission = await selectStateMission(repoRoot, opts.mission, "abort");
+  const store = new StateStore(repoRoot, mission === null ? {} : { mission });
   let { state, corrupt } = await loadForAbort(store, opts, term);
   const missions = state !== null ? [state.mission] : await heldMissions(repoRoot);
   if (state === null && corrupt === null && missions.length === 0) {

@@ -44,7 +44,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function saveState(repo: string, edit: (s: RunState) => void = () => {}): Promise<StateStore> {
-  const store = new StateStore(repo);
+  const store = new StateStore(repo, { mission: "034-my-feature" });
   const state = sampleState();
   state.running = [];
   edit(state);
@@ -113,7 +113,10 @@ Deno.test("runAbort() gives up with exit 1 when the live run does not stop in ti
       assertStringIncludes(error.message, "must release its lock within");
       assertStringIncludes(error.fix ?? "", `kill -KILL ${holder.pid}`);
       assertStringIncludes(term.text(), "still waiting");
-      assert(await exists(join(repo, ".kittify", "orchestrator-run-state.json")), "nothing is cleaned up");
+      assert(
+        await exists(join(repo, ".kittify", "orchestrator-run-state.034-my-feature.json")),
+        "nothing is cleaned up",
+      );
     } finally {
       await holder.kill();
     }
@@ -238,7 +241,7 @@ Deno.test("runAbort() --cleanup-worktrees on a corrupt state removes only the st
 
 Deno.test("runAbort() without --cleanup-worktrees refuses a corrupt state with the clear error", async () => {
   await withRepo(async (repo) => {
-    await Deno.writeTextFile(join(repo, ".kittify", "orchestrator-run-state.json"), "");
+    await Deno.writeTextFile(join(repo, ".kittify", "orchestrator-run-state.034-my-feature.json"), "");
     await assertRejects(
       () => runAbort({ repoRoot: repo, json: false, cleanupWorktrees: false, yes: false }, memoryTerminal()),
       UserError,

@@ -107,6 +107,7 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
 
   program.command("resume")
     .description("Continue an interrupted run: reap leftover agents, adopt in-flight WPs, keep counters.")
+    .option("-m, --mission <slug>", "mission whose run to resume (default: the only unfinished one)")
     .option("--actor <id>", "actor identity (default: the one in the run state)")
     .option("--repo-root <path>", "project root")
     .option("--no-caffeinate", "do not hold the macOS idle-sleep assertion")
@@ -119,11 +120,13 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
     .option("--accept", "call accept-mission when every WP is done", false)
     .addHelpText("after", `\nExamples:\n  $ ${PRODUCT} resume\n  $ ${PRODUCT} resume --max-concurrent 2`)
     .action(async (opts) => {
+      if (opts.mission !== undefined) assertMissionSlug(opts.mission);
       exitCode = await run("resume", opts);
     });
 
   program.command("abort")
     .description("Stop the live run (agents terminated, state saved, lock released).")
+    .option("-m, --mission <slug>", "mission whose run to abort (default: the only unfinished one)")
     .option(
       "--cleanup-worktrees",
       "also remove the worktrees/branches this orchestrator created and the run state",
@@ -134,6 +137,7 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
     .option("--json", "print JSON", false)
     .addHelpText("after", `\nExamples:\n  $ ${PRODUCT} abort\n  $ ${PRODUCT} abort --cleanup-worktrees`)
     .action(async (opts) => {
+      if (opts.mission !== undefined) assertMissionSlug(opts.mission);
       exitCode = await run("abort", opts);
     });
 

@@ -35,6 +35,8 @@ export interface OrchestrateOptions extends RepoOptions {
 
 /** `resume` options. */
 export interface ResumeOptions extends RepoOptions {
+  /** Which mission's run to resume (default: the only unfinished one). */
+  mission?: string;
   actor?: string;
   caffeinate: boolean;
   implAgent?: string;
@@ -52,6 +54,8 @@ export interface StatusOptions extends RepoOptions {
 
 /** `abort` options. */
 export interface AbortOptions extends RepoOptions {
+  /** Which mission's run to abort (default: the only unfinished one). */
+  mission?: string;
   cleanupWorktrees: boolean;
   /** Skip the confirmation listing (non-interactive use). */
   yes: boolean;

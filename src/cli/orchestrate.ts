@@ -61,7 +61,7 @@ export async function runOrchestrate(
   const runId = newRunId();
   const lock = await acquireLock(repoRoot, mission, runId);
   try {
-    const store = new StateStore(repoRoot, { onWarning: (m) => term.warn(m) });
+    const store = new StateStore(repoRoot, { mission, onWarning: (m) => term.warn(m) });
     let previous;
     try {
       previous = await store.load();

@@ -150,7 +150,7 @@ Deno.test("resume after the orchestrator was SIGKILLed reaps its surviving agent
     child.kill("SIGKILL");
     await child.status;
     assertEquals(pids.map(alive), [true, true]);
-    const state = (await new StateStore(dir).load())!;
+    const state = (await new StateStore(dir, { mission: "001-demo" }).load())!;
     assertEquals(state.running.map((r) => r.wp_id).sort(), ["WP01", "WP04"]);
     const out = await resume(dir);
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
@@ -167,7 +167,7 @@ async function runScenario(child: Deno.ChildProcess, dir: string): Promise<void>
   const status = await child.status;
   assertEquals(status.code, 130);
   assertEquals(pids.map(alive), [false, false], "agents survived the interruption");
-  const state = (await new StateStore(dir).load())!;
+  const state = (await new StateStore(dir, { mission: "001-demo" }).load())!;
   assertEquals(state.status, "interrupted");
   assertEquals(state.running, []);
   assertEquals(state.wps.WP01!.attempts[0]!.result, "interrupted");
@@ -176,7 +176,7 @@ async function runScenario(child: Deno.ChildProcess, dir: string): Promise<void>
 
   const resumed = await resume(dir);
   assertEquals(resumed.code, 0, new TextDecoder().decode(resumed.stdout) + new TextDecoder().decode(resumed.stderr));
-  const after = (await new StateStore(dir).load())!;
+  const after = (await new StateStore(dir, { mission: "001-demo" }).load())!;
   assertEquals(after.resume_count, 1);
   assertEquals(Object.values(after.wps).map((w) => w.outcome?.kind), ["done", "done", "done", "done", "done"]);
   // The killed agent's half-done file was swept into the WP's commit, not left dirty.

@@ -8,7 +8,7 @@ import { runOrchestrate } from "./orchestrate.ts";
 import { runResume } from "./resume.ts";
 import { StateStore } from "../engine/state_store.ts";
 
-const STATE = join(".kittify", "orchestrator-run-state.json");
+const STATE = join(".kittify", "orchestrator-run-state.001-demo.json");
 
 function opts(dir: string, extra: Partial<OrchestrateOptions> = {}): OrchestrateOptions {
   return {
@@ -72,7 +72,7 @@ Deno.test("runOrchestrate() runs the demo to done; an unfinished or damaged stat
     const term = memoryTerminal();
     assertEquals(await runOrchestrate(opts(dir, { json: false }), term, dir), 0);
     assertStringIncludes(term.text(), "merge-mission --mission 001-demo");
-    const store = new StateStore(dir);
+    const store = new StateStore(dir, { mission: "001-demo" });
     const state = (await store.load())!;
     assertEquals(state.status, "finished");
     assertEquals(Object.keys(state.wps).sort(), ["WP01", "WP02", "WP03", "WP04", "WP05"]);
@@ -85,19 +85,19 @@ Deno.test("runOrchestrate() runs the demo to done; an unfinished or damaged stat
 
     const resumed = memoryTerminal();
     assertEquals(await runResume({ repoRoot: dir, json: false, caffeinate: false, accept: false }, resumed, dir), 0);
-    const after = (await new StateStore(dir).load())!;
+    const after = (await new StateStore(dir, { mission: "001-demo" }).load())!;
     assertEquals(after.run_id, state.run_id);
     assertEquals(after.resume_count, 1);
     assertEquals(after.wps.WP02!.review_cycles, 1);
 
     after.status = "interrupted";
-    await new StateStore(dir).save(after);
+    await new StateStore(dir, { mission: "001-demo" }).save(after);
     const fresh = memoryTerminal();
     assertEquals(await runOrchestrate(opts(dir, { fresh: true }), fresh, dir), 0);
     assertStringIncludes(fresh.text(), "Archived the previous run state");
     const names = [];
     for await (const e of Deno.readDir(join(dir, ".kittify"))) names.push(e.name);
-    assert(names.some((n) => n.startsWith(`orchestrator-run-state.fresh-${state.run_id}`)), names.join(","));
+    assert(names.some((n) => n.startsWith(`orchestrator-run-state.001-demo.fresh-${state.run_id}`)), names.join(","));
 
     // A damaged state is refused; --fresh moves it aside (the host lanes are all done: a quick run).
     await Deno.writeTextFile(join(dir, STATE), "{ not json");

@@ -1,5 +1,5 @@
 /**
- * `resume`: continue the run recorded in `.kittify/orchestrator-run-state.json`.
+ * `resume`: continue the run recorded in `.kittify/orchestrator-run-state.<mission>.json`.
  *
  * The contract is checked again (weakness 14), leftover agent process groups of the dead run are
  * reaped first, the saved flags are re-applied unless given again, WPs in flight are adopted
@@ -14,6 +14,7 @@ import { acquireLock } from "../engine/lock.ts";
 import { reapLeftovers } from "../engine/reaper.ts";
 import { executeRun, openSession, preflightAgents, requireMission } from "../engine/session.ts";
 import { StateStore } from "../engine/state_store.ts";
+import { selectStateMission } from "../engine/state_select.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { ResumeOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
@@ -22,9 +23,13 @@ import { resolve } from "node:path";
 /** Runs `resume` and returns the exit code. */
 export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string = Deno.cwd()): Promise<number> {
   const repoRoot = await findRepoRoot(opts.repoRoot, cwd);
-  const peek = await new StateStore(repoRoot, { onWarning: (m) => term.warn(m) }).load();
+  const chosen = await selectStateMission(repoRoot, opts.mission, "resume");
+  const peek = chosen === null
+    ? null
+    : await new StateStore(repoRoot, { mission: chosen, onWarning: (m) => term.warn(m) }).load();
   if (peek === null) {
-    throw new UserError("Cannot resume as there is no run state in .kittify/orchestrator-run-state.json", {
+    const where = chosen === null ? "under .kittify/" : `for mission '${chosen}'`;
+    throw new UserError(`Cannot resume as there is no run state ${where}`, {
       exitCode: ExitCode.RunFailed,
       fix: "Start a run with `spec-kitty-orchestrator orchestrate --mission <slug>`.",
     });
@@ -46,7 +51,7 @@ export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string
   await preflightAgents(session.config, (m) => term.warn(m));
   const lock = await acquireLock(repoRoot, peek.mission, peek.run_id);
   try {
-    const store = new StateStore(repoRoot, { onWarning: (m) => term.warn(m) });
+    const store = new StateStore(repoRoot, { mission: peek.mission, onWarning: (m) => term.warn(m) });
     const state = await store.load();
     if (state === null || state.run_id !== peek.run_id) {
       throw new UserError("Cannot resume as the run state changed while starting (another command touched it)", {

@@ -11,6 +11,7 @@ import { createHost } from "../host/mod.ts";
 import type { Host } from "../host/types.ts";
 import { isLockHeld, type LockInfo, readLockInfo } from "../engine/lock.ts";
 import { StateStore } from "../engine/state_store.ts";
+import { selectStateMission } from "../engine/state_select.ts";
 import type { RunState, WpRunState } from "../engine/state_types.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { StatusOptions } from "./options.ts";
@@ -63,11 +64,14 @@ export interface StatusReport {
 /** Runs `status` and returns the exit code (0, also when there is no run). */
 export async function runStatus(opts: StatusOptions, term: Terminal, deps: StatusDeps = {}): Promise<number> {
   const repoRoot = await findRepoRoot(opts.repoRoot);
-  const report = await new StateStore(repoRoot).loadWithReport();
+  const mission = await selectStateMission(repoRoot, opts.mission, "status");
+  const report = mission === null
+    ? { state: null, warnings: [], source: null }
+    : await new StateStore(repoRoot, { mission }).loadWithReport();
   for (const warning of report.warnings) term.warn(warning);
   const state = report.state;
   if (state === null || (opts.mission !== undefined && opts.mission !== state.mission)) {
-    const other = state === null ? "" : ` for mission '${opts.mission}' (the run state is for '${state.mission}')`;
+    const other = opts.mission === undefined ? "" : ` for mission '${opts.mission}'`;
     if (opts.json) term.printJson({ run: null, message: `No orchestration run state found${other}.` });
     else term.line(`No orchestration run state found${other}.`);
     return ExitCode.Ok;

@@ -47,7 +47,7 @@ Deno.test("runStatus() without a state file says so and exits 0", async () => {
 
 Deno.test("runStatus() prints the run, a WP table with lanes, and that no live process holds the lock", async () => {
   await withRepo(async (repo) => {
-    await new StateStore(repo).save(sampleState());
+    await new StateStore(repo, { mission: "034-my-feature" }).save(sampleState());
     const term = memoryTerminal();
     assertEquals(await runStatus({ repoRoot: repo, json: false }, term, lanes), 0);
     const text = term.text();
@@ -64,7 +64,7 @@ Deno.test("runStatus() prints the run, a WP table with lanes, and that no live p
 
 Deno.test("runStatus() --json carries the same facts", async () => {
   await withRepo(async (repo) => {
-    await new StateStore(repo).save(sampleState());
+    await new StateStore(repo, { mission: "034-my-feature" }).save(sampleState());
     const term = memoryTerminal({ json: true });
     await runStatus({ repoRoot: repo, json: true }, term, lanes);
     const doc = JSON.parse(term.out.join(""));
@@ -88,7 +88,7 @@ Deno.test("runStatus() --json carries the same facts", async () => {
 
 Deno.test("runStatus() shows the live holder of the run lock", async () => {
   await withRepo(async (repo) => {
-    await new StateStore(repo).save(sampleState());
+    await new StateStore(repo, { mission: "034-my-feature" }).save(sampleState());
     const lock = await acquireLock(repo, "034-my-feature", "20261121T103000Z-4f2a");
     try {
       const term = memoryTerminal();
@@ -103,7 +103,7 @@ Deno.test("runStatus() shows the live holder of the run lock", async () => {
 
 Deno.test("runStatus() reports an unreachable or slow host and still prints the table", async () => {
   await withRepo(async (repo) => {
-    await new StateStore(repo).save(sampleState());
+    await new StateStore(repo, { mission: "034-my-feature" }).save(sampleState());
     const failing = memoryTerminal();
     await runStatus(
       { repoRoot: repo, json: false },
@@ -126,7 +126,7 @@ Deno.test("runStatus() reports an unreachable or slow host and still prints the 
 
 Deno.test("runStatus() with the real config and host reports the host as unreachable when it is missing", async () => {
   await withRepo(async (repo) => {
-    await new StateStore(repo).save(sampleState());
+    await new StateStore(repo, { mission: "034-my-feature" }).save(sampleState());
     const term = memoryTerminal();
     // Whether spec-kitty is missing here or does not know this temp repo's mission, lanes are unavailable.
     await Deno.writeTextFile(
@@ -141,7 +141,7 @@ Deno.test("runStatus() with the real config and host reports the host as unreach
 
 Deno.test("runStatus() for another mission says there is no run for it", async () => {
   await withRepo(async (repo) => {
-    await new StateStore(repo).save(sampleState());
+    await new StateStore(repo, { mission: "034-my-feature" }).save(sampleState());
     const term = memoryTerminal();
     assertEquals(await runStatus({ repoRoot: repo, json: false, mission: "035-other" }, term, lanes), 0);
     assertStringIncludes(term.text(), "No orchestration run state found for mission '035-other'");
@@ -150,14 +150,17 @@ Deno.test("runStatus() for another mission says there is no run for it", async (
 
 Deno.test("runStatus() stops with the clear error when the state is corrupt", async () => {
   await withRepo(async (repo) => {
-    await Deno.writeTextFile(join(repo, ".kittify", "orchestrator-run-state.json"), '{"seq": 1, "wps": {');
+    await Deno.writeTextFile(
+      join(repo, ".kittify", "orchestrator-run-state.034-my-feature.json"),
+      '{"seq": 1, "wps": {',
+    );
     await assertRejects(() => runStatus({ repoRoot: repo, json: false }, memoryTerminal(), lanes), StateCorruptError);
   });
 });
 
 Deno.test("runStatus() warns when it falls back to the backup", async () => {
   await withRepo(async (repo) => {
-    const store = new StateStore(repo);
+    const store = new StateStore(repo, { mission: "034-my-feature" });
     await store.save(sampleState());
     await store.save(sampleState());
     await Deno.writeTextFile(store.path, "");

@@ -75,7 +75,7 @@ export interface Git {
 
 /** Pathspecs that keep our own files out of WP commits. */
 export const OWN_FILE_EXCLUDES: readonly string[] = [
-  ":(exclude).kittify/orchestrator-run-state.json*",
+  ":(exclude).kittify/orchestrator-run-state*",
   ":(exclude).kittify/orchestrator.lock*",
   ":(exclude).kittify/runs",
   ":(exclude).kittify/logs",

@@ -1,5 +1,5 @@
 /**
- * The run state file `<repo>/.kittify/orchestrator-run-state.json` on disk.
+ * A run state file on disk: `<repo>/.kittify/orchestrator-run-state.<mission>.json` (see {@link statePath}).
  *
  * Every save keeps the previous good generation as `.bak` (written with the same atomic
  * protocol, so there is never a moment without a good copy), then replaces the file
@@ -238,7 +238,7 @@ export class StateStore {
     const files = [this.path, this.backupPath];
     try {
       for await (const entry of Deno.readDir(dirname(this.path))) {
-        if (/^orchestrator-run-state\.json\.v[0-9]+\.bak$/.test(entry.name)) {
+        if (entry.name.startsWith(`${basename(this.path)}.v`) && /\.v[0-9]+\.bak$/.test(entry.name)) {
           files.push(join(dirname(this.path), entry.name));
         }
       }

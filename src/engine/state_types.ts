@@ -1,5 +1,5 @@
 /**
- * The run state file `.kittify/orchestrator-run-state.json`, schema version 1.
+ * The run state file `.kittify/orchestrator-run-state.<mission>.json` (one per mission), schema version 1.
  *
  * Provider-local facts only (attempts, counters, feedback, running process groups); lanes are
  * never stored as truth here: the host owns them. Written atomically with a `.bak` by
