@@ -19,6 +19,7 @@ export const DEFAULTS = {
   actor: "spec-kitty-orchestrator",
   maxConcurrent: 4,
   accept: false,
+  historyNotes: true,
   policy: {
     approvalMode: "full_auto",
     sandboxMode: "workspace_write",

@@ -43,6 +43,7 @@ export function describeConfig(config: ResolvedConfig): string[] {
     `actor           ${config.actor}`,
     `max_concurrent  ${config.maxConcurrent}`,
     `accept          ${config.accept ? "yes (accept-mission when all WPs are done)" : "no"}`,
+    `history notes   ${config.historyNotes ? "yes (best-effort append-history)" : "no"}`,
     `policy          approval ${p.approvalMode}, sandbox ${p.sandboxMode}, network ${p.networkMode}, ` +
     `tools ${p.toolRestrictions ?? "unrestricted"}`,
     `logs            ${formatBytes(config.logMaxBytes)} per attempt; keep ${config.runsRetention} runs`,

@@ -190,6 +190,7 @@ export function resolveConfig(
       toolRestrictions: p?.tool_restrictions === undefined ? DEFAULTS.policy.toolRestrictions : p.tool_restrictions,
     },
     accept: flags.accept === true || (file?.accept ?? DEFAULTS.accept),
+    historyNotes: file?.history_notes ?? DEFAULTS.historyNotes,
     notify: resolveNotify(file),
     logMaxBytes: file?.logs?.max_bytes === undefined ? DEFAULTS.logMaxBytes : parseSize(file.logs.max_bytes),
     runsRetention: file?.runs?.retention ?? DEFAULTS.runsRetention,

@@ -199,6 +199,9 @@ export const OrchestrationFileSchema = z.strictObject({
     .optional(),
   max_concurrent: z.int().min(1).max(MAX_CONCURRENT_LIMIT).optional().describe("Max WPs in flight. Default 4."),
   accept: z.boolean().optional().describe("Call accept-mission when every WP is done. Default false."),
+  history_notes: z.boolean().optional().describe(
+    "Write append-history notes (attempt started, review verdicts) to the host. Best-effort; each note is one host call. Default true.",
+  ),
   policy: z.strictObject({
     approval_mode: policyText("Default full_auto.").optional(),
     sandbox_mode: policyText("Default workspace_write.").optional(),

@@ -24,6 +24,7 @@ host:
 actor: spec-kitty-orchestrator   # identity recorded by the host (--actor)
 max_concurrent: 4                # WPs in flight at once (--max-concurrent)
 accept: false                    # call accept-mission when every WP is done (--accept)
+history_notes: true              # best-effort append-history notes to the host (one call each)
 
 # Declared to the host on every claim and transition. Values must not contain
 # token/secret/key/password/credential (the host rejects them as secrets).

@@ -110,6 +110,8 @@ export interface ResolvedConfig {
   readonly policy: PolicyConfig;
   /** Call accept-mission when every WP is done/approved. */
   readonly accept: boolean;
+  /** Write best-effort append-history notes to the host (one host call each). */
+  readonly historyNotes: boolean;
   readonly notify: readonly NotifyTarget[];
   /** Per-attempt log size cap in bytes. */
   readonly logMaxBytes: number;

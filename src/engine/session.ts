@@ -236,7 +236,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       repoRoot,
       maxConcurrent: input.maxConcurrent,
       heartbeatMs: config.host.heartbeatMs,
-      historyNotes: (config as { historyNotes?: boolean }).historyNotes ?? true,
+      historyNotes: config.historyNotes,
       logDir,
       resumed: input.resumed,
       hostLabel: session.host.kind,

@@ -26,6 +26,7 @@ function config(policy: Partial<ResolvedConfig["policy"]> = {}): ResolvedConfig 
     notify: [],
     logMaxBytes: 1_000_000,
     runsRetention: 10,
+    historyNotes: true,
   };
 }
 
