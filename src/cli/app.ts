@@ -76,6 +76,11 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
     .addOption(hostOption())
     .option("--json", "NDJSON events on stdout and a final JSON summary", false)
     .option("--fresh", "start a new run even if an unfinished one exists", false)
+    .option(
+      "--continue",
+      "resume this mission's unfinished run if there is one, else start a new run (for cron)",
+      false,
+    )
     .option("--accept", "call accept-mission when every WP is done", false)
     .addHelpText("after", ORCHESTRATE_EXAMPLES)
     .action(async (opts) => {

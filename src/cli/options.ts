@@ -31,6 +31,8 @@ export interface OrchestrateOptions extends RepoOptions {
   fresh: boolean;
   /** Call accept-mission at the end. */
   accept: boolean;
+  /** Resume the unfinished run of this mission if there is one, else start a new run (cron). */
+  continue?: boolean;
 }
 
 /** `resume` options. */

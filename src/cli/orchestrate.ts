@@ -19,6 +19,14 @@ import { wpTags } from "../engine/wp_facts.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { OrchestrateOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
+import { runResume } from "./resume.ts";
+import { listRunStateFiles } from "../engine/state_select.ts";
+
+/** True when `mission` has a run state whose run did not finish (a damaged file counts: resume reports it). */
+async function hasUnfinishedRun(repoRoot: string, mission: string): Promise<boolean> {
+  const file = (await listRunStateFiles(repoRoot)).find((f) => f.mission === mission);
+  return file !== undefined && file.status !== "finished";
+}
 
 /** Runs `orchestrate` and returns the exit code. */
 export async function runOrchestrate(
@@ -27,6 +35,27 @@ export async function runOrchestrate(
   cwd: string = Deno.cwd(),
 ): Promise<number> {
   const repoRoot = await findRepoRoot(opts.repoRoot, cwd);
+  if (opts.continue && !opts.dryRun && !opts.fresh && await hasUnfinishedRun(repoRoot, opts.mission)) {
+    // One idempotent command for cron: continue the unfinished run of this mission, else start one.
+    term.line(`An unfinished run of mission '${opts.mission}' exists: resuming it (--continue).`);
+    return await runResume(
+      {
+        mission: opts.mission,
+        actor: opts.actor,
+        caffeinate: opts.caffeinate,
+        implAgent: opts.implAgent,
+        reviewAgent: opts.reviewAgent,
+        maxConcurrent: opts.maxConcurrent,
+        host: opts.host,
+        accept: opts.accept,
+        config: opts.config,
+        repoRoot: opts.repoRoot,
+        json: opts.json,
+      },
+      term,
+      cwd,
+    );
+  }
   const configPath = opts.config === undefined ? undefined : resolve(cwd, opts.config);
   const session = await openSession(repoRoot, {
     config: configPath,

@@ -110,3 +110,26 @@ Deno.test("runOrchestrate() runs the demo to done; an unfinished or damaged stat
     await Deno.remove(join(dir, ".."), { recursive: true });
   }
 });
+
+Deno.test("runOrchestrate() --continue resumes an unfinished run of the mission, else starts a new one", async () => {
+  const dir = await demo();
+  try {
+    const first = memoryTerminal();
+    assertEquals(await runOrchestrate(opts(dir, { continue: true }), first, dir), 0);
+    assert(!first.text().includes("resuming it"), "no previous run: a new run starts");
+    const store = new StateStore(dir, { mission: "001-demo" });
+    const state = (await store.load())!;
+    state.status = "interrupted";
+    await store.save(state);
+
+    const second = memoryTerminal();
+    assertEquals(await runOrchestrate(opts(dir, { continue: true }), second, dir), 0);
+    assertStringIncludes(second.text(), "An unfinished run of mission '001-demo' exists: resuming it");
+    const after = (await store.load())!;
+    assertEquals(after.run_id, state.run_id, "the same run continued");
+    assertEquals(after.resume_count, state.resume_count + 1);
+    assertEquals(after.status, "finished");
+  } finally {
+    await Deno.remove(join(dir, ".."), { recursive: true });
+  }
+});
