@@ -8,7 +8,10 @@
  * - `<cli>.impl` : `ok` (default) | `fail` (exit 1, auth-like error) | `crash_once` | `noop` (exit 0, no change)
  *                  | `hang` (sleeps; needs the timeout) | `slow:<seconds>` (sleeps then works)
  * - `<cli>.review`: `approve` (default) | `reject_once` | `crash_once` | `no_verdict` | `reject_always`
- * Counters live in `<control>/count.<cli>.<role>.<wp>`; every call is logged to `<control>/calls.log`.
+ *                  | `slow:<seconds>` (sleeps then approves)
+ * Counters live in `<control>/count.<cli>.<role>.<wp>`; every call is logged to `<control>/calls.log`,
+ * and its lifetime to `<control>/spans.log` (`start|end <cli> <role> <wp> <n> <pid> <epoch ms>`;
+ * the pid is also the agent's process group, as the orchestrator starts each agent in its own).
  *
  * @module
  */
@@ -54,6 +57,8 @@ counter="$CONTROL/count.${cli}.$role.$wp"
 n=$(( $(cat "$counter" 2>/dev/null || echo 0) + 1 ))
 echo "$n" > "$counter"
 echo "${cli} $role $wp $n $(pwd)" >> "$CONTROL/calls.log"
+echo "start ${cli} $role $wp $n $$ $(date +%s%3N)" >> "$CONTROL/spans.log"
+trap 'echo "end ${cli} $role $wp $n $$ $(date +%s%3N)" >> "$CONTROL/spans.log"' EXIT
 mode="$(cat "$CONTROL/${cli}.$role" 2>/dev/null || true)"
 if [ "$role" = impl ]; then
   case "$mode" in
@@ -79,6 +84,7 @@ VERDICT: CHANGES_REQUESTED
 Please redo $wp."; exit 0 ;;
   crash_once) if [ "$n" -eq 1 ]; then echo "reviewer crashed" >&2; exit 134; fi ;;
   no_verdict) emit_ok "Looks fine to me I guess."; exit 0 ;;
+  slow:*) sleep "\${mode#slow:}" ;;
 esac
 emit_ok "Checked the diff of $wp against its acceptance criteria.
 
@@ -134,4 +140,38 @@ export async function readCalls(controlDir: string): Promise<FakeCall[]> {
     const [cli, role, wp, n, ...cwd] = line.split(" ");
     return { cli: cli ?? "", role: role ?? "", wp: wp ?? "", n: Number(n), cwd: cwd.join(" ") };
   });
+}
+
+/** One agent lifetime from `spans.log`: `end` is null while running or when it was killed. */
+export interface FakeSpan {
+  cli: string;
+  role: string;
+  wp: string;
+  n: number;
+  pid: number;
+  start: number;
+  end: number | null;
+}
+
+/** Reads `spans.log`: one entry per agent invocation, with start/end times (epoch ms) and pid. */
+export async function readSpans(controlDir: string): Promise<FakeSpan[]> {
+  let text = "";
+  try {
+    text = await Deno.readTextFile(join(controlDir, "spans.log"));
+  } catch {
+    return [];
+  }
+  const spans = new Map<string, FakeSpan>();
+  for (const line of text.split("\n")) {
+    const [kind, cli, role, wp, n, pid, at] = line.split(" ");
+    if (cli === undefined || role === undefined || wp === undefined || at === undefined) continue;
+    const key = `${cli} ${role} ${wp} ${n} ${pid}`;
+    if (kind === "start") {
+      spans.set(key, { cli, role, wp, n: Number(n), pid: Number(pid), start: Number(at), end: null });
+    } else if (kind === "end") {
+      const span = spans.get(key);
+      if (span !== undefined) span.end = Number(at);
+    }
+  }
+  return [...spans.values()];
 }

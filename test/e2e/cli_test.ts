@@ -1,0 +1,93 @@
+/**
+ * The CLI surface end to end: the guide's dry run changes nothing, the legacy `--feature`
+ * spelling, and the exit codes of usage and configuration errors.
+ */
+import { assertEquals, assertStringIncludes } from "../assert.ts";
+import {
+  checkInvariants,
+  configYaml,
+  eventsPath,
+  findStateFile,
+  MISSION,
+  readCalls,
+  runCli,
+  spreadMission,
+  withE2e,
+} from "./harness.ts";
+
+Deno.test("orchestrate --dry-run with the guide's exact command changes nothing", async () => {
+  await withE2e(spreadMission(2, 1), {}, async (e) => {
+    const before = await Deno.readFile(eventsPath(e));
+    const out = await runCli(e, [
+      "orchestrate",
+      "--mission",
+      MISSION,
+      "--impl-agent",
+      "claude-code",
+      "--review-agent",
+      "codex",
+      "--max-concurrent",
+      "1",
+      "--dry-run",
+    ]);
+    assertEquals(out.code, 0, out.text);
+    assertStringIncludes(out.text, "WP01");
+    assertEquals(await Deno.readFile(eventsPath(e)), before);
+    assertEquals(await Deno.stat(`${e.repo}/.worktrees`).then(() => true, () => false), false);
+    assertEquals(await findStateFile(e), null);
+    assertEquals(await readCalls(e.control), []);
+  });
+});
+
+Deno.test("orchestrate --feature (legacy spelling) works with a deprecation notice", async () => {
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    const out = await runCli(e, [
+      "orchestrate",
+      "--feature",
+      MISSION,
+      "--impl-agent",
+      "codex",
+      "--review-agent",
+      "codex",
+    ]);
+    assertEquals(out.code, 0, out.text);
+    assertStringIncludes(out.stderr, "--feature is deprecated");
+    await checkInvariants(e, { lanes: { WP01: "done" } });
+  });
+});
+
+Deno.test("orchestrate exits 2 for usage and configuration errors and touches nothing", async () => {
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    const before = await Deno.readFile(eventsPath(e));
+    const cases: [string[], string][] = [
+      [["orchestrate", "--mission", MISSION, "--max-concurrent", "0"], "--max-concurrent"],
+      [["orchestrate", "--mission", MISSION, "--impl-agent", "no-such-agent"], "no-such-agent"],
+      [["orchestrate"], "--mission"],
+      [["orchestrate", "--mission", "../etc"], "../etc"],
+    ];
+    for (const [args, mentions] of cases) {
+      const out = await runCli(e, args);
+      assertEquals(out.code, 2, `${args.join(" ")}: ${out.text}`);
+      assertStringIncludes(out.text, mentions);
+    }
+    assertEquals(await Deno.readFile(eventsPath(e)), before);
+    assertEquals(await findStateFile(e), null);
+  });
+});
+
+Deno.test("orchestrate of a mission that does not exist fails before any mutation", async () => {
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    const out = await runCli(e, ["orchestrate", "--mission", "099-missing"]);
+    assertEquals(out.code !== 0 && out.code !== 3, true, out.text);
+    assertStringIncludes(out.text, "099-missing");
+    assertEquals(await findStateFile(e), null);
+  });
+});
+
+Deno.test("resume without a run state exits 1 and says how to start one", async () => {
+  await withE2e(spreadMission(1, 1), { config: configYaml() }, async (e) => {
+    const out = await runCli(e, ["resume", "--no-caffeinate"]);
+    assertEquals(out.code, 1, out.text);
+    assertStringIncludes(out.text, "orchestrate");
+  });
+});
