@@ -1,0 +1,83 @@
+/**
+ * Review outcomes end to end: a rejection is reworked and then approved; a crashing reviewer is
+ * retried; a reviewer without a verdict is a reviewer failure (never an approval).
+ */
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { setFakeMode } from "./fake_cli.ts";
+import {
+  checkInvariants,
+  laneEvents,
+  MISSION,
+  orchestrateArgs,
+  readCalls,
+  readHostEvents,
+  readState,
+  runCli,
+  spreadMission,
+  withE2e,
+} from "./harness.ts";
+
+const ARGS = orchestrateArgs(MISSION, "--impl-agent", "claude-code", "--review-agent", "codex");
+
+Deno.test("orchestrate: a rejected review is reworked, reviewed again and ends done", async () => {
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    await setFakeMode(e.control, "codex", "review", "reject_once");
+    const out = await runCli(e, ARGS);
+    assertEquals(out.code, 0, out.text);
+    await checkInvariants(e, { lanes: { WP01: "done" } });
+    const lanes = laneEvents(await readHostEvents(e));
+    assertEquals(lanes.map((ev) => ev.to_lane), [
+      "planned",
+      "claimed",
+      "in_progress",
+      "for_review",
+      "in_review",
+      "in_progress",
+      "for_review",
+      "in_review",
+      "done",
+    ]);
+    const rejection = lanes[5]!;
+    assert(typeof rejection.review_ref === "string" && rejection.review_ref !== "", "rejection without review_ref");
+    const done = lanes[8]!;
+    assert(done.review_ref !== rejection.review_ref, "the second review reused the first review_ref");
+    assertEquals(
+      (await readCalls(e.control)).map((c) => `${c.cli} ${c.role} ${c.n}`),
+      ["claude impl 1", "codex review 1", "claude impl 2", "codex review 2"],
+    );
+    const state = await readState(e);
+    assertEquals(state.wps.WP01?.review_cycles, 1);
+    assertStringIncludes(state.wps.WP01?.outcome?.reason ?? "", "after 1 rework");
+  });
+});
+
+Deno.test("orchestrate: a reviewer that crashes once is retried and the WP ends done", async () => {
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    await setFakeMode(e.control, "codex", "review", "crash_once");
+    const out = await runCli(e, ARGS);
+    assertEquals(out.code, 0, out.text);
+    await checkInvariants(e, { lanes: { WP01: "done" } });
+    assertEquals(
+      (await readCalls(e.control)).map((c) => `${c.cli} ${c.role} ${c.n}`),
+      ["claude impl 1", "codex review 1", "codex review 2"],
+    );
+    const reviews = (await readState(e)).wps.WP01!.attempts.filter((a) => a.role === "review");
+    assertEquals(reviews.map((a) => a.result), ["crash", "ok"]);
+  });
+});
+
+Deno.test("orchestrate: a reviewer without a verdict never approves; the WP fails with the reason, exit 3", async () => {
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    await setFakeMode(e.control, "codex", "review", "no_verdict");
+    const out = await runCli(e, ARGS);
+    assertEquals(out.code, 3, out.text);
+    const lanes = laneEvents(await readHostEvents(e));
+    assertEquals(lanes.some((ev) => ev.to_lane === "done"), false, "a reviewer without a verdict approved");
+    await checkInvariants(e, { lanes: { WP01: "in_review" } });
+    const wp = (await readState(e)).wps.WP01!;
+    assertEquals(wp.outcome?.kind, "failed");
+    assertStringIncludes(wp.outcome?.reason ?? "", "review could not be completed");
+    assertStringIncludes(wp.last_error ?? "", "without a verdict");
+    assertEquals(wp.attempts.filter((a) => a.role === "review").length, 2);
+  });
+});
