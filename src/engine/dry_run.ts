@@ -71,10 +71,11 @@ export function dependencyOrder(wps: readonly { wpId: string; dependencies: read
   return { order: [...order, ...cyclic], cyclic };
 }
 
-function actionFor(lane: Lane | null): string {
+/** What the run would do with a WP in `lane`; `depsDone` says whether its dependencies are approved/done. */
+export function actionFor(lane: Lane | null, depsDone = false): string {
   switch (lane ?? "planned") {
     case "planned":
-      return "implement when its dependencies are approved/done";
+      return depsDone ? "implement now" : "implement when its dependencies are approved/done";
     case "claimed":
     case "in_progress":
       return "adopt: re-claim and implement";
@@ -123,7 +124,10 @@ export async function planDryRun(input: DryRunInput): Promise<DryRunPlan> {
       implement: [...pipeline.implement.agents],
       review: [...pipeline.review.agents],
       maxReviewCycles: pipeline.maxReviewCycles,
-      action: actionFor(wp.lane),
+      action: actionFor(
+        wp.lane,
+        wp.dependencies.every((d) => byId.get(d)?.lane === "approved" || byId.get(d)?.lane === "done"),
+      ),
     });
   }
   const agents = [];

@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { memoryTerminal } from "../output/terminal.ts";
-import { dependencyOrder, planDryRun, printDryRun } from "./dry_run.ts";
+import { actionFor, dependencyOrder, planDryRun, printDryRun } from "./dry_run.ts";
 import { FakeHost } from "./testing/fake_host.ts";
 import { TEST_POLICY, testPipeline } from "./testing/harness.ts";
 
@@ -43,4 +43,10 @@ Deno.test("planDryRun() reads only, lists the plan and reports missing agents", 
   printDryRun(plan, term);
   assertStringIncludes(term.text(), "impl-a > impl-b");
   assertStringIncludes(term.text(), "agent rev-b is not installed");
+});
+
+Deno.test("actionFor() says a planned WP with satisfied dependencies is implemented now", () => {
+  assertEquals(actionFor("planned", true), "implement now");
+  assertEquals(actionFor("planned", false), "implement when its dependencies are approved/done");
+  assertEquals(actionFor("for_review"), "adopt: review");
 });
