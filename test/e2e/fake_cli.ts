@@ -12,6 +12,7 @@
  * Counters live in `<control>/count.<cli>.<role>.<wp>`; every call is logged to `<control>/calls.log`,
  * and its lifetime to `<control>/spans.log` (`start|end <cli> <role> <wp> <n> <pid> <epoch ms>`;
  * the pid is also the agent's process group, as the orchestrator starts each agent in its own).
+ * `<control>/pids.log` gets the pid first thing, before the prompt is read.
  *
  * @module
  */
@@ -48,6 +49,7 @@ CONTROL=${JSON.stringify(control)}
 json_str() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1" 2>/dev/null || printf '"%s"' "$(printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g' | tr '\\n' ' ')"; }
 ${outputFunctions(cli)}
 if [ "\${1:-}" = "--version" ]; then echo "${cli} 9.9.9 (fake)"; exit 0; fi
+echo "$$" >> "$CONTROL/pids.log"
 prompt="$(cat)"
 wp="$(printf '%s\\n' "$prompt" | grep -oE 'work_package_id: *["'"'"']?WP[0-9]+' | grep -oE 'WP[0-9]+' | head -n1)"
 [ -n "$wp" ] || wp="$(printf '%s\\n' "$prompt" | grep -oE 'WP[0-9]+' | head -n1)"
@@ -174,4 +176,10 @@ export async function readSpans(controlDir: string): Promise<FakeSpan[]> {
     }
   }
   return [...spans.values()];
+}
+
+/** Pids (= process groups) of every fake started so far, from `pids.log`. */
+export async function readPids(controlDir: string): Promise<number[]> {
+  const text = await Deno.readTextFile(join(controlDir, "pids.log")).catch(() => "");
+  return [...new Set(text.split("\n").filter((l) => /^\d+$/.test(l.trim())).map(Number))];
 }

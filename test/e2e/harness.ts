@@ -17,7 +17,7 @@ import { prettyJson, pyJson } from "../../src/builtin/json.ts";
 import { identityOf } from "../../src/builtin/mission.ts";
 import { buildSnapshot } from "../../src/builtin/snapshot.ts";
 import { isLockHeld } from "../../src/engine/lock.ts";
-import { readCalls, readSpans, writeFakeClis } from "./fake_cli.ts";
+import { readCalls, readPids, readSpans, writeFakeClis } from "./fake_cli.ts";
 
 /** The repository root of this project. */
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -431,7 +431,8 @@ export function groupAlive(pgid: number): boolean {
 
 /** Agent process groups (from the fakes' spans log) that are still alive. */
 export async function liveAgentGroups(e: E2e): Promise<number[]> {
-  return (await readSpans(e.control)).map((s) => s.pid).filter((pid) => groupAlive(pid));
+  const pids = new Set([...(await readSpans(e.control)).map((s) => s.pid), ...await readPids(e.control)]);
+  return [...pids].filter((pid) => groupAlive(pid));
 }
 
 /** What {@link checkInvariants} expects. */
@@ -473,9 +474,9 @@ export async function checkInvariants(e: E2e, expected: Expectations): Promise<v
 
 /** Kills whatever the scenario left running and removes its temp dir. */
 export async function teardown(e: E2e): Promise<void> {
-  for (const span of await readSpans(e.control).catch(() => [])) {
+  for (const pid of await readPids(e.control).catch(() => [])) {
     try {
-      Deno.kill(-span.pid, "SIGKILL");
+      Deno.kill(-pid, "SIGKILL");
     } catch {
       // gone
     }
