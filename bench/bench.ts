@@ -8,7 +8,9 @@
  *
  * Options: `--quick` (host delay 200 ms, agents 1 s, 20 s idle window), `--only <scenario>`
  * (calls, idle, startup, rss; repeatable or comma-separated), `--idle-seconds <n>` (60),
- * `--startup-runs <n>` (7), `--keep` (keep the temp repositories).
+ * `--startup-runs <n>` (7), `--keep` (keep the temp repositories); for diagnosis,
+ * `--no-history-notes` (writes `history_notes: false`) and `--v8-flags <flags>` (orchestrator
+ * process only, e.g. `--max-semi-space-size=1`).
  *
  * @module
  */
@@ -71,6 +73,8 @@ async function main(): Promise<number> {
       "idle-seconds": { type: "string" },
       "startup-runs": { type: "string" },
       keep: { type: "boolean", default: false },
+      "no-history-notes": { type: "boolean", default: false },
+      "v8-flags": { type: "string" },
     },
   });
   const quick = values.quick ?? false;
@@ -88,6 +92,8 @@ async function main(): Promise<number> {
     idleSeconds: Math.max(1, positive("idle-seconds", values["idle-seconds"], quick ? 20 : 60)),
     startupRuns: Math.max(1, Math.floor(positive("startup-runs", values["startup-runs"], quick ? 3 : 7))),
     sampleMs: 100,
+    historyNotes: !(values["no-history-notes"] ?? false),
+    v8Flags: values["v8-flags"] ?? null,
     workDir,
     log: (text) => term.line(text, { stamp: true }),
   };
@@ -115,7 +121,9 @@ async function main(): Promise<number> {
     if (!(values.keep ?? false)) await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
   const settingsLine = `Settings: host delay ${settings.hostDelayMs} ms per call, agents ${settings.agentSeconds} s ` +
-    `per attempt, idle window ${settings.idleSeconds} s${quick ? " (--quick)" : ""}`;
+    `per attempt, idle window ${settings.idleSeconds} s${quick ? " (--quick)" : ""}` +
+    (settings.historyNotes ? "" : ", history_notes: false") +
+    (settings.v8Flags === null ? "" : `, orchestrator --v8-flags=${settings.v8Flags}`);
   term.raw(
     [await machineLine(), settingsLine, "", renderMarkdownTable(rows), "", ...notes.map((n) => `- ${n}`)].join("\n"),
   );

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../test/assert.ts";
-import { callsPerWp, lowerBoundMs, median, renderMarkdownTable } from "./metrics.ts";
+import { callsPerWp, chainGaps, lowerBoundMs, median, renderMarkdownTable } from "./metrics.ts";
 import { agentConf, benchFiles, chainIds, orchestrationYaml } from "./mission.ts";
 import { cpuSecondsBetween, hostSubcommand, parseCmdline, parseStat, parseStatusKb, parseUptime } from "./proc.ts";
 import { parseEvents, summaryOf } from "./run_cli.ts";
@@ -116,5 +116,31 @@ Deno.test("benchFiles() lays out chains as lanes with seeded events and dependen
     agentConf({ ...AGENT, implOutputBytes: 2e8 }),
     "IMPL_SECONDS=10\nREVIEW_SECONDS=10\nIMPL_OUTPUT_BYTES=200000000\n",
   );
-  assertStringIncludes(orchestrationYaml(AGENT), "max_concurrent: 4");
+  assertStringIncludes(orchestrationYaml(AGENT), "max_concurrent: 4\ndefaults:");
+  assertStringIncludes(
+    orchestrationYaml({ ...AGENT, historyNotes: false }),
+    "max_concurrent: 4\nhistory_notes: false\n",
+  );
+});
+
+Deno.test("chainGaps() measures the non-agent gaps along a chain", () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+  const events = [
+    { type: "run_started", at: at(0) },
+    { type: "lane_changed", wp_id: "WP01", to: "in_progress", at: at(5) },
+    { type: "attempt_finished", wp_id: "WP01", role: "implement", at: at(15) },
+    { type: "lane_changed", wp_id: "WP01", to: "for_review", at: at(20) },
+    { type: "lane_changed", wp_id: "WP01", to: "in_review", at: at(22) },
+    { type: "attempt_finished", wp_id: "WP01", role: "review", at: at(32) },
+    { type: "lane_changed", wp_id: "WP01", to: "done", at: at(34) },
+    { type: "lane_changed", wp_id: "WP02", to: "in_progress", at: at(40) },
+    { type: "run_finished", at: at(50) },
+  ];
+  const gaps = chainGaps(events, ["WP01", "WP02"]);
+  assertEquals(gaps["start → first claim"], 5000);
+  assertEquals(gaps["implement end → for_review"], 5000);
+  assertEquals(gaps["for_review → in_review"], 2000);
+  assertEquals(gaps["review end → done"], 2000);
+  assertEquals(gaps["done → next claim"], 6000);
+  assert(Number.isNaN(gaps["last done → run end"] ?? 0));
 });

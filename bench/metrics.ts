@@ -89,3 +89,40 @@ export function seconds(ms: number): string {
 export function num(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
+
+/** The events {@link chainGaps} reads (a structural subset of RunEvent). */
+export type GapEvent =
+  | { type: "lane_changed"; wp_id: string; to: string; at: string }
+  | { type: "attempt_finished"; wp_id: string; role: string; at: string }
+  | { type: string; at: string; wp_id?: string; to?: string; role?: string };
+
+/**
+ * Mean non-agent gaps (ms) along one dependency chain, to show which host calls sit on the
+ * critical path: run start → first claim, implement end → for_review, for_review → in_review,
+ * review end → done, done → next WP's claim, last done → run end. NaN when not observed.
+ */
+export function chainGaps(events: readonly GapEvent[], chain: readonly string[]): Record<string, number> {
+  const t = (e: GapEvent | undefined) => (e === undefined ? Number.NaN : Date.parse(e.at));
+  const lane = (wp: string, to: string) =>
+    events.find((e) => e.type === "lane_changed" && e.wp_id === wp && e.to === to);
+  const lastAttempt = (wp: string, role: string) =>
+    events.filter((e) => e.type === "attempt_finished" && e.wp_id === wp && e.role === role).at(-1);
+  const mean = (xs: number[]) => {
+    const ok = xs.filter(Number.isFinite);
+    return ok.length === 0 ? Number.NaN : ok.reduce((a, b) => a + b, 0) / ok.length;
+  };
+  const gaps = (from: (wp: string) => GapEvent | undefined, to: (wp: string) => GapEvent | undefined) =>
+    mean(chain.map((wp) => t(to(wp)) - t(from(wp))));
+  const first = chain[0] ?? "";
+  const last = chain.at(-1) ?? "";
+  return {
+    "start → first claim": t(lane(first, "in_progress")) - t(events.find((e) => e.type === "run_started")),
+    "implement end → for_review": gaps((wp) => lastAttempt(wp, "implement"), (wp) => lane(wp, "for_review")),
+    "for_review → in_review": gaps((wp) => lane(wp, "for_review"), (wp) => lane(wp, "in_review")),
+    "review end → done": gaps((wp) => lastAttempt(wp, "review"), (wp) => lane(wp, "done")),
+    "done → next claim": mean(
+      chain.slice(1).map((wp, i) => t(lane(wp, "in_progress")) - t(lane(chain[i] ?? "", "done"))),
+    ),
+    "last done → run end": t(events.find((e) => e.type === "run_finished")) - t(lane(last, "done")),
+  };
+}

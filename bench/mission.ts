@@ -41,6 +41,8 @@ export interface AgentBehaviour {
   implOutputBytes: number;
   /** Max WPs in flight written to orchestration.yaml. */
   maxConcurrent: number;
+  /** `history_notes` of orchestration.yaml; omitted (the default, on) unless false. */
+  historyNotes?: boolean;
 }
 
 /** WP ids chain by chain: chain c holds WP(c*len+1) … WP(c*len+len). */
@@ -97,7 +99,7 @@ export function orchestrationYaml(agent: AgentBehaviour): string {
 host:
   kind: builtin
 max_concurrent: ${agent.maxConcurrent}
-defaults:
+${agent.historyNotes === false ? "history_notes: false\n" : ""}defaults:
   timeout: 30m
   stall_timeout: 10m
   retry:

@@ -77,12 +77,15 @@ export async function runOrchestrate(root: string, options: {
   maxConcurrent: number;
   sampleMs: number;
   limitMs: number;
+  /** `--v8-flags=…` for the orchestrator process (not its host calls), e.g. `--max-semi-space-size=1`. */
+  v8Flags?: string | null;
 }): Promise<OrchestrateRun> {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-all",
+      ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
       MAIN_TS,
       "orchestrate",
       "--mission",

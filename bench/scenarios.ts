@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { RunEvent } from "../src/run/types.ts";
 import {
   callsPerWp,
+  chainGaps,
   LOWER_BOUND_FORMULA,
   lowerBoundMs,
   median,
@@ -27,6 +28,10 @@ export interface BenchSettings {
   idleSeconds: number;
   startupRuns: number;
   sampleMs: number;
+  /** Write `history_notes: false` into orchestration.yaml (default: the config default, on). */
+  historyNotes: boolean;
+  /** `--v8-flags` for the orchestrator process, or null. */
+  v8Flags: string | null;
   /** Parent of the per-scenario repositories. */
   workDir: string;
   /** Progress lines. */
@@ -45,7 +50,7 @@ export const SCENARIOS = ["calls", "idle", "startup", "rss"] as const;
 export type ScenarioName = typeof SCENARIOS[number];
 
 async function mission(s: BenchSettings, name: string, shape: MissionShape, agent: AgentBehaviour): Promise<string> {
-  return await createBenchMission(join(s.workDir, name), shape, agent);
+  return await createBenchMission(join(s.workDir, name), shape, { ...agent, historyNotes: s.historyNotes });
 }
 
 function runProblem(run: OrchestrateRun, wpCount: number): string | null {
@@ -93,6 +98,7 @@ export async function callsScenario(s: BenchSettings): Promise<ScenarioResult> {
   const root = await mission(s, "calls", shape, agent);
   s.log(`calls: 12 WPs in 3 chains, agents ${s.agentSeconds} s, host delay ${s.hostDelayMs} ms (${root})`);
   const run = await runOrchestrate(root, {
+    v8Flags: s.v8Flags,
     hostDelayMs: s.hostDelayMs,
     maxConcurrent: 4,
     sampleMs: 100,
@@ -138,6 +144,11 @@ export async function callsScenario(s: BenchSettings): Promise<ScenarioResult> {
     `per WP) is ${num((run.wallMs - agentOnChain) / hostCall)} serialized host calls at the measured ` +
     `${seconds(hostCall)} per call (delay + process start)`,
   ];
+  const gaps = chainGaps(run.events, chainIds(shape)[chains.indexOf(longest)] ?? []);
+  notes.push(
+    `calls: mean gaps on the longest chain (host call ≈ ${seconds(hostCall)}): ` +
+      Object.entries(gaps).map(([k, v]) => `${k} ${Number.isFinite(v) ? seconds(v) : "n/a"}`).join("; "),
+  );
   if (problem !== null) notes.push(`calls: RUN PROBLEM: ${problem}`);
   return { rows, notes };
 }
@@ -149,6 +160,7 @@ export async function idleScenario(s: BenchSettings): Promise<ScenarioResult> {
   const root = await mission(s, "idle", shape, agent);
   s.log(`idle: one agent working ${agent.implSeconds} s, window ${s.idleSeconds} s (${root})`);
   const run = await runOrchestrate(root, {
+    v8Flags: s.v8Flags,
     hostDelayMs: s.hostDelayMs,
     maxConcurrent: 1,
     sampleMs: 100,
@@ -203,7 +215,13 @@ export async function startupScenario(s: BenchSettings): Promise<ScenarioResult>
     maxConcurrent: 1,
   });
   s.log(`startup: one quick run for a run state, then ${s.startupRuns} runs each of --help and status (${root})`);
-  const run = await runOrchestrate(root, { hostDelayMs: 0, maxConcurrent: 1, sampleMs: 1000, limitMs: 300_000 });
+  const run = await runOrchestrate(root, {
+    v8Flags: s.v8Flags,
+    hostDelayMs: 0,
+    maxConcurrent: 1,
+    sampleMs: 1000,
+    limitMs: 300_000,
+  });
   const problem = runProblem(run, 1);
   const measure = async (args: string[]) => {
     await timeCli(args, root); // warm-up: fills Deno's transpile cache
@@ -238,6 +256,7 @@ export async function rssScenario(s: BenchSettings): Promise<ScenarioResult> {
   const root = await mission(s, "rss", shape, agent);
   s.log(`rss: 4 agents each writing ${bytes / 1e6} MB of output (${root})`);
   const run = await runOrchestrate(root, {
+    v8Flags: s.v8Flags,
     hostDelayMs: s.hostDelayMs,
     maxConcurrent: 4,
     sampleMs: 100,
@@ -254,8 +273,9 @@ export async function rssScenario(s: BenchSettings): Promise<ScenarioResult> {
   }];
   const impls = run.events.filter((e) => e.type === "attempt_finished" && e.role === "implement");
   // The same run without output: how much of the peak is the runtime itself.
-  const quiet = await createBenchMission(join(s.workDir, "rss-baseline"), shape, { ...agent, implOutputBytes: 0 });
+  const quiet = await mission(s, "rss-baseline", shape, { ...agent, implOutputBytes: 0 });
   const base = await runOrchestrate(quiet, {
+    v8Flags: s.v8Flags,
     hostDelayMs: s.hostDelayMs,
     maxConcurrent: 4,
     sampleMs: 100,
