@@ -185,7 +185,15 @@ export interface E2e {
 export interface SetupOptions {
   /** orchestration.yaml content (committed); null: no file. @default configYaml() */
   config?: string | null;
+  /**
+   * A real spec-kitty executable: the mission is then finalized by it (`agent mission
+   * finalize-tasks`) instead of getting a generated event log and lanes.json.
+   */
+  specKitty?: string;
 }
+
+/** The files `finalize-tasks` writes itself (left out when a real spec-kitty prepares the mission). */
+const FINALIZE_OUTPUTS = ["status.events.jsonl", "status.json", "lanes.json"];
 
 /** Environment that makes git work without a global identity. */
 export const GIT_ENV = {
@@ -237,6 +245,11 @@ export async function setupE2e(spec: MissionSpec, opts: SetupOptions = {}): Prom
   await git(e.repo, ["commit", "-q", "-m", "Initial commit"]);
   await git(e.repo, ["checkout", "-q", "-b", TARGET_BRANCH]);
   const files = missionFiles(spec, new Date());
+  if (opts.specKitty !== undefined) {
+    for (const name of FINALIZE_OUTPUTS) delete files[`kitty-specs/${spec.slug}/${name}`];
+    e.env.SPEC_KITTY_HOME = join(dir, ".spec-kitty-home");
+    e.env.SPEC_KITTY_ENABLE_SAAS_SYNC = "0";
+  }
   const config = opts.config === undefined ? configYaml() : opts.config;
   if (config !== null) files["orchestration.yaml"] = config;
   for (const [path, content] of Object.entries(files)) {
@@ -245,6 +258,20 @@ export async function setupE2e(spec: MissionSpec, opts: SetupOptions = {}): Prom
   }
   await git(e.repo, ["add", "-A"]);
   await git(e.repo, ["commit", "-q", "-m", `Add mission ${spec.slug} (finalized)`]);
+  if (opts.specKitty !== undefined) {
+    const out = await new Deno.Command(opts.specKitty, {
+      args: ["agent", "mission", "finalize-tasks", "--mission", spec.slug, "--json"],
+      cwd: e.repo,
+      env: e.env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    if (out.code !== 0) {
+      throw new Error(`spec-kitty finalize-tasks failed: ${dec.decode(out.stdout)}${dec.decode(out.stderr)}`);
+    }
+  }
   return e;
 }
 
