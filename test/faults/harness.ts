@@ -13,7 +13,7 @@ import { identityOf } from "../../src/builtin/mission.ts";
 import { buildSnapshot } from "../../src/builtin/snapshot.ts";
 import { isoUtc } from "../../src/builtin/envelope.ts";
 import { selfCommand } from "../../src/host/self_command.ts";
-import { agentScript, hostScript } from "./scripts.ts";
+import { agentScript, claudeScript, hostScript } from "./scripts.ts";
 
 /** The orchestrator's entry point. */
 export const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
@@ -286,6 +286,11 @@ export async function createFaultRepo(opts: FaultRepoOptions = {}): Promise<Faul
   await Deno.chmod(hostScriptPath, 0o755);
   await Deno.writeTextFile(agentScriptPath, agentScript(control, parent));
   await Deno.chmod(agentScriptPath, 0o755);
+  // A fake `claude` first on PATH, for faults that need a built-in agent's output format.
+  const binDir = join(control, "bin");
+  await Deno.mkdir(binDir);
+  await Deno.writeTextFile(join(binDir, "claude"), claudeScript(control, parent, agentScriptPath));
+  await Deno.chmod(join(binDir, "claude"), 0o755);
   const writeYaml = async (y: YamlOptions | string) => {
     const text = typeof y === "string" ? y : yamlFor(hostScriptPath, agentScriptPath, y);
     await Deno.writeTextFile(join(root, "orchestration.yaml"), text);
@@ -296,7 +301,8 @@ export async function createFaultRepo(opts: FaultRepoOptions = {}): Promise<Faul
     const base = Deno.env.toObject();
     delete base.SPEC_KITTY_BIN;
     delete base.SKO_SELF_COMMAND;
-    return { ...base, FAULT_TAG: parent, NO_COLOR: "1", ...extra };
+    const path = `${binDir}:${base.PATH ?? "/usr/bin:/bin"}`;
+    return { ...base, PATH: path, FAULT_TAG: parent, NO_COLOR: "1", ...extra };
   };
   const argv = (args: string[]) => ["run", "--allow-all", MAIN, ...args];
   const command = (args: string[], extra?: Record<string, string>) =>

@@ -1,0 +1,89 @@
+/**
+ * Faults #8, #9, #10 of reliability.md §4.2: stray temp files of a killed writer, a truncated,
+ * empty or bit-flipped state file (with and without a good backup), a state from a newer schema.
+ */
+import { basename, dirname, join } from "node:path";
+import { assert, assertEquals } from "../assert.ts";
+import { type FaultRepo, orchestrateArgs, resumeArgs, withFaultRepo } from "./harness.ts";
+import { assertHostConsistent, assertMessage, assertNoOrphans, assertResumable, stateFiles } from "./invariants.ts";
+
+const ONE_WP = [{ id: "WP01" }];
+
+/** Leaves an unfinished run: the host refuses the first transition with USAGE_ERROR (fatal). */
+async function stoppedRun(repo: FaultRepo): Promise<string> {
+  await repo.hostFault("transition", "usage 1");
+  const result = await repo.cli(orchestrateArgs(repo));
+  assertMessage(result, 1, "USAGE_ERROR");
+  await repo.hostFault("transition", null);
+  const [path] = await stateFiles(repo);
+  assert(path !== undefined, "a state file was written");
+  assert(await Deno.stat(path + ".bak").then(() => true, () => false), "with a backup");
+  return path;
+}
+
+Deno.test("fault #8: temp files a killed writer left beside the state are removed; the state is intact", async () => {
+  await withFaultRepo({ wps: ONE_WP }, async (repo) => {
+    const path = await stoppedRun(repo);
+    const strays = [".tmp-4242-abcdef", ".tmp-1-000000"].map((s) => join(dirname(path), `.${basename(path)}${s}`));
+    for (const stray of strays) await Deno.writeTextFile(stray, '{"schema_version": 1, "half": ');
+    await assertResumable(repo);
+    for (const stray of strays) {
+      assert(!(await Deno.stat(stray).then(() => true, () => false)), `${stray} was cleaned`);
+    }
+  });
+});
+
+for (
+  const [name, damage] of [
+    ["truncated", (t: string) => t.slice(0, Math.floor(t.length / 2))],
+    ["zero-length", () => ""],
+    ["bit-flipped", (t: string) => {
+      const i = t.indexOf('"mission"');
+      return t.slice(0, i + 3) + String.fromCharCode(t.charCodeAt(i + 3) ^ 0x01) + t.slice(i + 4);
+    }],
+  ] as const
+) {
+  Deno.test(`fault #9: a ${name} state file falls back to its backup with a warning; resume finishes`, async () => {
+    await withFaultRepo({ wps: ONE_WP }, async (repo) => {
+      const path = await stoppedRun(repo);
+      await Deno.writeTextFile(path, damage(await Deno.readTextFile(path)));
+      const result = await assertResumable(repo);
+      assert(result.out.includes("is unusable") && result.out.includes("using its backup"), result.out);
+    });
+  });
+}
+
+Deno.test("fault #9: state and backup both damaged: a clear error, never a silent fresh start; --fresh recovers", async () => {
+  await withFaultRepo({ wps: ONE_WP }, async (repo) => {
+    const path = await stoppedRun(repo);
+    await Deno.writeTextFile(path, "{");
+    await Deno.writeTextFile(path + ".bak", "");
+    const before = (await repo.hostCalls()).length;
+    for (const args of [resumeArgs(repo), orchestrateArgs(repo)]) {
+      const result = await repo.cli(args);
+      assertMessage(result, 1, path, "backup", "--fresh");
+    }
+    const calls = (await repo.hostCalls()).slice(before).map(([sub]) => sub ?? "");
+    assert(!calls.some((s) => s.startsWith("start-") || s === "transition"), `no mutation: ${calls}`);
+    assertEquals(await Deno.readTextFile(path), "{", "the damaged file is left for inspection");
+    await assertNoOrphans(repo);
+    await assertHostConsistent(repo);
+    const fresh = await repo.cli(orchestrateArgs(repo, "--fresh"));
+    assertMessage(fresh, 0, "moved it to");
+  });
+});
+
+Deno.test("fault #10: a state file from a newer schema is refused with an upgrade message and left untouched", async () => {
+  await withFaultRepo({ wps: ONE_WP }, async (repo) => {
+    const path = await stoppedRun(repo);
+    const doc = JSON.parse(await Deno.readTextFile(path));
+    doc.schema_version = 99;
+    const text = JSON.stringify(doc, null, 2);
+    await Deno.writeTextFile(path, text);
+    for (const args of [resumeArgs(repo), orchestrateArgs(repo)]) {
+      const result = await repo.cli(args);
+      assertMessage(result, 1, "newer orchestrator", "v99", "Upgrade");
+    }
+    assertEquals(await Deno.readTextFile(path), text, "not overwritten");
+  });
+});
