@@ -1,0 +1,78 @@
+/**
+ * Recovery after a kill -9 without `resume`: `abort` reaps the dead run's agents and records
+ * the abort (then `resume` still finishes); a new `orchestrate` is refused while the run is
+ * unfinished, and `--fresh` archives it, reaps its agents and finishes.
+ */
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { setFakeMode } from "./fake_cli.ts";
+import {
+  checkInvariants,
+  type E2e,
+  liveAgentGroups,
+  MISSION,
+  orchestrateArgs,
+  readState,
+  runCli,
+  spreadMission,
+  stateFiles,
+  withE2e,
+} from "./harness.ts";
+
+const ARGS = orchestrateArgs(
+  MISSION,
+  "--impl-agent",
+  "claude-code",
+  "--review-agent",
+  "codex",
+  "--max-concurrent",
+  "2",
+);
+
+/** Kills the orchestrator while WP01's implementer runs (it keeps running); returns that agent's group. */
+async function killWhileImplementing(e: E2e): Promise<number[]> {
+  await setFakeMode(e.control, "claude", "impl", "slow:30");
+  const crashed = await runCli(e, ARGS, { env: { SKO_FAULT: "crash@implement-running" } });
+  assertEquals(crashed.signal, "SIGKILL", crashed.text);
+  let orphans: number[] = [];
+  for (let i = 0; i < 100 && orphans.length === 0; i++) {
+    orphans = await liveAgentGroups(e);
+    if (orphans.length === 0) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert(orphans.length > 0, "the killed run's implementer should still be running");
+  await setFakeMode(e.control, "claude", "impl", "ok");
+  return orphans;
+}
+
+Deno.test("abort after a kill -9 reaps the dead run's agents and records the abort; resume then finishes", async () => {
+  await withE2e(spreadMission(2, 2), {}, async (e) => {
+    await killWhileImplementing(e);
+    const abort = await runCli(e, ["abort"]);
+    assertEquals(abort.code, 0, abort.text);
+    assertStringIncludes(abort.text, "reaped: WP01 implement");
+    assertEquals(await liveAgentGroups(e), []);
+    assertEquals((await readState(e)).status, "aborted");
+
+    const resumed = await runCli(e, ["resume", "--no-caffeinate"]);
+    assertEquals(resumed.code, 0, resumed.text);
+    await checkInvariants(e, { lanes: { WP01: "done", WP02: "done" } });
+  });
+});
+
+Deno.test("orchestrate after a kill -9 is refused without --fresh; --fresh archives, reaps and finishes", async () => {
+  await withE2e(spreadMission(2, 2), {}, async (e) => {
+    await killWhileImplementing(e);
+    const killedRun = (await readState(e)).run_id as string;
+    const refused = await runCli(e, ARGS);
+    assertEquals(refused.code, 2, refused.text);
+    assertStringIncludes(refused.text, "unfinished");
+    assertStringIncludes(refused.text, "resume");
+
+    const fresh = await runCli(e, [...ARGS, "--fresh"]);
+    assertEquals(fresh.code, 0, fresh.text);
+    assertStringIncludes(fresh.text, `leftover agent from run ${killedRun}`);
+    await checkInvariants(e, { lanes: { WP01: "done", WP02: "done" } });
+    const state = await readState(e);
+    assert(state.run_id !== killedRun, "--fresh kept the old run id");
+    assert((await stateFiles(e)).some((f) => f.includes(`fresh-${killedRun}`)), "the old state was not archived");
+  });
+});
