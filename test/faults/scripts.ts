@@ -15,7 +15,8 @@
  * `malformed` (`{"success":tru`, nothing applied), `apply_malformed` (applied, then garbage),
  * `noise` (a banner line before the real envelope), `traceback` (stderr traceback, exit 1, empty
  * stdout), `hang`, `apply_hang`, `apply_crash` (applied, then SIGKILL), `apply_kill_caller` (applied,
- * then the orchestrator that called is SIGKILLed before it sees the answer), `fail` (a failure
+ * then the orchestrator that called is SIGKILLed before it sees the answer), `rewrite_ws` (the real
+ * answer with `workspace_path` replaced by `arg`), `fail` (a failure
  * envelope with error code `arg`, exit 1), `usage` (USAGE_ERROR, exit 2), `contract` (answers
  * api_version `arg`). Calls are logged to `<control>/host-calls.log` as `<sub> <n> <mode|ok>`.
  */
@@ -59,6 +60,7 @@ case "$mode" in
   apply_hang) "\${REAL[@]}" "$@"; sleep 1000; exit 0 ;;
   apply_crash) "\${REAL[@]}" "$@" > /dev/null; echo "Killed" >&2; kill -9 $$ ;;
   apply_kill_caller) out="$("\${REAL[@]}" "$@")"; kill -9 "$PPID"; printf '%s\n' "$out"; exit 0 ;;
+  rewrite_ws) "\${REAL[@]}" "$@" | sed -E 's#"workspace_path": "[^"]*"#"workspace_path": "'"$arg"'"#'; exit "\${PIPESTATUS[0]}" ;;
   fail) envelope false "\\"$arg\\"" '{"message": "injected failure"}'; exit 1 ;;
   usage) envelope false '"USAGE_ERROR"' '{"message": "No such option: --injected"}'; exit 2 ;;
   contract) envelope true null "{\\"api_version\\": \\"$arg\\", \\"min_supported_provider_version\\": \\"0.1.0\\"}"; exit 0 ;;
