@@ -58,3 +58,20 @@ Deno.test("orchestrate: when every implementer fails the WP is blocked in the ho
     assertEquals((await readCalls(e.control)).filter((c) => c.role === "review"), []);
   });
 });
+
+Deno.test("orchestrate: a hanging implementer is stopped at its timeout, retried, then the chain falls back", async () => {
+  const config = CHAIN.replace("timeout: 2m", "timeout: 3s");
+  await withE2e(spreadMission(1, 1), { config }, async (e) => {
+    await setFakeMode(e.control, "claude", "impl", "hang");
+    const out = await runCli(e, orchestrateArgs(MISSION));
+    assertEquals(out.code, 0, out.text);
+    await checkInvariants(e, { lanes: { WP01: "done" } });
+    const attempts = (await readState(e)).wps.WP01!.attempts;
+    assertEquals(attempts.map((a) => `${a.agent} ${a.result}`), [
+      "claude-code timeout",
+      "claude-code timeout",
+      "codex ok",
+      "opencode ok",
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 /**
- * Review outcomes end to end: a rejection is reworked and then approved; a crashing reviewer is
- * retried; a reviewer without a verdict is a reviewer failure (never an approval).
+ * Review outcomes end to end: a rejection is reworked and then approved; too many rejections
+ * block the WP; a crashing reviewer is retried; a reviewer without a verdict is a reviewer
+ * failure (never an approval).
  */
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { setFakeMode } from "./fake_cli.ts";
@@ -79,5 +80,22 @@ Deno.test("orchestrate: a reviewer without a verdict never approves; the WP fail
     assertStringIncludes(wp.outcome?.reason ?? "", "review could not be completed");
     assertStringIncludes(wp.last_error ?? "", "without a verdict");
     assertEquals(wp.attempts.filter((a) => a.role === "review").length, 2);
+  });
+});
+
+Deno.test("orchestrate: a reviewer that always rejects blocks the WP after max_review_cycles reworks, exit 3", async () => {
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    await setFakeMode(e.control, "codex", "review", "reject_always");
+    const out = await runCli(e, ARGS);
+    assertEquals(out.code, 3, out.text);
+    await checkInvariants(e, { lanes: { WP01: "blocked" } });
+    // max_review_cycles: 2 in the harness config: two reworks, the third rejection blocks.
+    assertEquals(
+      (await readCalls(e.control)).map((c) => `${c.cli} ${c.role}`),
+      ["claude impl", "codex review", "claude impl", "codex review", "claude impl", "codex review"],
+    );
+    const wp = (await readState(e)).wps.WP01!;
+    assertEquals(wp.outcome?.kind, "blocked");
+    assertStringIncludes(wp.outcome?.reason ?? "", "Please redo WP01");
   });
 });
