@@ -190,6 +190,8 @@ export interface SetupOptions {
    * finalize-tasks`) instead of getting a generated event log and lanes.json.
    */
   specKitty?: string;
+  /** More missions planned in the same repository (built-in host only). */
+  extraMissions?: MissionSpec[];
 }
 
 /** The files `finalize-tasks` writes itself (left out when a real spec-kitty prepares the mission). */
@@ -245,6 +247,7 @@ export async function setupE2e(spec: MissionSpec, opts: SetupOptions = {}): Prom
   await git(e.repo, ["commit", "-q", "-m", "Initial commit"]);
   await git(e.repo, ["checkout", "-q", "-b", TARGET_BRANCH]);
   const files = missionFiles(spec, new Date());
+  for (const extra of opts.extraMissions ?? []) Object.assign(files, missionFiles(extra, new Date()));
   if (opts.specKitty !== undefined) {
     for (const name of FINALIZE_OUTPUTS) delete files[`kitty-specs/${spec.slug}/${name}`];
     e.env.SPEC_KITTY_HOME = join(dir, ".spec-kitty-home");
@@ -273,6 +276,11 @@ export async function setupE2e(spec: MissionSpec, opts: SetupOptions = {}): Prom
     }
   }
   return e;
+}
+
+/** The same scenario seen through another of its missions (`extraMissions`). */
+export function forMission(e: E2e, mission: string): E2e {
+  return { ...e, mission };
 }
 
 /** What a CLI run produced. */
