@@ -140,6 +140,9 @@ async function gitIdentityCheck(deps: DoctorDeps): Promise<DoctorCheck> {
   };
 }
 
+/** `kitty-specs/<mission>/status.events.jsonl` and `status.json`, which the host rewrites. */
+const HOST_STATUS_FILE = /^kitty-specs\/[^/]+\/status\.(events\.jsonl|json)$/;
+
 async function repoChecks(deps: DoctorDeps): Promise<DoctorCheck[]> {
   const status = await deps.git(["status", "--porcelain", "--untracked-files=no"]);
   if (status.code !== 0) {
@@ -151,7 +154,9 @@ async function repoChecks(deps: DoctorDeps): Promise<DoctorCheck[]> {
       fix: "Run the orchestrator from your project's git checkout, or pass --repo-root.",
     }];
   }
-  const dirty = status.stdout.split("\n").filter((l) => l.trim() !== "");
+  // The host's event log and snapshot stay uncommitted by design (flat missions): they are not
+  // the user's changes, and stashing them would roll every WP's lane back.
+  const dirty = status.stdout.split("\n").filter((l) => l.trim() !== "" && !HOST_STATUS_FILE.test(l.slice(3)));
   const checks: DoctorCheck[] = [
     dirty.length === 0 ? { id: "repo-clean", title: "primary checkout", status: "ok", detail: "clean" } : {
       id: "repo-clean",

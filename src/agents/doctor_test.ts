@@ -97,6 +97,23 @@ Deno.test("runDoctorChecks() warns about a dirty checkout and stale worktrees", 
   }
 });
 
+Deno.test("runDoctorChecks() does not count the host's uncommitted event log and snapshot as dirty", async () => {
+  const dir = await repo(true);
+  try {
+    const git = (...args: string[]) => runCommand("git", ["-C", dir, ...args], { env: { ...HERMETIC_GIT, HOME: dir } });
+    await Deno.mkdir(`${dir}/kitty-specs/001-x`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/kitty-specs/001-x/status.events.jsonl`, "{}\n");
+    await Deno.writeTextFile(`${dir}/kitty-specs/001-x/status.json`, "{}\n");
+    await git("add", "kitty-specs");
+    await git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "mission");
+    await Deno.writeTextFile(`${dir}/kitty-specs/001-x/status.events.jsonl`, "{}\n{}\n");
+    await Deno.writeTextFile(`${dir}/kitty-specs/001-x/status.json`, '{"a": 1}\n');
+    assertEquals(byId(await runDoctorChecks(deps(dir)), "repo-clean")?.status, "ok");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("runDoctorChecks() fails outside a git repository", async () => {
   const dir = await Deno.makeTempDir();
   try {
