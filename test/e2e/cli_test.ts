@@ -91,3 +91,37 @@ Deno.test("resume without a run state exits 1 and says how to start one", async 
     assertStringIncludes(out.text, "orchestrate");
   });
 });
+
+Deno.test("orchestrate --json (gemini implements) prints only NDJSON ending with run_finished; report and doctor pass", async () => {
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    const out = await runCli(e, [
+      "orchestrate",
+      "--mission",
+      MISSION,
+      "--impl-agent",
+      "gemini",
+      "--review-agent",
+      "codex",
+      "--json",
+      "--no-caffeinate",
+    ]);
+    assertEquals(out.code, 0, out.text);
+    await checkInvariants(e, { lanes: { WP01: "done" } });
+    const events = out.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+    const last = events.at(-1);
+    assertEquals([last?.type, last?.exit_code, last?.summary?.status], ["run_finished", 0, "done"]);
+    assertEquals(events.filter((ev) => ev.type === "attempt_started").map((ev) => ev.agent), ["gemini", "codex"]);
+
+    const report = await runCli(e, ["report", last.summary.run_id]);
+    assertEquals(report.code, 0, report.text);
+    for (const name of ["report.md", "report.html"]) {
+      const text = await Deno.readTextFile(`${e.repo}/.kittify/runs/${last.summary.run_id}/${name}`);
+      assertStringIncludes(text, "WP01");
+    }
+    const doctor = await runCli(e, ["doctor", "--json"]);
+    assertEquals(doctor.code, 0, doctor.text);
+    const checks = JSON.parse(doctor.stdout).checks as { id: string; status: string }[];
+    assertEquals(checks.find((c) => c.id === "repo-clean")?.status, "ok", "the host's own files count as dirty");
+    assertEquals(checks.filter((c) => c.status === "fail"), []);
+  });
+});
