@@ -8,6 +8,8 @@
  * - Wall-clock timeout, stall timeout (no output and no workspace change), abort signal and
  *   {@link Supervisor.terminateAll}: SIGTERM to the group, grace, SIGKILL. Partial output is kept.
  * - When the agent exits but left processes in its group, they are terminated too.
+ * - Descendants that left the group (`setsid`) but kept the agent's stdout/stderr are found by
+ *   that pipe and terminated as well (see `pipe_holders.ts`).
  *
  * The caller owns the log: it creates it and closes it with the outcome it decides.
  *
@@ -15,6 +17,7 @@
  */
 import type { AttemptLog } from "./log_writer.ts";
 import { ByteTail, LineSplitter } from "./output_buffers.ts";
+import { killPipeHolders, stdioPipes } from "./pipe_holders.ts";
 import { groupAlive, terminateGroup } from "./process_group.ts";
 import type { WorkspaceProbe } from "./workspace_probe.ts";
 
@@ -123,6 +126,8 @@ export function createSupervisor(): Supervisor {
       return { ...base(), exitCode: null, signal: null, stopped: null, error: String(error), pid: null };
     }
     const pid = child.pid;
+    // Read at once: a descendant that later leaves the group (setsid) is found by these pipes.
+    const pipes = stdioPipes(pid);
     let stopped: StopReason | null = null;
     let exited = false;
     let killing: Promise<void> = Promise.resolve();
@@ -199,7 +204,16 @@ export function createSupervisor(): Supervisor {
       await killing;
       // The agent is gone but may have left children in its group (a dev server, a watcher).
       if (groupAlive(pid)) await terminateGroup(pid, spec.graceMs);
-      // Processes that escaped the group (setsid) may still hold our pipes: stop reading.
+      // Processes that escaped the group (setsid) but kept the agent's stdout/stderr: stop them too.
+      if (!(await settlesWithin(pumps, 100))) {
+        const escaped = await killPipeHolders(pipes, spec.graceMs);
+        if (escaped.length > 0) {
+          const note = `\n[orchestrator] stopped ${escaped.length} process(es) that left the agent's process group ` +
+            `but kept its output open: pid ${escaped.join(", ")}\n`;
+          await spec.log.write(new TextEncoder().encode(note)).catch(() => {});
+        }
+      }
+      // Anything left that still holds our pipes (e.g. another user's process): stop reading.
       const drained = await settlesWithin(pumps, Math.max(spec.graceMs, 1000));
       if (!drained) await Promise.all(readers.map((r) => r.cancel().catch(() => {})));
       await pumps;
