@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { git as runGit } from "../proc/git.ts";
 
 /** Outcome of one git call. */
 export interface GitResult {
@@ -13,26 +14,18 @@ export interface GitResult {
   stderr: string;
 }
 
-const decoder = new TextDecoder();
-
-/** Runs `git <args>` in `cwd`, killing it after `timeoutMs`. Never throws for a non-zero exit. */
-export async function git(cwd: string, args: readonly string[], timeoutMs = 120_000): Promise<GitResult> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const out = await new Deno.Command("git", {
-      args: [...args],
-      cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: controller.signal,
-      env: { GIT_TERMINAL_PROMPT: "0", GIT_EDITOR: "true", GIT_MERGE_AUTOEDIT: "no" },
-    }).output();
-    return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * Runs `git <args>` in `cwd`, killing it after `timeoutMs`. Never throws for a non-zero exit.
+ * Not hardened: the built-in host stands in for the real host, whose git runs the repository's
+ * hooks as usual.
+ */
+export function git(cwd: string, args: readonly string[], timeoutMs = 120_000): Promise<GitResult> {
+  return runGit(args, {
+    cwd,
+    timeoutMs,
+    hardened: false,
+    env: { GIT_EDITOR: "true", GIT_MERGE_AUTOEDIT: "no" },
+  });
 }
 
 /** Runs git and returns trimmed stdout, or throws an Error carrying stderr. */

@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import { errorMessage } from "../errors.ts";
 import type { StateStore } from "../engine/state_store.ts";
 import type { Terminal } from "../output/terminal.ts";
+import { git as runGit } from "../proc/git.ts";
 
 /** What the cleanup did, item by item (`worktree <path>`, `branch <name>`, `file <path>`). */
 export interface CleanupResult {
@@ -97,19 +98,14 @@ async function linkedWorktrees(repoRoot: string): Promise<Set<string>> {
   return new Set(paths.slice(1));
 }
 
+/**
+ * Hardened git (no hooks, no fsmonitor): the recorded worktrees were an agent's playground and
+ * their config may name programs that `worktree remove` would otherwise run.
+ */
 async function git(repoRoot: string, args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   try {
-    const out = await new Deno.Command("git", {
-      args,
-      cwd: repoRoot,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: { GIT_TERMINAL_PROMPT: "0" },
-      signal: AbortSignal.timeout(60_000),
-    }).output();
-    const text = (b: Uint8Array) => new TextDecoder().decode(b).trim();
-    return { ok: out.success, stdout: text(out.stdout), stderr: text(out.stderr) || `git exited ${out.code}` };
+    const out = await runGit(args, { cwd: repoRoot, timeoutMs: 60_000 });
+    return { ok: out.code === 0, stdout: out.stdout.trim(), stderr: out.stderr.trim() || `git exited ${out.code}` };
   } catch (error) {
     return { ok: false, stdout: "", stderr: `cannot run git: ${errorMessage(error)}` };
   }

@@ -8,6 +8,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.ts";
+import { git } from "../proc/git.ts";
 
 /** Finds the repository root; see the module doc for the order. */
 export async function findRepoRoot(explicit: string | undefined, cwd: string = Deno.cwd()): Promise<string> {
@@ -46,15 +47,9 @@ async function exists(path: string): Promise<boolean> {
 
 async function gitToplevel(cwd: string): Promise<string | null> {
   try {
-    const out = await new Deno.Command("git", {
-      args: ["rev-parse", "--show-toplevel"],
-      cwd,
-      stdout: "piped",
-      stderr: "null",
-      stdin: "null",
-    }).output();
-    if (!out.success) return null;
-    const text = new TextDecoder().decode(out.stdout).trim();
+    const out = await git(["rev-parse", "--show-toplevel"], { cwd });
+    if (out.code !== 0) return null;
+    const text = out.stdout.trim();
     return text === "" ? null : text;
   } catch {
     return null;

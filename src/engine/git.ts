@@ -1,8 +1,8 @@
 /**
  * The git operations the engine needs, behind {@link Git} so tests can fake them.
  *
- * The real implementation runs `git` with a timeout, no stdin, no terminal prompts,
- * `-c core.hooksPath=/dev/null -c core.fsmonitor=false` and diffs without external drivers or
+ * The real implementation runs `git` through src/proc/git.ts (a timeout, no stdin, no terminal
+ * prompts, `-c core.hooksPath=/dev/null -c core.fsmonitor=false`) and diffs without external drivers or
  * textconv: an agent can plant hooks or config in a linked worktree's common dir, and
  * orchestrator-side git must never run them. {@link Git.configFingerprint} lets the engine notice
  * such a change before it commits.
@@ -10,6 +10,7 @@
  * @module
  */
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { git as runGit } from "../proc/git.ts";
 
 /** Where a WP's workspace ended up and what we created for it. */
 export interface EnsuredWorkspace {
@@ -107,19 +108,9 @@ export interface GitOptions {
 export function createGit(options: GitOptions = {}): Git {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const binary = options.binary ?? "git";
-  const decoder = new TextDecoder();
 
-  async function git(cwd: string, args: string[]): Promise<GitOutput> {
-    const out = await new Deno.Command(binary, {
-      args: ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", ...args],
-      cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: { GIT_TERMINAL_PROMPT: "0" },
-      signal: AbortSignal.timeout(timeoutMs),
-    }).output();
-    return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+  function git(cwd: string, args: string[]): Promise<GitOutput> {
+    return runGit(args, { cwd, timeoutMs, binary });
   }
   async function must(cwd: string, args: string[]): Promise<string> {
     const out = await git(cwd, args);
