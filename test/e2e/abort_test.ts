@@ -39,7 +39,7 @@ async function git(cwd: string, args: string[]): Promise<string> {
 
 Deno.test("abort stops a live run (agents stopped, state saved, lock released, exit 143); resume finishes", async () => {
   await withE2e(spreadMission(2, 2), {}, async (e) => {
-    await setFakeMode(e.control, "claude", "impl", "slow:30");
+    await setFakeMode(e.control, "claude", "impl", "slow_once:30");
     const run = spawnCli(e, ARGS);
     try {
       const until = Date.now() + 20_000;
@@ -61,7 +61,6 @@ Deno.test("abort stops a live run (agents stopped, state saved, lock released, e
     assert(state.status === "interrupted" || state.status === "aborted", `state status ${state.status}`);
     assertEquals(state.running, []);
 
-    await setFakeMode(e.control, "claude", "impl", "ok");
     const resumed = await runCli(e, ["resume", "--no-caffeinate"]);
     assertEquals(resumed.code, 0, resumed.text);
     await checkInvariants(e, { lanes: { WP01: "done", WP02: "done" } });

@@ -7,8 +7,9 @@
  * the agents' environment, so env vars would not reach them):
  * - `<cli>.impl` : `ok` (default) | `fail` (exit 1, auth-like error) | `crash_once` | `noop` (exit 0, no change)
  *                  | `hang` (sleeps; needs the timeout) | `slow:<seconds>` (sleeps then works)
+ *                  | `slow_once:<seconds>` (the first call per WP sleeps, later ones work at once)
  * - `<cli>.review`: `approve` (default) | `reject_once` | `crash_once` | `no_verdict` | `reject_always`
- *                  | `slow:<seconds>` (sleeps then approves)
+ *                  | `slow:<seconds>` (sleeps then approves) | `slow_once:<seconds>`
  * Counters live in `<control>/count.<cli>.<role>.<wp>`; every call is logged to `<control>/calls.log`,
  * and its lifetime to `<control>/spans.log` (`start|end <cli> <role> <wp> <n> <pid> <epoch ms>`;
  * the pid is also the agent's process group, as the orchestrator starts each agent in its own).
@@ -69,6 +70,7 @@ if [ "$role" = impl ]; then
     noop) emit_ok "I looked around and changed nothing."; exit 0 ;;
     hang) sleep 3600 ;;
     slow:*) sleep "\${mode#slow:}" ;;
+    slow_once:*) if [ "$n" -eq 1 ]; then sleep "\${mode#slow_once:}"; fi ;;
   esac
   mkdir -p e2e
   printf '%s implemented by ${cli} (attempt %s)\\n' "$wp" "$n" >> "e2e/$wp.txt"
@@ -87,6 +89,7 @@ Please redo $wp."; exit 0 ;;
   crash_once) if [ "$n" -eq 1 ]; then echo "reviewer crashed" >&2; exit 134; fi ;;
   no_verdict) emit_ok "Looks fine to me I guess."; exit 0 ;;
   slow:*) sleep "\${mode#slow:}" ;;
+  slow_once:*) if [ "$n" -eq 1 ]; then sleep "\${mode#slow_once:}"; fi ;;
 esac
 emit_ok "Checked the diff of $wp against its acceptance criteria.
 
