@@ -125,7 +125,9 @@ function hostReason(error: HostError): string {
     const by = typeof error.data.claimed_by === "string" ? error.data.claimed_by : "another actor";
     return `claimed by ${by} (host ${error.command}: WP_ALREADY_CLAIMED)`;
   }
-  const detail = typeof error.data.reason === "string" ? `: ${error.data.reason}` : "";
+  const reason = error.data.reason;
+  // Hosts often repeat the reason inside the message: say it once.
+  const detail = typeof reason === "string" && !message.includes(reason) ? `: ${reason}` : "";
   return `host ${error.command} refused with ${error.code}: ${message}${detail}`;
 }
 
