@@ -80,6 +80,7 @@ export const CLK_TCK = 100;
 /** What the sampler saw of one process. */
 export interface SeenProcess {
   pid: number;
+  ppid: number;
   argv: string[];
   /** Start, seconds since boot. */
   startSec: number;
@@ -143,6 +144,7 @@ export function sampleTree(
   let hwm: number | null = null;
   let rss: number | null = null;
   let stopped = false;
+  let rootArgv: string | null = null;
   const once = async () => {
     const now = parseUptime((await readText("/proc/uptime")) ?? "");
     const stats = await allStats();
@@ -150,6 +152,7 @@ export function sampleTree(
     for (const s of stats) byParent.set(s.ppid, [...(byParent.get(s.ppid) ?? []), s]);
     const root = stats.find((s) => s.pid === rootPid);
     if (root === undefined) return;
+    rootArgv ??= await readText(`/proc/${rootPid}/cmdline`);
     const status = await readText(`/proc/${rootPid}/status`);
     if (status !== null) {
       const h = parseStatusKb(status, "VmHWM");
@@ -161,11 +164,16 @@ export function sampleTree(
     const walk = async (parent: number, excludedAbove: boolean) => {
       for (const child of byParent.get(parent) ?? []) {
         let known = seen.get(child.pid);
+        if (known !== undefined && known.argv.join("\0") + "\0" === rootArgv) {
+          // First seen between fork and exec (still the root's argv): read it again.
+          known.argv = parseCmdline((await readText(`/proc/${child.pid}/cmdline`)) ?? "");
+        }
         if (known === undefined) {
           const argv = parseCmdline((await readText(`/proc/${child.pid}/cmdline`)) ?? "");
           const hit = options.excludeArgv !== undefined && argv.some((a) => a.includes(options.excludeArgv ?? ""));
           known = {
             pid: child.pid,
+            ppid: child.ppid,
             argv,
             startSec: child.starttime / CLK_TCK,
             ticks: 0,

@@ -15,6 +15,8 @@ export const MAIN_TS: string = fileURLToPath(new URL("../src/main.ts", import.me
 
 /** One finished `orchestrate` run. */
 export interface OrchestrateRun {
+  /** The orchestrator's pid (the root of the sampled tree). */
+  pid: number;
   exitCode: number;
   wallMs: number;
   summary: RunSummary | null;
@@ -113,7 +115,7 @@ export async function runOrchestrate(root: string, options: {
   const tree = await sampler.stop();
   const events = parseEvents(out);
   const summary = summaryOf(events) ?? await summaryFile(root, events);
-  return { exitCode: status.code, wallMs, summary, events, tree, stderrTail: err.slice(-2000) };
+  return { pid: child.pid, exitCode: status.code, wallMs, summary, events, tree, stderrTail: err.slice(-2000) };
 }
 
 /** Wall time (ms) of one CLI run in `cwd`; throws when it exits non-zero. */

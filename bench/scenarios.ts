@@ -18,7 +18,7 @@ import {
   seconds,
 } from "./metrics.ts";
 import { type AgentBehaviour, chainIds, createBenchMission, type MissionShape } from "./mission.ts";
-import { cpuSecondsBetween, hostSubcommand, type TreeReport } from "./proc.ts";
+import { cpuSecondsBetween, hostSubcommand, type SeenProcess, type TreeReport } from "./proc.ts";
 import { type OrchestrateRun, runOrchestrate, timeCli } from "./run_cli.ts";
 
 /** Settings of a benchmark run. */
@@ -70,21 +70,28 @@ function agentMsByWp(events: readonly RunEvent[]): Map<string, number> {
   return byWp;
 }
 
+/**
+ * The orchestrator's host calls: its direct children running `orchestrator-api` (a git process the
+ * host forks shows the host's argv until it execs, so grandchildren are not counted).
+ */
+function hostCalls(tree: TreeReport, rootPid: number): SeenProcess[] {
+  return tree.processes.filter((p) => !p.excluded && p.ppid === rootPid && hostSubcommand(p.argv) !== null);
+}
+
 /** Host processes by subcommand started in [fromSec, toSec) (seconds since boot). */
-function hostCallsIn(tree: TreeReport, fromSec: number, toSec: number): Record<string, number> {
+function hostCallsIn(tree: TreeReport, rootPid: number, fromSec: number, toSec: number): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const p of tree.processes) {
-    const sub = p.excluded ? null : hostSubcommand(p.argv);
+  for (const p of hostCalls(tree, rootPid)) {
+    const sub = hostSubcommand(p.argv);
     if (sub !== null && p.startSec >= fromSec && p.startSec < toSec) out[sub] = (out[sub] ?? 0) + 1;
   }
   return out;
 }
 
 /** Mean lifetime of the host processes the sampler saw (ms), null when none. */
-function meanHostCallMs(tree: TreeReport, sampleMs: number): number | null {
+function meanHostCallMs(tree: TreeReport, rootPid: number, sampleMs: number): number | null {
   // The last sample is on average half an interval before the exit.
-  const lives = tree.processes.filter((p) => !p.excluded && hostSubcommand(p.argv) !== null)
-    .map((p) => (p.lastSeenSec - p.startSec) * 1000 + sampleMs / 2);
+  const lives = hostCalls(tree, rootPid).map((p) => (p.lastSeenSec - p.startSec) * 1000 + sampleMs / 2);
   return lives.length === 0 ? null : lives.reduce((a, b) => a + b, 0) / lives.length;
 }
 
@@ -114,7 +121,7 @@ export async function callsScenario(s: BenchSettings): Promise<ScenarioResult> {
   const ratio = run.wallMs / lb;
   const longest = chains.reduce((a, c) => (c.reduce((x, y) => x + y, 0) > a.reduce((x, y) => x + y, 0) ? c : a), []);
   const agentOnChain = longest.reduce((x, y) => x + y, 0);
-  const hostCall = meanHostCallMs(run.tree, 100) ?? Math.max(1, s.hostDelayMs);
+  const hostCall = meanHostCallMs(run.tree, run.pid, 100) ?? Math.max(1, s.hostDelayMs);
   const rows: ResultRow[] = [
     {
       metric: "Mutating host calls per WP (12 WPs, 3 chains)",
@@ -141,7 +148,7 @@ export async function callsScenario(s: BenchSettings): Promise<ScenarioResult> {
     `${seconds(nominal)}`,
     `calls: the longest chain has ${seconds(agentOnChain)} of agent time; the other ` +
     `${seconds(run.wallMs - agentOnChain)} of wall time (${seconds((run.wallMs - agentOnChain) / shape.chainLength)} ` +
-    `per WP) is ${num((run.wallMs - agentOnChain) / hostCall)} serialized host calls at the measured ` +
+    `per WP) is ≈ ${num((run.wallMs - agentOnChain) / hostCall)} host calls' worth at the measured ` +
     `${seconds(hostCall)} per call (delay + process start)`,
   ];
   const gaps = chainGaps(run.events, chainIds(shape)[chains.indexOf(longest)] ?? []);
@@ -178,11 +185,11 @@ export async function idleScenario(s: BenchSettings): Promise<ScenarioResult> {
   }
   const from = impl.startSec + 1;
   const to = from + s.idleSeconds;
-  const calls = hostCallsIn(run.tree, from, to);
+  const calls = hostCallsIn(run.tree, run.pid, from, to);
   const count = Object.values(calls).reduce((a, b) => a + b, 0);
   const per30 = count * 30 / s.idleSeconds;
   const cpu = cpuSecondsBetween(run.tree.cpu, from, to);
-  const seen = run.tree.processes.filter((p) => !p.excluded && hostSubcommand(p.argv) !== null).length;
+  const seen = hostCalls(run.tree, run.pid).length;
   const total = Object.values(run.summary?.host_calls ?? {}).reduce((a, b) => a + b, 0);
   const rows: ResultRow[] = [
     {
