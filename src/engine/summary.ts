@@ -89,7 +89,10 @@ function nextSteps(input: SummaryInput, wps: WpSummary[], status: RunSummary["st
   const attention = wps.filter((w) => w.outcome !== "done" && w.outcome !== "approved");
   for (const w of attention) steps.push(`${w.wp_id} ${w.outcome} (lane ${w.lane ?? "unknown"}): ${w.reason}`);
   if (attention.length > 0) {
-    steps.push("then retry the failed and skipped WPs: spec-kitty-orchestrator resume");
+    // resume retries failed and skipped WPs only; a blocked WP needs a person first.
+    if (attention.some((w) => w.outcome === "failed" || w.outcome === "skipped")) {
+      steps.push("then retry the failed and skipped WPs: spec-kitty-orchestrator resume");
+    }
     steps.push("lane branches are NOT merged; merge only once every WP is done");
     return steps;
   }

@@ -51,6 +51,13 @@ Deno.test("buildSummary() tells the truth about what is left", () => {
   const partial = buildSummary(input(["done", "blocked"]));
   assertStringIncludes(partial.next_steps.join("\n"), "WP02 blocked (lane unknown): blocked reason");
   assertStringIncludes(partial.next_steps.join("\n"), "NOT merged");
+  // resume does not retry blocked WPs: no resume hint for them alone, one as soon as a WP failed.
+  assertEquals(partial.next_steps.some((s) => s.includes("resume")), false);
+  const failed = buildSummary(input(["failed", "blocked"]));
+  assertStringIncludes(
+    failed.next_steps.join("\n"),
+    "retry the failed and skipped WPs: spec-kitty-orchestrator resume",
+  );
   const unfinished = buildSummary(input([null]));
   assertEquals(unfinished.wps[0]!.outcome, "unfinished");
 });
