@@ -27,6 +27,8 @@ import { negotiateContract } from "../host/negotiate.ts";
 import { buildPolicy } from "../host/policy.ts";
 import type { ContractInfo, Host, MissionState, PolicyMetadata } from "../host/types.ts";
 import { createNotifier } from "../notify/notifier.ts";
+import { logHostCall, logRunEvent, logSignal, logStateSaveFailed } from "../output/diagnostic_events.ts";
+import { beginDiagnostics, type DiagnosticLog, DIAGNOSTICS_FILE, openDiagnosticLog } from "../output/diagnostics.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { createRunRecorder } from "../run/recorder.ts";
 import type { RunEvent } from "../run/types.ts";
@@ -73,7 +75,8 @@ export function agentsInUse(config: ResolvedConfig): string[] {
  */
 export async function openSession(repoRoot: string, flags: ConfigFlags, cwd: string = Deno.cwd()): Promise<Session> {
   const config = await loadResolvedConfig(repoRoot, flags, cwd);
-  const host = createHost(config, repoRoot);
+  beginDiagnostics();
+  const host = createHost(config, repoRoot, { onCall: logHostCall });
   let contract: ContractInfo;
   try {
     contract = await negotiateContract(host);
@@ -206,12 +209,15 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   const { session, state, term } = input;
   const { config, repoRoot } = session;
   const warn = (message: string) => term.warn(message);
+  let diagnostics: DiagnosticLog | null = null;
   try {
     const recorder = await createRunRecorder(repoRoot, state.run_id, config.runsRetention, { onWarning: warn });
+    diagnostics = openRunDiagnostics(join(recorder.dir, DIAGNOSTICS_FILE), warn);
     const view = createRunView(term);
     const notifier = createNotifier(config.notify, Deno.env.toObject(), warn);
     const pending: Promise<void>[] = [];
     const emit = (event: RunEvent) => {
+      logRunEvent(event);
       void recorder.record(event);
       view.onEvent(event);
       pending.push(notifier.notify(event));
@@ -224,7 +230,16 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       runner: createAgentRunner({ config, repoRoot, mission: state.mission }),
       git: createGit(),
       clock: systemClock,
-      store: input.store,
+      store: {
+        async save(next) {
+          try {
+            await input.store.save(next);
+          } catch (error) {
+            logStateSaveFailed(error);
+            throw error;
+          }
+        },
+      },
       emit,
       prompts: promptKit(config, state.mission),
       pipelineFor: (wpId, markdown) => pipelineFor(config, { wpId, tags: wpTags(markdown) }),
@@ -244,6 +259,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       mergeCommand: mergeCommandFor(config, state.mission),
     }, state);
     const uninstall = installSignalHandlers((sig) => {
+      logSignal(sig);
       term.warn(`${sig} received: stopping agents and saving state (send it again to exit at once)`);
       engine.interrupt(sig);
     });
@@ -264,6 +280,19 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
     ]);
     return outcome.exitCode;
   } finally {
+    diagnostics?.close();
     await input.lock.release();
+  }
+}
+
+/** Opens the run's diagnostic log; a failure is a warning, never a reason to stop the run. */
+function openRunDiagnostics(path: string, warn: (message: string) => void): DiagnosticLog | null {
+  try {
+    return openDiagnosticLog(path);
+  } catch (error) {
+    warn(
+      `Cannot open the diagnostic log ${path} as the open failed: ${error instanceof Error ? error.message : error}`,
+    );
+    return null;
   }
 }
