@@ -6,17 +6,9 @@ import { join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
 import { orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, hostLanes } from "./invariants.ts";
+import { alive } from "./scenarios.ts";
 
 const ONE_WP = [{ id: "WP01" }];
-
-function alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("fault #20: an agent ignoring SIGTERM with a grandchild and a setsid escapee is killed, all of it", async () => {
   await withFaultRepo({ wps: ONE_WP, yaml: { stallTimeout: "2s" } }, async (repo) => {

@@ -6,18 +6,9 @@ import { join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
 import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertResumable, hostLanes } from "./invariants.ts";
+import { waitFor } from "./scenarios.ts";
 
 const ONE_WP = [{ id: "WP01" }];
-
-async function waitFor(path: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const text = await Deno.readTextFile(path).catch(() => "");
-    if (text.trim() !== "") return text.trim();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${path}`);
-}
 
 /** Starts orchestrate in the background; `fn` gets it; it is SIGKILLed and awaited whatever happens. */
 async function withBackgroundRun(

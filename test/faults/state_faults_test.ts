@@ -1,25 +1,14 @@
 /**
- * Faults #8, #9, #10 of reliability.md §4.2: stray temp files of a killed writer, a truncated,
- * empty or bit-flipped state file (with and without a good backup), a state from a newer schema.
+ * Faults #8, #9, #10 of reliability.md §4.2: stray temp files of a killed writer, a state file
+ * and its backup both damaged, a state from a newer schema.
  */
 import { basename, dirname, join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
-import { type FaultRepo, orchestrateArgs, resumeArgs, withFaultRepo } from "./harness.ts";
-import { assertHostConsistent, assertMessage, assertNoOrphans, assertResumable, stateFiles } from "./invariants.ts";
+import { orchestrateArgs, resumeArgs, withFaultRepo } from "./harness.ts";
+import { assertHostConsistent, assertMessage, assertNoOrphans, assertResumable } from "./invariants.ts";
+import { stoppedRun } from "./scenarios.ts";
 
 const ONE_WP = [{ id: "WP01" }];
-
-/** Leaves an unfinished run: the host refuses the first transition with USAGE_ERROR (fatal). */
-async function stoppedRun(repo: FaultRepo): Promise<string> {
-  await repo.hostFault("transition", "usage 1");
-  const result = await repo.cli(orchestrateArgs(repo));
-  assertMessage(result, 1, "USAGE_ERROR");
-  await repo.hostFault("transition", null);
-  const [path] = await stateFiles(repo);
-  assert(path !== undefined, "a state file was written");
-  assert(await Deno.stat(path + ".bak").then(() => true, () => false), "with a backup");
-  return path;
-}
 
 Deno.test("fault #8: temp files a killed writer left beside the state are removed; the state is intact", async () => {
   await withFaultRepo({ wps: ONE_WP }, async (repo) => {
@@ -32,26 +21,6 @@ Deno.test("fault #8: temp files a killed writer left beside the state are remove
     }
   });
 });
-
-for (
-  const [name, damage] of [
-    ["truncated", (t: string) => t.slice(0, Math.floor(t.length / 2))],
-    ["zero-length", () => ""],
-    ["bit-flipped", (t: string) => {
-      const i = t.indexOf('"mission"');
-      return t.slice(0, i + 3) + String.fromCharCode(t.charCodeAt(i + 3) ^ 0x01) + t.slice(i + 4);
-    }],
-  ] as const
-) {
-  Deno.test(`fault #9: a ${name} state file falls back to its backup with a warning; resume finishes`, async () => {
-    await withFaultRepo({ wps: ONE_WP }, async (repo) => {
-      const path = await stoppedRun(repo);
-      await Deno.writeTextFile(path, damage(await Deno.readTextFile(path)));
-      const result = await assertResumable(repo);
-      assert(result.out.includes("is unusable") && result.out.includes("using its backup"), result.out);
-    });
-  });
-}
 
 Deno.test("fault #9: state and backup both damaged: a clear error, never a silent fresh start; --fresh recovers", async () => {
   await withFaultRepo({ wps: ONE_WP }, async (repo) => {
