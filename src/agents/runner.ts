@@ -147,6 +147,7 @@ export function createAgentRunner(opts: AgentRunnerOptions): AgentRunner {
         graceMs,
         pollMs,
         probe,
+        stdout: parser.stdout,
         onLine: (line) => parser.line(line),
         ...(spec.onSpawn ? { onSpawn: spec.onSpawn } : {}),
         ...(signal ? { signal } : {}),
@@ -161,12 +162,17 @@ export function createAgentRunner(opts: AgentRunnerOptions): AgentRunner {
       exitCode: sup.exitCode,
       role: spec.role,
       nowMs: now(),
+      skippedLines: sup.skippedLines,
     });
     const result = toResult(spec, binary, sup, parsed);
     const outcome = result.ok ? "ok" : `${result.failure?.class}: ${result.failure?.message.split("\n")[0]}`;
     await log.close(
       `exit code=${sup.exitCode ?? "-"} signal=${sup.signal ?? "-"} duration=${sup.durationMs}ms ` +
-        `result=${outcome}` + (log.truncated ? " (log truncated)" : ""),
+        `result=${outcome}` + (log.truncated ? " (log truncated)" : "") +
+        (sup.skippedLines.count > 0
+          ? ` (${sup.skippedLines.count} stdout line(s) over the parser's line limit skipped, ` +
+            `longest ${sup.skippedLines.maxBytes} bytes)`
+          : ""),
     ).catch(() => {});
     return result;
   }

@@ -4,7 +4,8 @@
  * - Spawned with `detached: true` (setsid: pgid = pid), `clearEnv` + the given environment,
  *   cwd = workspace, stdin = the prefilled prompt file streamed into a pipe we close, or null.
  * - stdout/stderr stream into the attempt log as they arrive (capped) and into bounded tails;
- *   stdout lines feed the output parser. Memory stays flat whatever the agent prints.
+ *   of stdout only what the parser declared it needs is kept (see `stdout_capture.ts`): lines
+ *   for JSONL parsers, a tail of the size it reads. Memory stays flat whatever the agent prints.
  * - Wall-clock timeout, stall timeout (no output and no workspace change), abort signal and
  *   {@link Supervisor.terminateAll}: SIGTERM to the group, grace, SIGKILL. Partial output is kept.
  * - When the agent exits but left processes in its group, they are terminated too.
@@ -16,19 +17,22 @@
  * @module
  */
 import type { AttemptLog } from "./log_writer.ts";
-import { ByteTail, LineSplitter } from "./output_buffers.ts";
+import { ByteTail } from "./output_buffers.ts";
+import type { SkippedLines, StdoutNeeds } from "./parse/types.ts";
 import { killPipeHolders, stdioPipes } from "./pipe_holders.ts";
 import { groupAlive, terminateGroup } from "./process_group.ts";
+import { StdoutCapture } from "./stdout_capture.ts";
 import type { WorkspaceProbe } from "./workspace_probe.ts";
 
-/** Bytes of stdout kept for the parser (the final JSON object must fit). */
-export const STDOUT_TAIL_BYTES = 2 * 1024 * 1024;
-/** Bytes of stderr kept for the parser. */
+/** Bytes of stderr kept for the parser (allocated as stderr arrives). */
 export const STDERR_TAIL_BYTES = 256 * 1024;
 /** Read buffer size per stream. */
 const READ_CHUNK_BYTES = 64 * 1024;
 /** Bytes of interleaved output kept for messages. */
 export const OUTPUT_TAIL_BYTES = 64 * 1024;
+
+/** Without a parser's declaration: a tail for messages, no lines. */
+const DEFAULT_STDOUT: StdoutNeeds = { lines: false, tailBytes: OUTPUT_TAIL_BYTES };
 
 /** Why we stopped a process ourselves. */
 export type StopReason = "timeout" | "stall" | "aborted";
@@ -48,7 +52,9 @@ export interface SuperviseSpec {
   /** How often the stall check runs while the agent is quiet. */
   pollMs: number;
   probe: WorkspaceProbe;
-  /** Complete stdout lines, for streaming parsers. */
+  /** What the parser needs of stdout. @default a 64 KiB tail, no lines */
+  stdout?: StdoutNeeds;
+  /** Complete stdout lines, for streaming parsers (only when `stdout.lines`). */
   onLine?: (line: string) => void;
   onSpawn?: (pgid: number, pid: number) => void | Promise<void>;
   signal?: AbortSignal;
@@ -62,9 +68,12 @@ export interface SuperviseResult {
   stopped: StopReason | null;
   /** Set when the process could not be spawned, or `onSpawn` failed. */
   error: string | null;
+  /** The end of stdout, as much as `stdout` asked for. */
   stdoutTail: string;
   stderrTail: string;
   outputTail: string;
+  /** Over-long stdout lines that were not passed to `onLine`. */
+  skippedLines: SkippedLines;
   pid: number | null;
 }
 
@@ -97,14 +106,15 @@ export function createSupervisor(): Supervisor {
 
   async function run(spec: SuperviseSpec): Promise<SuperviseResult> {
     const started = performance.now();
-    const stdoutTail = new ByteTail(STDOUT_TAIL_BYTES);
+    const stdout = new StdoutCapture(spec.stdout ?? DEFAULT_STDOUT, (line) => spec.onLine?.(line));
     const stderrTail = new ByteTail(STDERR_TAIL_BYTES);
     const outputTail = new ByteTail(OUTPUT_TAIL_BYTES);
     const base = () => ({
       durationMs: Math.round(performance.now() - started),
-      stdoutTail: stdoutTail.text(),
+      stdoutTail: stdout.tail(),
       stderrTail: stderrTail.text(),
       outputTail: outputTail.text(),
+      skippedLines: stdout.skipped,
     });
     if (spec.signal?.aborted) {
       return { ...base(), exitCode: null, signal: null, stopped: "aborted", error: null, pid: null };
@@ -140,9 +150,8 @@ export function createSupervisor(): Supervisor {
       killing = terminateGroup(pid, spec.graceMs, () => exited && !groupAlive(pid));
     };
 
-    const splitter = new LineSplitter((line) => spec.onLine?.(line));
     const readers: ReadableStreamBYOBReader[] = [];
-    const pump = async (stream: ReadableStream<Uint8Array>, tail: ByteTail, isStdout: boolean) => {
+    const pump = async (stream: ReadableStream<Uint8Array>, tail: { push(chunk: Uint8Array): void }) => {
       // A BYOB reader reuses one buffer: hundreds of MB of output allocate nothing per chunk.
       const reader = stream.getReader({ mode: "byob" });
       readers.push(reader);
@@ -154,7 +163,6 @@ export function createSupervisor(): Supervisor {
           lastActivity = performance.now();
           tail.push(value);
           outputTail.push(value);
-          if (isStdout) splitter.push(value);
           await spec.log.write(value);
           buffer = new Uint8Array(value.buffer);
         }
@@ -162,7 +170,7 @@ export function createSupervisor(): Supervisor {
         // Cancelled after exit (a process outside our group still holds the pipe).
       }
     };
-    const pumps = Promise.all([pump(child.stdout, stdoutTail, true), pump(child.stderr, stderrTail, false)]);
+    const pumps = Promise.all([pump(child.stdout, stdout), pump(child.stderr, stderrTail)]);
     const feeding = spec.stdinPath === null ? Promise.resolve() : feedStdin(spec.stdinPath, child.stdin);
 
     const entry: Running = { stop, done: Promise.resolve() };
@@ -217,7 +225,7 @@ export function createSupervisor(): Supervisor {
       const drained = await settlesWithin(pumps, Math.max(spec.graceMs, 1000));
       if (!drained) await Promise.all(readers.map((r) => r.cancel().catch(() => {})));
       await pumps;
-      splitter.end();
+      stdout.end();
       await feeding;
       return status;
     })();

@@ -6,10 +6,11 @@
  */
 import { parseEnvelope } from "./envelope.ts";
 import { num, obj, str } from "./json.ts";
-import type { ParserFactory, StreamParser } from "./types.ts";
+import { JSON_VALUE_NEEDS, type ParserFactory, type StreamParser } from "./types.ts";
 
 /** Parser for Auggie. */
 export const auggieParser: ParserFactory = (): StreamParser => ({
+  stdout: JSON_VALUE_NEEDS,
   line() {},
   finish: (ctx) =>
     parseEnvelope(ctx, {

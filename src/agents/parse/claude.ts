@@ -9,7 +9,7 @@ import type { FailureClass } from "../types.ts";
 import { parseEnvelope, statusClass, usageTokens } from "./envelope.ts";
 import { findLast, type Json, num, obj, str } from "./json.ts";
 import { delayUntil } from "./retry_after.ts";
-import type { ParserFactory, StreamParser } from "./types.ts";
+import { JSON_VALUE_NEEDS, type ParserFactory, type StreamParser } from "./types.ts";
 
 function structuredClass(events: Json[], result: Json | undefined): FailureClass | null {
   const byStatus = statusClass(result, "api_error_status");
@@ -34,6 +34,7 @@ function retryAfter(events: Json[], nowMs: number): number | undefined {
 
 /** Parser for Claude Code. */
 export const claudeParser: ParserFactory = (): StreamParser => ({
+  stdout: JSON_VALUE_NEEDS,
   line() {},
   finish: (ctx) =>
     parseEnvelope(ctx, {

@@ -9,7 +9,7 @@ import type { TokenUsage } from "../types.ts";
 import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
 import { asObject, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
+import { failed, LINES_NEEDS, type ParserFactory, skippedNote, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -31,6 +31,7 @@ export const codexParser: ParserFactory = (): StreamParser => {
   let lastError = "";
   let sawEvent = false;
   return {
+    stdout: LINES_NEEDS,
     line(line) {
       if (!line.startsWith("{")) return;
       const ev = asObject(tryParse(line));
@@ -71,7 +72,7 @@ export const codexParser: ParserFactory = (): StreamParser => {
       }
       return failed(
         sawEvent ? "crash" : "bad_output",
-        "codex exited 0 without turn.completed" + (stderr ? `; stderr: ${stderr}` : ""),
+        "codex exited 0 without turn.completed" + skippedNote(ctx) + (stderr ? `; stderr: ${stderr}` : ""),
         extra,
       );
     },

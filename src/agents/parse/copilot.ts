@@ -10,7 +10,7 @@ import type { FailureClass } from "../types.ts";
 import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
 import { asObject, type Json, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
+import { failed, LINES_NEEDS, type ParserFactory, skippedNote, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -27,6 +27,7 @@ export const copilotParser: ParserFactory = (): StreamParser => {
   let resultExit: number | undefined;
   let sessionError: Json | null = null;
   return {
+    stdout: LINES_NEEDS,
     line(line) {
       if (!line.startsWith("{")) return;
       const ev = asObject(tryParse(line));
@@ -58,7 +59,7 @@ export const copilotParser: ParserFactory = (): StreamParser => {
       if (resultExit === undefined && ctx.exitCode === 0) {
         return failed(
           "bad_output",
-          "copilot exited 0 without a result event" + (stderr ? `; stderr: ${stderr}` : ""),
+          "copilot exited 0 without a result event" + skippedNote(ctx) + (stderr ? `; stderr: ${stderr}` : ""),
           extra,
         );
       }

@@ -6,10 +6,11 @@
  */
 import { parseEnvelope, usageTokens } from "./envelope.ts";
 import { obj } from "./json.ts";
-import type { ParserFactory, StreamParser } from "./types.ts";
+import { JSON_VALUE_NEEDS, type ParserFactory, type StreamParser } from "./types.ts";
 
 /** Parser for Cursor. */
 export const cursorParser: ParserFactory = (): StreamParser => ({
+  stdout: JSON_VALUE_NEEDS,
   line() {},
   finish: (ctx) =>
     parseEnvelope(ctx, {

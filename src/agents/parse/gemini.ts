@@ -12,6 +12,7 @@ import { asObject, findLast, type Json, jsonEvents, num, obj, str } from "./json
 import { retryAfterFromText } from "./retry_after.ts";
 import {
   failed,
+  JSON_VALUE_NEEDS,
   type ParseContext,
   type ParsedOutput,
   type ParserFactory,
@@ -98,4 +99,8 @@ function decide(ctx: ParseContext): ParsedOutput {
 }
 
 /** Parser for Gemini CLI. */
-export const geminiParser: ParserFactory = (): StreamParser => ({ line() {}, finish: decide });
+export const geminiParser: ParserFactory = (): StreamParser => ({
+  stdout: JSON_VALUE_NEEDS,
+  line() {},
+  finish: decide,
+});

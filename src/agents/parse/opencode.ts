@@ -11,7 +11,7 @@ import type { FailureClass } from "../types.ts";
 import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
 import { asObject, type Json, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
+import { failed, LINES_NEEDS, type ParserFactory, skippedNote, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -40,6 +40,7 @@ export const opencodeParser: ParserFactory = (): StreamParser => {
   let lastError: Json | null = null;
   let legacyFinal: string | null = null;
   return {
+    stdout: LINES_NEEDS,
     line(line) {
       if (!line.startsWith("{")) return;
       const ev = asObject(tryParse(line));
@@ -98,7 +99,7 @@ export const opencodeParser: ParserFactory = (): StreamParser => {
       }
       return failed(
         "bad_output",
-        "opencode exited 0 without a finished step" + (stderr ? `; stderr: ${stderr}` : ""),
+        "opencode exited 0 without a finished step" + skippedNote(ctx) + (stderr ? `; stderr: ${stderr}` : ""),
         extra,
       );
     },

@@ -9,7 +9,7 @@
 import { classifyText, explainingLine, lastLines } from "./classify.ts";
 import { asObject, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
+import { failed, LINES_NEEDS, type ParserFactory, skippedNote, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -24,6 +24,7 @@ export const piParser: ParserFactory = (): StreamParser => {
   let errorMessage = "";
   let ended = false;
   return {
+    stdout: LINES_NEEDS,
     line(line) {
       if (!line.startsWith("{")) return;
       const ev = asObject(tryParse(line));
@@ -64,7 +65,11 @@ export const piParser: ParserFactory = (): StreamParser => {
       if (bad || ctx.exitCode !== 0) {
         return failed("crash", errorMessage || stderr || `pi exited with code ${ctx.exitCode}`, extra);
       }
-      return failed("bad_output", "pi exited 0 without agent_end" + (stderr ? `; stderr: ${stderr}` : ""), extra);
+      return failed(
+        "bad_output",
+        "pi exited 0 without agent_end" + skippedNote(ctx) + (stderr ? `; stderr: ${stderr}` : ""),
+        extra,
+      );
     },
   };
 };
