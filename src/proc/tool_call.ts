@@ -86,6 +86,7 @@ export async function runTool(argv: readonly string[], opts: ToolCallOptions): P
     throw new ToolCallError(`Cannot run a tool as argv must name a program: current value is ${JSON.stringify(argv)}`);
   }
   const maxBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  // Capped sinks rather than "piped": dax's piped buffers grow without bound.
   const stdout = new CappedSink(maxBytes);
   const stderr = new CappedSink(maxBytes);
   const { CommandBuilder, KillController } = await loadDax();
@@ -101,6 +102,8 @@ export async function runTool(argv: readonly string[], opts: ToolCallOptions): P
     .noThrow();
   builder = opts.stdin === undefined ? builder.stdin("null") : builder.stdinText(opts.stdin);
 
+  // Our own timer rather than `.timeout()`: dax reports a timeout only as exit code 124, which a
+  // tool can also return by itself.
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
