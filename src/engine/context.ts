@@ -117,6 +117,10 @@ export class EngineContext {
   #refreshing: Promise<MissionState> | null = null;
   #saving: Promise<void> = Promise.resolve();
   #historyCalls = 0;
+  readonly #pendingNotes = new Set<Promise<void>>();
+  /** Counts our own lane moves; a read started before a move must not undo it. */
+  #moveSeq = 0;
+  readonly #movedAt = new Map<string, number>();
 
   constructor(deps: EngineDeps, opts: EngineOptions, state: RunState) {
     this.deps = deps;
@@ -171,26 +175,42 @@ export class EngineContext {
     this.deps.emit({ ...event, at: this.deps.clock.now().toISOString(), run_id: this.state.run_id } as RunEvent);
   }
 
-  /** Applies a mission-state read to the lane view. */
-  applyMissionState(ms: MissionState): void {
+  /**
+   * Applies a mission-state read to the lane view. `readSince` is the {@link moveMark} taken
+   * before the read was sent: lanes we moved ourselves after it are newer than the read and kept.
+   */
+  applyMissionState(ms: MissionState, readSince?: number): void {
     for (const wp of ms.workPackages) {
-      this.lanes.set(wp.wpId, wp.lane);
+      const movedAt = this.#movedAt.get(wp.wpId);
+      const stale = readSince !== undefined && movedAt !== undefined && movedAt > readSince;
+      if (!stale) this.lanes.set(wp.wpId, wp.lane);
       this.dependencies.set(wp.wpId, [...wp.dependencies]);
     }
   }
 
+  /** A mark of our lane moves so far, taken before a read (see {@link applyMissionState}). */
+  moveMark(): number {
+    return this.#moveSeq;
+  }
+
   /**
    * Re-reads `mission-state`; concurrent callers share one call. Read failures are retried
-   * up to 3 times with jitter before they reject.
+   * up to 3 times with jitter before they reject. With `fresh`, a call already in flight is
+   * not shared (it may predate what the caller needs to see): a new read starts after it.
    */
-  refresh(): Promise<MissionState> {
-    if (this.#refreshing !== null) return this.#refreshing;
+  refresh(options: { fresh?: boolean } = {}): Promise<MissionState> {
+    if (this.#refreshing !== null) {
+      if (!options.fresh) return this.#refreshing;
+      // Any read in flight once this one settles was started after the caller asked: share it.
+      return this.#refreshing.then(() => this.refresh(), () => this.refresh());
+    }
     const run = async () => {
       let lastError: unknown = null;
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
+          const since = this.moveMark();
           const ms = await this.deps.host.missionState(this.state.mission);
-          this.applyMissionState(ms);
+          this.applyMissionState(ms, since);
           return ms;
         } catch (error) {
           lastError = error;
@@ -207,6 +227,7 @@ export class EngineContext {
   /** Records a lane change made by one of our calls. */
   moved(wpId: string, from: string, to: Lane): void {
     this.lanes.set(wpId, to);
+    this.#movedAt.set(wpId, ++this.#moveSeq);
     if (from !== to) this.emit({ type: "lane_changed", wp_id: wpId, from, to });
   }
 
@@ -220,15 +241,32 @@ export class EngineContext {
     this.emit({ type: "wp_finished", wp_id: wpId, outcome: kind, reason });
   }
 
-  /** Best-effort history note: failures become warnings, never WP failures. */
-  async history(wpId: string, note: string): Promise<void> {
+  /**
+   * Best-effort history note, sent in the background so it never delays the WP (the run awaits
+   * it in {@link flushHistory}); failures become warnings, never WP failures. Only for facts no
+   * lane transition carries: a transition's own `--note` already records its reason.
+   */
+  history(wpId: string, note: string): void {
     if (!this.opts.historyNotes) return;
     this.#historyCalls++;
-    try {
-      await this.deps.host.appendHistory({ mission: this.state.mission, wp: wpId, actor: this.state.actor, note });
-    } catch (error) {
-      this.emit({ type: "warning", wp_id: wpId, message: `append-history failed (ignored): ${errorMessage(error)}` });
-    }
+    const sent = this.deps.host.appendHistory({ mission: this.state.mission, wp: wpId, actor: this.state.actor, note })
+      .then(
+        () => {},
+        (error) => {
+          this.emit({
+            type: "warning",
+            wp_id: wpId,
+            message: `append-history failed (ignored): ${errorMessage(error)}`,
+          });
+        },
+      );
+    this.#pendingNotes.add(sent);
+    void sent.finally(() => this.#pendingNotes.delete(sent));
+  }
+
+  /** Waits for every history note still being sent. */
+  async flushHistory(): Promise<void> {
+    while (this.#pendingNotes.size > 0) await Promise.allSettled([...this.#pendingNotes]);
   }
 }
 

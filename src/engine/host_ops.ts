@@ -49,7 +49,8 @@ async function attempt<T>(
       wp_id: wpId,
       message: `host ${error.command} failed in transport (${error.kind}); re-reading mission state to reconcile`,
     });
-    const ms = await ctx.refresh();
+    // A read already in flight may predate the failed call: reconcile on one sent after it.
+    const ms = await ctx.refresh({ fresh: true });
     const lane = ms.workPackages.find((w) => w.wpId === wpId)?.lane ?? null;
     if (lane === intended) return RECONCILED;
     return await call();

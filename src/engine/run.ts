@@ -1,17 +1,20 @@
 /**
  * The engine's main loop: event-driven, not polling.
  *
- * Reads `mission-state` and `list-ready` once at start, dispatches up to `maxConcurrent` WP
- * tasks, then sleeps until a task settles (one coalesced `mission-state` re-read serves every
- * task that settled meanwhile, and only when some WP is still waiting), a slow heartbeat fires
- * (outside changes), or the run is interrupted. The loop always ends: when nothing runs and
- * nothing can start, every WP left gets an explicit outcome.
+ * Reads `mission-state` and `list-ready` once at start (at the same time), dispatches up to
+ * `maxConcurrent` WP tasks, then sleeps until a task settles, a background read completes, a slow
+ * heartbeat fires (outside changes), or the run is interrupted. After a task settles, the WPs it
+ * made ready are dispatched at once from the local lane view (our own moves are in it); a
+ * `mission-state` re-read for outside changes runs in the background, never in front of that
+ * dispatch. A start the host refuses with DEPENDENCIES_NOT_SATISFIED waits for a fresh read and
+ * is tried again. The loop always ends: when nothing runs and nothing can start, every WP left
+ * gets an explicit outcome.
  *
  * @module
  */
 import { ConfigError, errorMessage } from "../errors.ts";
 import { HostError } from "../host/errors.ts";
-import type { MissionState } from "../host/types.ts";
+import type { MissionState, ReadyList } from "../host/types.ts";
 import type { RunSummary } from "../run/types.ts";
 import { type EngineDeps, type EngineOptions, InterruptedError, isFatalHostError, RunFatalError } from "./context.ts";
 import { EngineContext } from "./context.ts";
@@ -27,6 +30,9 @@ import {
 import type { RunState } from "./state_types.ts";
 import { buildSummary } from "./summary.ts";
 import { runWpTask } from "./wp_task.ts";
+
+/** Refusals with DEPENDENCIES_NOT_SATISFIED after which a WP fails instead of waiting again. */
+const MAX_DEFERRALS = 3;
 
 /** Settings of a whole run (engine options plus end-of-run behaviour). */
 export interface RunOptions extends EngineOptions {
@@ -70,9 +76,10 @@ export class Engine {
 
   /**
    * Runs to the end and returns the summary (never rejects for WP-level problems). `initial` is a
-   * `mission-state` the caller just read (saves one host call).
+   * `mission-state` the caller just read and `ready` its `list-ready` (each saves a host call;
+   * what is not given is read here, both reads at once).
    */
-  async run(initial?: MissionState): Promise<RunOutcome> {
+  async run(initial?: MissionState, ready?: ReadyList): Promise<RunOutcome> {
     const { ctx } = this;
     const { state } = ctx;
     state.status = "running";
@@ -87,7 +94,7 @@ export class Engine {
     const tasks = new Map<string, Promise<void>>();
     try {
       await ctx.save();
-      await this.#initialRead(initial);
+      await this.#initialRead(initial, ready);
       await this.#loop(tasks);
     } catch (error) {
       if (!(error instanceof InterruptedError)) {
@@ -101,24 +108,25 @@ export class Engine {
     return await this.#finish();
   }
 
-  async #initialRead(initial: MissionState | undefined): Promise<void> {
+  async #initialRead(initial: MissionState | undefined, ready: ReadyList | undefined): Promise<void> {
     const { ctx } = this;
-    let ms = initial;
-    if (ms !== undefined) ctx.applyMissionState(ms);
-    try {
-      ms ??= await ctx.refresh();
-    } catch (error) {
-      throw new RunFatalError(`Cannot read the mission state: ${errorMessage(error)}`, { cause: error });
+    if (initial !== undefined) ctx.applyMissionState(initial);
+    // Both reads at once: readiness is also computed from the lanes, list-ready only adds to it.
+    const [ms, listed] = await Promise.allSettled([
+      initial ?? ctx.refresh(),
+      ready ?? ctx.deps.host.listReady(ctx.state.mission),
+    ]);
+    if (ms.status === "rejected") {
+      throw new RunFatalError(`Cannot read the mission state: ${errorMessage(ms.reason)}`, { cause: ms.reason });
     }
-    for (const wp of ms.workPackages) ctx.wp(wp.wpId);
-    try {
-      const ready = await ctx.deps.host.listReady(ctx.state.mission);
-      this.#hostReady = new Set(ready.readyWorkPackages.map((r) => r.wpId));
-    } catch (error) {
-      if (isFatalHostError(error)) throw error;
+    for (const wp of ms.value.workPackages) ctx.wp(wp.wpId);
+    if (listed.status === "fulfilled") {
+      this.#hostReady = new Set(listed.value.readyWorkPackages.map((r) => r.wpId));
+    } else {
+      if (isFatalHostError(listed.reason)) throw listed.reason;
       ctx.emit({
         type: "warning",
-        message: `list-ready failed; readiness is computed locally: ${errorMessage(error)}`,
+        message: `list-ready failed; readiness is computed locally: ${errorMessage(listed.reason)}`,
       });
     }
     await ctx.save();
@@ -156,27 +164,44 @@ export class Engine {
 
   async #loop(tasks: Map<string, Promise<void>>): Promise<void> {
     const { ctx } = this;
-    let settled = 0;
     let refreshedForStall = false;
+    let readAfterDispatch = false;
     while (true) {
       if (!ctx.signal.aborted) {
         const running = new Set(tasks.keys());
         let changed = this.#apply(laneOutcomes(this.view(running)));
         changed = this.#apply(dependencySkips(this.view(running))) || changed;
-        if (changed) await ctx.save();
-        for (const d of nextDispatches(this.view(new Set(tasks.keys())))) {
+        if (changed || this.#dirty) {
+          this.#dirty = false;
+          await ctx.save();
+        }
+        // Dispatch from the local lane view first: our own moves (a dependency we just took to
+        // done) are already in it, so a dependent starts without waiting for a host read.
+        const blocked = new Set([...tasks.keys(), ...this.#held.keys()]);
+        for (const d of nextDispatches(this.view(blocked))) {
           refreshedForStall = false;
-          const task = runWpTask(ctx, d).finally(() => {
+          blocked.add(d.wpId);
+          const task = runWpTask(ctx, d).then((end) => {
+            if (end === "deferred") this.#defer(d.wpId);
+          }).finally(() => {
             tasks.delete(d.wpId);
-            settled++;
-            this.#wake?.();
+            this.#notify("settled");
           });
           tasks.set(d.wpId, task);
         }
+        // Outside changes (another actor, a hand edit) are picked up by a read in the background.
+        if (readAfterDispatch && this.#someoneWaiting(tasks) && tasks.size < this.#opts.maxConcurrent) {
+          this.#readInBackground();
+        }
       }
+      readAfterDispatch = false;
       if (tasks.size === 0) {
         if (ctx.signal.aborted) return;
         if (isFinished(this.view(new Set()))) return;
+        if (this.#reading !== null) {
+          await this.#reading;
+          continue;
+        }
         if (!refreshedForStall) {
           // One fresh look before declaring what cannot run: someone may have moved a WP.
           refreshedForStall = true;
@@ -187,13 +212,47 @@ export class Engine {
         await ctx.save();
         return;
       }
-      const reason = await this.#sleep(settled);
-      settled = 0;
+      const reason = await this.#sleep();
       if (ctx.signal.aborted) continue;
-      if (reason === "heartbeat" || (reason === "settled" && this.#someoneWaiting(tasks))) {
-        await this.#safeRefresh();
-      }
+      readAfterDispatch = reason === "heartbeat" || reason === "settled";
     }
+  }
+
+  /** Set when an outcome was given outside the loop's own decisions (the loop saves it). */
+  #dirty = false;
+  /** WP id → engine read count when its start was deferred: held until a later read completes. */
+  readonly #held = new Map<string, number>();
+  readonly #deferrals = new Map<string, number>();
+  #reads = 0;
+  #reading: Promise<void> | null = null;
+  #pendingSettled = false;
+  #pendingRead = false;
+
+  /**
+   * The host refused to start `wpId` (DEPENDENCIES_NOT_SATISFIED): hold it until a fresh read
+   * corrects our view; after {@link MAX_DEFERRALS} refusals the WP fails (the host and its own
+   * mission state disagree, and retrying for ever would never end the run).
+   */
+  #defer(wpId: string): void {
+    const n = (this.#deferrals.get(wpId) ?? 0) + 1;
+    this.#deferrals.set(wpId, n);
+    if (n >= MAX_DEFERRALS) {
+      this.ctx.finish(
+        wpId,
+        "failed",
+        `host start-implementation refused ${n} times with DEPENDENCIES_NOT_SATISFIED although mission-state ` +
+          `shows its dependencies approved or done; check the dependencies of ${wpId} on the host`,
+      );
+      this.#dirty = true;
+      return;
+    }
+    this.#held.set(wpId, this.#reads);
+  }
+
+  #notify(kind: "settled" | "read"): void {
+    if (kind === "settled") this.#pendingSettled = true;
+    else this.#pendingRead = true;
+    this.#wake?.();
   }
 
   /** True when a WP without an outcome is not running: a fresh read may let it start. */
@@ -203,29 +262,53 @@ export class Engine {
     );
   }
 
-  #sleep(settledBefore: number): Promise<"settled" | "heartbeat" | "abort"> {
+  /** Starts a `mission-state` read unless one is running; the loop wakes when it completes. */
+  #readInBackground(): void {
+    if (this.#reading !== null) return;
+    this.#reading = this.#safeRefresh().finally(() => {
+      this.#reading = null;
+      this.#notify("read");
+    });
+  }
+
+  #sleep(): Promise<"settled" | "read" | "heartbeat" | "abort"> {
     const { ctx } = this;
     return new Promise((resolve) => {
       const hb = new AbortController();
-      const done = (why: "settled" | "heartbeat" | "abort") => {
+      const done = (why: "settled" | "read" | "heartbeat" | "abort") => {
         this.#wake = null;
         hb.abort();
         resolve(why);
       };
-      this.#wake = () => done(ctx.signal.aborted ? "abort" : "settled");
-      if (settledBefore > 0) return done("settled");
-      // Once stopping, only a settling task (or nothing) wakes us: never spin while agents wind down.
-      if (this.#opts.heartbeatMs > 0 && !ctx.signal.aborted) {
+      const take = (): boolean => {
+        if (!this.#pendingSettled && !this.#pendingRead) return false;
+        // A settled task matters more than a completed read: the read's lanes are applied anyway.
+        const why = this.#pendingSettled ? "settled" : "read";
+        this.#pendingSettled = false;
+        this.#pendingRead = false;
+        done(why);
+        return true;
+      };
+      if (take()) return;
+      this.#wake = () => {
+        if (!take() && ctx.signal.aborted) done("abort");
+      };
+      // Once stopping, only a settling task (or nothing) wakes us: never spin while agents wind
+      // down. A read in flight wakes us itself, so no heartbeat is armed meanwhile.
+      if (this.#opts.heartbeatMs > 0 && !ctx.signal.aborted && this.#reading === null) {
         ctx.deps.clock.sleep(this.#opts.heartbeatMs, hb.signal).then(() => done("heartbeat"), () => {});
       }
     });
   }
 
   async #safeRefresh(): Promise<void> {
+    const n = ++this.#reads;
     try {
-      await this.ctx.refresh();
+      // A held WP needs a read sent after its refusal, not one already in flight.
+      await this.ctx.refresh({ fresh: this.#held.size > 0 });
       // list-ready was a snapshot of the start; from now on readiness follows the fresh lanes.
       this.#hostReady = undefined;
+      for (const [id, at] of this.#held) if (at < n) this.#held.delete(id);
     } catch (error) {
       if (isFatalHostError(error)) {
         this.ctx.fail(new RunFatalError(errorMessage(error), { cause: error }));
@@ -238,6 +321,9 @@ export class Engine {
   async #finish(): Promise<RunOutcome> {
     const { ctx } = this;
     const { state } = ctx;
+    // No host call outlives the run: a background read and history notes end first.
+    await this.#reading;
+    await ctx.flushHistory();
     let acceptance: { ok: boolean; detail: string } | null = null;
     const allGood = Object.values(state.wps).every((w) => w.outcome?.kind === "done" || w.outcome?.kind === "approved");
     if (this.#opts.accept && ctx.fatal === null && ctx.interruptedBy === null && allGood) {

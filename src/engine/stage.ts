@@ -97,7 +97,7 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
         wp_id: run.wpId,
         message: `${run.role}: ${agent} failed (${judged.failure.class}); falling back to ${next}`,
       });
-      await ctx.history(run.wpId, `${run.role} falls back from '${agent}' to '${next}' (${judged.failure.class})`);
+      ctx.history(run.wpId, `${run.role} falls back from '${agent}' to '${next}' (${judged.failure.class})`);
       continue;
     }
     if (judged.failure.class === "rate_limit") {

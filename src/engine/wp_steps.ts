@@ -3,6 +3,10 @@
  * for review; the review loop (approve → done, reject → rework, too many rejections → blocked);
  * and blocking with a reason. Called by `wp_task.ts`, which turns what they throw into outcomes.
  *
+ * The happy path makes exactly four mutating host calls (start-implementation, transition
+ * for_review, start-review, transition done) and no history note: each transition's `--note`
+ * already records what happened.
+ *
  * @module
  */
 import { extractSubtasks } from "../agents/prompt.ts";
@@ -100,7 +104,6 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
         (stray.length > 10 ? ", ..." : ""),
     });
   }
-  await ctx.history(wp.wp_id, `implementation by '${stage.agent}' committed (${head})`);
   wp.phase = "awaiting_review";
   wp.review_ref = null;
   await ctx.save();
@@ -206,7 +209,6 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
       );
       await ctx.save();
       faultPoint("after-done");
-      await ctx.history(wp.wp_id, `review approved by '${reviewer}' (${reference})`);
       return;
     }
     const result = reviewResult(reviewer, "changes_requested", reference);

@@ -21,10 +21,18 @@ import type { Dispatch } from "./decide.ts";
 import { type EnsuredWorkspace, WorkspaceError } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
 import { faultPoint } from "./fault_points.ts";
+import { noteText } from "./lifecycle_rules.ts";
 import { implementAndSubmit, reviewLoop, type WpUnit } from "./wp_steps.ts";
 
-/** Runs one dispatched WP to an outcome (or to interruption). Never rejects. */
-export async function runWpTask(ctx: EngineContext, dispatch: Dispatch): Promise<void> {
+/**
+ * How a WP task ended: `settled` (an outcome, an interruption or a fatal error was recorded) or
+ * `deferred` (the host refused to start it as its dependencies are not satisfied yet: our lane
+ * view was ahead of or behind the host; the WP keeps no outcome and is tried again after a read).
+ */
+export type WpTaskEnd = "settled" | "deferred";
+
+/** Runs one dispatched WP to an outcome (or to interruption, or a deferral). Never rejects. */
+export async function runWpTask(ctx: EngineContext, dispatch: Dispatch): Promise<WpTaskEnd> {
   const { wpId } = dispatch;
   let release: (() => void) | null = null;
   try {
@@ -47,10 +55,25 @@ export async function runWpTask(ctx: EngineContext, dispatch: Dispatch): Promise
     }
     await reviewLoop(unit, mode);
   } catch (error) {
+    if (isDependencyRefusal(error) && !ctx.signal.aborted) {
+      ctx.emit({
+        type: "warning",
+        wp_id: wpId,
+        message: `start of ${wpId} deferred: the host says its dependencies are not satisfied yet ` +
+          "(DEPENDENCIES_NOT_SATISFIED); re-reading the mission state before trying again",
+      });
+      return "deferred";
+    }
     await settleError(ctx, wpId, error);
   } finally {
     release?.();
   }
+  return "settled";
+}
+
+/** The host refused a claim because a dependency is not approved/done (nothing was changed). */
+export function isDependencyRefusal(error: unknown): boolean {
+  return error instanceof HostError && error.code === "DEPENDENCIES_NOT_SATISFIED";
 }
 
 async function acquire(ctx: EngineContext, dispatch: Dispatch): Promise<WorkspaceInfo> {
@@ -137,6 +160,8 @@ async function settleError(ctx: EngineContext, wpId: string, error: unknown): Pr
     if (!(error instanceof InterruptedError)) wp.last_error = errorMessage(error);
   } else if (error instanceof WpStop) {
     ctx.finish(wpId, error.kind, error.message);
+    // A failed WP stays in its lane (blocked ones carry the reason in their transition note).
+    if (error.kind === "failed") ctx.history(wpId, noteText(`orchestrator stopped: ${error.message}`));
   } else if (isFatalHostError(error) || error instanceof RunFatalError) {
     wp.last_error = errorMessage(error);
     ctx.fail(error instanceof RunFatalError ? error : new RunFatalError(errorMessage(error), { cause: error }));
