@@ -165,6 +165,11 @@ export class LineSplitter {
     }
   }
 
+  /** Bytes held for the line being assembled (never more than `maxLine`). */
+  get bufferedBytes(): number {
+    return this.#buf.length;
+  }
+
   /** Emits the last line when the stream ended without a newline. */
   end(): void {
     if (this.#skipping || this.#len > 0) this.#endLine();
