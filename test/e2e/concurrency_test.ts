@@ -31,7 +31,8 @@ Deno.test("maxOverlap() counts spans running at the same instant", () => {
 Deno.test("orchestrate: 6 WPs in 3 lanes with --max-concurrent 2 run at most 2 agents, one per lane", async () => {
   const spec = spreadMission(6, 3);
   await withE2e(spec, {}, async (e) => {
-    await setFakeMode(e.control, "claude", "impl", "slow:1");
+    // Implementations sleep long enough that two always overlap, even on a loaded machine.
+    await setFakeMode(e.control, "claude", "impl", "slow:2");
     await setFakeMode(e.control, "codex", "review", "slow:1");
     const out = await runCli(
       e,
