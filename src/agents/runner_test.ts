@@ -241,3 +241,20 @@ Deno.test("runner.run() rejects an unknown agent id (a programming error)", asyn
     await h.cleanup();
   }
 });
+
+Deno.test("runner.run() drops a 50 MB stdout line of a JSONL agent, marks it in the log, and still parses the rest", async () => {
+  const body = `cat > /dev/null
+printf '%s\\n' '{"type":"item.completed","item":{"type":"agent_message","text":"Done."}}'
+head -c 50000000 /dev/zero | tr '\\0' x
+printf '\\n%s\\n' '{"type":"turn.completed","usage":{"input_tokens":5,"output_tokens":1}}'
+`;
+  const h = await harness({ codex: { kind: "script", body } });
+  try {
+    const r = await h.run("codex");
+    assertEquals([r.ok, r.finalMessage, r.tokens], [true, "Done.", { input: 5, output: 1 }]);
+    const log = await Deno.readTextFile(r.logPath);
+    assertStringIncludes(log, "1 stdout line(s) over the parser's line limit skipped, longest 50000000 bytes");
+  } finally {
+    await h.cleanup();
+  }
+});
