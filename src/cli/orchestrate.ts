@@ -1,9 +1,10 @@
 /**
  * `orchestrate`: drive a mission from planned to done.
  *
- * Order matters (weakness 14 of the reference): config → host contract → policy → the mission
- * exists → (dry run stops here) → lock → look at any previous run state (refuse an unfinished
- * one unless `--fresh`, which archives it) → new state → engine.
+ * Order matters (weakness 14 of the reference): config → host contract and the mission exists
+ * (read at once, the contract verdict first) → policy → (dry run stops here) → lock → look at any
+ * previous run state (refuse an unfinished one unless `--fresh`, which archives it) → new state →
+ * engine.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import { ExitCode, UserError } from "../errors.ts";
 import { planDryRun, printDryRun } from "../engine/dry_run.ts";
 import { acquireLock, isLockHeld } from "../engine/lock.ts";
 import { reapLeftovers } from "../engine/reaper.ts";
-import { agentInstalled, executeRun, openSession, preflightAgents, requireMission } from "../engine/session.ts";
+import { agentInstalled, executeRun, openSession, preflightAgents } from "../engine/session.ts";
 import { newRunId, newRunState, StateCorruptError, StateStore } from "../engine/state_store.ts";
 import { pipelineFor } from "../config/mod.ts";
 import { wpTags } from "../engine/wp_facts.ts";
@@ -57,19 +58,23 @@ export async function runOrchestrate(
     );
   }
   const configPath = opts.config === undefined ? undefined : resolve(cwd, opts.config);
-  const session = await openSession(repoRoot, {
-    config: configPath,
-    implAgent: opts.implAgent,
-    reviewAgent: opts.reviewAgent,
-    maxConcurrent: opts.maxConcurrent,
-    pipeline: opts.pipeline,
-    host: opts.host,
-    actor: opts.actor,
-    accept: opts.accept || undefined,
-  }, cwd);
+  const session = await openSession(
+    repoRoot,
+    {
+      config: configPath,
+      implAgent: opts.implAgent,
+      reviewAgent: opts.reviewAgent,
+      maxConcurrent: opts.maxConcurrent,
+      pipeline: opts.pipeline,
+      host: opts.host,
+      actor: opts.actor,
+      accept: opts.accept || undefined,
+    },
+    cwd,
+    { mission: opts.mission, listReady: !opts.dryRun },
+  );
   const { config, host } = session;
   const mission = opts.mission;
-  const missionState = await requireMission(host, mission);
 
   if (opts.dryRun) {
     const plan = await planDryRun({
@@ -151,7 +156,8 @@ export async function runOrchestrate(
       caffeinate: opts.caffeinate,
       accept: config.accept,
       maxConcurrent: config.maxConcurrent,
-      missionState,
+      missionState: session.missionState,
+      ready: session.ready,
     });
   } catch (error) {
     await lock.release();

@@ -12,7 +12,7 @@ import { ExitCode, UserError } from "../errors.ts";
 import { prepareForResume } from "../engine/lifecycle_rules.ts";
 import { acquireLock } from "../engine/lock.ts";
 import { reapLeftovers } from "../engine/reaper.ts";
-import { executeRun, openSession, preflightAgents, requireMission } from "../engine/session.ts";
+import { executeRun, openSession, preflightAgents } from "../engine/session.ts";
 import { StateStore } from "../engine/state_store.ts";
 import { selectStateMission } from "../engine/state_select.ts";
 import type { Terminal } from "../output/terminal.ts";
@@ -36,17 +36,21 @@ export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string
   }
   const flags = peek.flags;
   const host = opts.host ?? (flags.host === "builtin" || flags.host === "spec-kitty" ? flags.host : undefined);
-  const session = await openSession(repoRoot, {
-    config: opts.config === undefined ? flags.config ?? undefined : resolve(cwd, opts.config),
-    implAgent: opts.implAgent ?? flags.impl_agent ?? undefined,
-    reviewAgent: opts.reviewAgent ?? flags.review_agent ?? undefined,
-    maxConcurrent: opts.maxConcurrent ?? flags.max_concurrent ?? undefined,
-    pipeline: flags.pipeline ?? undefined,
-    host,
-    actor: opts.actor ?? peek.actor,
-    accept: opts.accept || undefined,
-  }, cwd);
-  const missionState = await requireMission(session.host, peek.mission);
+  const session = await openSession(
+    repoRoot,
+    {
+      config: opts.config === undefined ? flags.config ?? undefined : resolve(cwd, opts.config),
+      implAgent: opts.implAgent ?? flags.impl_agent ?? undefined,
+      reviewAgent: opts.reviewAgent ?? flags.review_agent ?? undefined,
+      maxConcurrent: opts.maxConcurrent ?? flags.max_concurrent ?? undefined,
+      pipeline: flags.pipeline ?? undefined,
+      host,
+      actor: opts.actor ?? peek.actor,
+      accept: opts.accept || undefined,
+    },
+    cwd,
+    { mission: peek.mission, listReady: true },
+  );
 
   await preflightAgents(session.config, (m) => term.warn(m));
   const lock = await acquireLock(repoRoot, peek.mission, peek.run_id);
@@ -89,7 +93,8 @@ export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string
       caffeinate: opts.caffeinate,
       accept: session.config.accept,
       maxConcurrent: session.config.maxConcurrent,
-      missionState,
+      missionState: session.missionState,
+      ready: session.ready,
     });
   } catch (error) {
     await lock.release();

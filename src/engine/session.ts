@@ -20,12 +20,10 @@ import {
 } from "../agents/mod.ts";
 import { type ConfigFlags, loadResolvedConfig, pipelineFor } from "../config/mod.ts";
 import type { ResolvedConfig } from "../config/types.ts";
-import { ExitCode, UserError } from "../errors.ts";
-import { HostError, HostTransportError } from "../host/errors.ts";
+import { UserError } from "../errors.ts";
 import { createHost, hostCommand } from "../host/mod.ts";
-import { negotiateContract } from "../host/negotiate.ts";
 import { buildPolicy } from "../host/policy.ts";
-import type { ContractInfo, Host, MissionState, PolicyMetadata } from "../host/types.ts";
+import type { ContractInfo, Host, MissionState, PolicyMetadata, ReadyList } from "../host/types.ts";
 import { createNotifier } from "../notify/notifier.ts";
 import { logHostCall, logRunEvent, logSignal, logStateSaveFailed } from "../output/diagnostic_events.ts";
 import { beginDiagnostics, type DiagnosticLog, DIAGNOSTICS_FILE, openDiagnosticLog } from "../output/diagnostics.ts";
@@ -33,6 +31,7 @@ import type { Terminal } from "../output/terminal.ts";
 import { createRunRecorder } from "../run/recorder.ts";
 import type { RunEvent } from "../run/types.ts";
 import { holdIdleSleepGuard } from "./caffeinate.ts";
+import { startReads } from "./host_start.ts";
 import { createGit } from "./git.ts";
 import type { LockHandle } from "./lock.ts";
 import { systemClock } from "./ports.ts";
@@ -53,7 +52,13 @@ export interface Session {
   host: Host;
   contract: ContractInfo;
   policy: PolicyMetadata;
+  /** The mission's state, read with the contract when a mission was given. */
+  missionState?: MissionState;
+  /** `list-ready` of that mission, when asked for and answered. */
+  ready?: ReadyList;
 }
+
+export { requireMission } from "./host_start.ts";
 
 /** Agent ids of every pipeline a WP can be given (default and selector targets). */
 export function agentsInUse(config: ResolvedConfig): string[] {
@@ -69,59 +74,25 @@ export function agentsInUse(config: ResolvedConfig): string[] {
 
 /**
  * Loads config, creates the host, negotiates the contract and builds+validates the policy.
- * Nothing is mutated.
+ * Nothing is mutated. With `reads.mission`, the mission's state (and with `reads.listReady` its
+ * `list-ready`) is read at the same time as the contract (see `host_start.ts`).
  *
- * @throws {UserError} for config problems (2), an unreachable or incompatible host (1/2).
+ * @throws {UserError} for config problems (2), an unreachable or incompatible host (1/2), a
+ *   missing or unreadable mission.
  */
-export async function openSession(repoRoot: string, flags: ConfigFlags, cwd: string = Deno.cwd()): Promise<Session> {
+export async function openSession(
+  repoRoot: string,
+  flags: ConfigFlags,
+  cwd: string = Deno.cwd(),
+  reads: { mission?: string; listReady?: boolean } = {},
+): Promise<Session> {
   const config = await loadResolvedConfig(repoRoot, flags, cwd);
   beginDiagnostics();
   const host = createHost(config, repoRoot, { onCall: logHostCall });
-  let contract: ContractInfo;
-  try {
-    contract = await negotiateContract(host);
-  } catch (error) {
-    if (error instanceof HostTransportError) {
-      throw new UserError(
-        `Cannot reach the ${host.kind} host as '${hostCommand(config).join(" ")} orchestrator-api contract-version' ` +
-          `must answer with a JSON envelope: ${error.message}`,
-        {
-          exitCode: ExitCode.RunFailed,
-          fix: "Install spec-kitty (or set SPEC_KITTY_BIN), or run with --host builtin.",
-          cause: error,
-        },
-      );
-    }
-    throw error;
-  }
+  const start = await startReads(host, { hostCommand: hostCommand(config), ...reads });
   const agents = agentsInUse(config);
   const policy = buildPolicy(config, agents, (id) => agentFamily(id, config), dangerousFlagsFor(agents, config));
-  return { repoRoot, config, host, contract, policy };
-}
-
-/**
- * Reads `mission-state`, turning "no such mission" into a user error (nothing is written
- * before this succeeds).
- */
-export async function requireMission(host: Host, mission: string): Promise<MissionState> {
-  try {
-    return await host.missionState(mission);
-  } catch (error) {
-    if (error instanceof HostError && (error.code === "MISSION_NOT_FOUND" || error.code === "FEATURE_NOT_FOUND")) {
-      throw new UserError(
-        `Cannot orchestrate mission '${mission}' as it must exist on the ${host.kind} host: it was not found`,
-        { fix: "Pass the directory name under kitty-specs/, e.g. --mission 034-my-feature.", cause: error },
-      );
-    }
-    if (error instanceof HostTransportError || error instanceof HostError) {
-      throw new UserError(`Cannot read mission '${mission}' from the ${host.kind} host: ${error.message}`, {
-        exitCode: ExitCode.RunFailed,
-        fix: "Run `spec-kitty-orchestrator doctor` to check the host and the mission.",
-        cause: error,
-      });
-    }
-    throw error;
-  }
+  return { repoRoot, config, host, policy, ...start };
 }
 
 /** Whether an agent's binary is installed, for dry runs. */
@@ -202,6 +173,8 @@ export interface ExecuteRunInput {
   maxConcurrent: number;
   /** The mission state read by the preflight, reused as the engine's first read. */
   missionState?: MissionState;
+  /** The `list-ready` read by the preflight, reused by the engine. */
+  ready?: ReadyList;
 }
 
 /** Runs the engine with every real collaborator and returns the exit code. Releases the lock. */
@@ -266,7 +239,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
     const guard = await holdIdleSleepGuard(input.caffeinate, { warn });
     let outcome;
     try {
-      outcome = await engine.run(input.missionState);
+      outcome = await engine.run(input.missionState, input.ready);
     } finally {
       uninstall();
       await guard.release();
