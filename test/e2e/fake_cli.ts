@@ -8,6 +8,7 @@
  * - `<cli>.impl` : `ok` (default) | `fail` (exit 1, auth-like error) | `crash_once` | `noop` (exit 0, no change)
  *                  | `hang` (sleeps; needs the timeout) | `slow:<seconds>` (sleeps then works)
  *                  | `slow_once:<seconds>` (the first call per WP sleeps, later ones work at once)
+ *                  | `wait_release` (waits, at most 60 s, until `<control>/release` exists: see {@link releaseFakes})
  * - `<cli>.review`: `approve` (default) | `reject_once` | `crash_once` | `no_verdict` | `reject_always`
  *                  | `slow:<seconds>` (sleeps then approves) | `slow_once:<seconds>`
  * Counters live in `<control>/count.<cli>.<role>.<wp>`; every call is logged to `<control>/calls.log`,
@@ -71,6 +72,7 @@ if [ "$role" = impl ]; then
     hang) sleep 3600 ;;
     slow:*) sleep "\${mode#slow:}" ;;
     slow_once:*) if [ "$n" -eq 1 ]; then sleep "\${mode#slow_once:}"; fi ;;
+    wait_release) i=0; while [ ! -f "$CONTROL/release" ] && [ "$i" -lt 600 ]; do sleep 0.1; i=$((i + 1)); done ;;
   esac
   mkdir -p e2e
   printf '%s implemented by ${cli} (attempt %s)\\n' "$wp" "$n" >> "e2e/$wp.txt"
@@ -122,6 +124,11 @@ export async function setFakeMode(
   mode: string,
 ): Promise<void> {
   await Deno.writeTextFile(join(controlDir, `${cli}.${role}`), mode);
+}
+
+/** Lets every fake in `wait_release` mode go on. */
+export async function releaseFakes(controlDir: string): Promise<void> {
+  await Deno.writeTextFile(join(controlDir, "release"), "");
 }
 
 /** One fake agent invocation. */

@@ -1,7 +1,7 @@
 /** Two runs at once: the second exits 75 naming the holder, and the first is unaffected. */
 import { assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
 import { isLockHeld } from "../../src/engine/lock.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { releaseFakes, setFakeMode } from "./fake_cli.ts";
 import { checkInvariants, MISSION, orchestrateArgs, runCli, spawnCli, spreadMission, withE2e } from "./harness.ts";
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -14,7 +14,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 
 Deno.test("orchestrate while another run of the mission is live exits 75 naming the holder", async () => {
   await withE2e(spreadMission(1, 1), {}, async (e) => {
-    await setFakeMode(e.control, "claude", "impl", "slow:3");
+    await setFakeMode(e.control, "claude", "impl", "wait_release");
     const args = orchestrateArgs(MISSION, "--impl-agent", "claude-code", "--review-agent", "codex");
     const first = spawnCli(e, args);
     try {
@@ -25,6 +25,7 @@ Deno.test("orchestrate while another run of the mission is live exits 75 naming 
       assertMatch(second.text, /held by run \S+/);
       const resumed = await runCli(e, ["resume", "--no-caffeinate"]);
       assertEquals(resumed.code, 75, resumed.text);
+      await releaseFakes(e.control);
       const done = await first.result;
       assertEquals(done.code, 0, done.text);
     } finally {

@@ -2,8 +2,9 @@
  * Two missions of one repository orchestrated at once: each run has its own lock and state
  * file, both end done, and `status --mission` / `resume --mission` pick the right run.
  */
-import { assertEquals, assertStringIncludes } from "../assert.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { isLockHeld } from "../../src/engine/lock.ts";
+import { releaseFakes, setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,
   forMission,
@@ -20,11 +21,18 @@ const OTHER = "035-other-feature";
 
 Deno.test("orchestrate of two missions of one repository at once: both end done, each with its own state", async () => {
   await withE2e(spreadMission(1, 1), { extraMissions: [spreadMission(1, 1, OTHER)] }, async (e) => {
-    await setFakeMode(e.control, "claude", "impl", "slow:2");
+    await setFakeMode(e.control, "claude", "impl", "wait_release");
     const agents = ["--impl-agent", "claude-code", "--review-agent", "codex"];
     const first = spawnCli(e, orchestrateArgs(MISSION, ...agents));
     const second = spawnCli(e, orchestrateArgs(OTHER, ...agents));
     try {
+      // Both runs hold their locks at the same moment before any agent may finish.
+      const until = Date.now() + 30_000;
+      while (!(await isLockHeld(e.repo, MISSION) && await isLockHeld(e.repo, OTHER))) {
+        assert(Date.now() < until, "the two runs never held their locks at once");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await releaseFakes(e.control);
       const [a, b] = await Promise.all([first.result, second.result]);
       assertEquals(a.code, 0, a.text);
       assertEquals(b.code, 0, b.text);

@@ -1,7 +1,7 @@
 /** `status` and `status --json` end to end: during a live run and after it. */
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { isLockHeld } from "../../src/engine/lock.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { releaseFakes, setFakeMode } from "./fake_cli.ts";
 import { MISSION, orchestrateArgs, readState, runCli, spawnCli, spreadMission, withE2e } from "./harness.ts";
 
 interface StatusJson {
@@ -18,7 +18,7 @@ Deno.test("status shows the live run while it works and the finished WPs with la
     assertEquals(empty.code, 0, empty.text);
     assertStringIncludes(empty.text, "No orchestration run state found");
 
-    await setFakeMode(e.control, "claude", "impl", "slow:2");
+    await setFakeMode(e.control, "claude", "impl", "wait_release");
     const run = spawnCli(
       e,
       orchestrateArgs(MISSION, "--impl-agent", "claude-code", "--review-agent", "codex", "--max-concurrent", "2"),
@@ -41,6 +41,7 @@ Deno.test("status shows the live run while it works and the finished WPs with la
       }
       assertEquals(live.live?.pid, run.child.pid);
       assertEquals(live.mission, MISSION);
+      await releaseFakes(e.control);
       const finished = await run.result;
       assertEquals(finished.code, 0, finished.text);
     } finally {
