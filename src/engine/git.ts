@@ -172,6 +172,12 @@ export function createGit(options: GitOptions = {}): Git {
         return { path, branch: branch ?? wanted, createdWorktree: false, createdBranch: null };
       }
       await Deno.mkdir(dirname(path), { recursive: true });
+      // A worktree deleted with `rm -rf` stays registered and `worktree add` refuses its path. Prune
+      // then: it drops only entries whose directory is gone and keeps locked ones (fault 27).
+      const listed = await git(root, ["worktree", "list", "--porcelain"]);
+      if (listed.code === 0 && listed.stdout.split("\n").includes(`worktree ${path}`)) {
+        await git(root, ["worktree", "prune"]);
+      }
       const exists = (await git(root, ["rev-parse", "--verify", "--quiet", `refs/heads/${wanted}`])).code === 0;
       try {
         if (exists) await must(root, ["worktree", "add", path, wanted]);

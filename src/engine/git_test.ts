@@ -45,6 +45,22 @@ Deno.test("ensureWorkspace() creates a missing lane worktree on a new branch and
   }
 });
 
+Deno.test("ensureWorkspace() recreates a registered worktree whose directory was deleted (rm -rf)", async () => {
+  const root = await repo();
+  try {
+    const git = createGit();
+    const req = { workspacePath: join(root, ".worktrees", "m-lane-a"), laneBranch: "lane-a", laneBaseRef: "main" };
+    const first = await git.ensureWorkspace(root, { ...req, fallbackBranch: "unused" });
+    await Deno.remove(first.path, { recursive: true });
+    const again = await git.ensureWorkspace(root, { ...req, fallbackBranch: "unused" });
+    assertEquals(again.createdWorktree, true);
+    assertEquals(again.createdBranch, null, "the lane branch still existed");
+    assertEquals(await git.currentBranch(again.path), "lane-a");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("ensureWorkspace() rejects paths outside .worktrees/ and plain directories", async () => {
   const root = await repo();
   try {
