@@ -165,7 +165,7 @@ export class Engine {
   async #loop(tasks: Map<string, Promise<void>>): Promise<void> {
     const { ctx } = this;
     let refreshedForStall = false;
-    let readAfterDispatch = false;
+    let readAfter: "heartbeat" | "settled" | null = null;
     while (true) {
       if (!ctx.signal.aborted) {
         const running = new Set(tasks.keys());
@@ -189,12 +189,14 @@ export class Engine {
           });
           tasks.set(d.wpId, task);
         }
-        // Outside changes (another actor, a hand edit) are picked up by a read in the background.
-        if (readAfterDispatch && this.#someoneWaiting(tasks) && tasks.size < this.#opts.maxConcurrent) {
+        // Outside changes (another actor, a hand edit) are picked up by a read in the background:
+        // on the heartbeat, and after a task settled when a free slot could take what it shows.
+        const slotFree = tasks.size < this.#opts.maxConcurrent;
+        if (readAfter !== null && (readAfter === "heartbeat" || slotFree) && this.#someoneWaiting(tasks)) {
           this.#readInBackground();
         }
       }
-      readAfterDispatch = false;
+      readAfter = null;
       if (tasks.size === 0) {
         if (ctx.signal.aborted) return;
         if (isFinished(this.view(new Set()))) return;
@@ -214,7 +216,7 @@ export class Engine {
       }
       const reason = await this.#sleep();
       if (ctx.signal.aborted) continue;
-      readAfterDispatch = reason === "heartbeat" || reason === "settled";
+      readAfter = reason === "heartbeat" || reason === "settled" ? reason : null;
     }
   }
 
