@@ -13,13 +13,15 @@
  */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { V8_FLAGS } from "./compile.ts";
 
 const mainTs = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const dir = resolve(Deno.args[0] ?? "orchestrator-demo");
 
 async function cli(args: string[], cwd: string): Promise<number> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", mainTs, ...args],
+    // The flags the released binary carries (see compile.ts), so the demo runs as users do.
+    args: ["run", "--allow-all", `--v8-flags=${V8_FLAGS.join(",")}`, mainTs, ...args],
     cwd,
     stdin: "null",
     stdout: "inherit",

@@ -16,6 +16,7 @@ import {
   sha256Lines,
   type Target,
   TARGETS,
+  V8_FLAGS,
 } from "../../scripts/compile.ts";
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "../assert.ts";
 import { VERSION } from "../../src/version.ts";
@@ -49,6 +50,12 @@ Deno.test("outputName() and compileArgs() name the binary per target with only t
   assert(args.includes("--target=aarch64-apple-darwin"));
   assert(args.includes("--output=/r/dist/spec-kitty-orchestrator-aarch64-apple-darwin"));
   assertEquals(args.at(-1), "/r/src/main.ts");
+  assert(args.includes("--v8-flags=--max-semi-space-size=2"), "the binary carries the young-generation cap");
+});
+
+Deno.test("the cli task runs with the same V8 flags as the binary", async () => {
+  const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))) as { tasks: Record<string, string> };
+  assertStringIncludes(config.tasks["cli"] ?? "", `--v8-flags=${V8_FLAGS.join(",")}`);
 });
 
 Deno.test("compileEnv() uses DENORT_BIN only for the host target and DENORT_BIN_<TARGET> for any", () => {
