@@ -10,11 +10,14 @@
  * (calls, idle, startup, rss; repeatable or comma-separated), `--idle-seconds <n>` (60),
  * `--startup-runs <n>` (7), `--keep` (keep the temp repositories); for diagnosis,
  * `--no-history-notes` (writes `history_notes: false`) and `--v8-flags <flags>` (orchestrator
- * process only, e.g. `--max-semi-space-size=1`).
+ * process only, e.g. `--max-semi-space-size=1`; `none` for V8's defaults). By default the
+ * orchestrator runs with the V8 flags the released binary carries (scripts/compile.ts `V8_FLAGS`),
+ * so the bench measures what users run.
  *
  * @module
  */
 import { parseArgs } from "node:util";
+import { V8_FLAGS } from "../scripts/compile.ts";
 import { createTerminal } from "../src/output/terminal.ts";
 import { renderMarkdownTable, type ResultRow } from "./metrics.ts";
 import {
@@ -93,7 +96,7 @@ async function main(): Promise<number> {
     startupRuns: Math.max(1, Math.floor(positive("startup-runs", values["startup-runs"], quick ? 3 : 7))),
     sampleMs: 100,
     historyNotes: !(values["no-history-notes"] ?? false),
-    v8Flags: values["v8-flags"] ?? null,
+    v8Flags: values["v8-flags"] === "none" ? null : values["v8-flags"] ?? V8_FLAGS.join(","),
     workDir,
     log: (text) => term.line(text, { stamp: true }),
   };
@@ -123,7 +126,9 @@ async function main(): Promise<number> {
   const settingsLine = `Settings: host delay ${settings.hostDelayMs} ms per call, agents ${settings.agentSeconds} s ` +
     `per attempt, idle window ${settings.idleSeconds} s${quick ? " (--quick)" : ""}` +
     (settings.historyNotes ? "" : ", history_notes: false") +
-    (settings.v8Flags === null ? "" : `, orchestrator --v8-flags=${settings.v8Flags}`);
+    (settings.v8Flags === null
+      ? ", orchestrator with V8's default flags"
+      : `, orchestrator --v8-flags=${settings.v8Flags}`);
   term.raw(
     [await machineLine(), settingsLine, "", renderMarkdownTable(rows), "", ...notes.map((n) => `- ${n}`)].join("\n"),
   );
