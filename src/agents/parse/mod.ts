@@ -15,7 +15,7 @@ import { piParser } from "./pi.ts";
 import { qwenParser } from "./qwen.ts";
 import type { ParserFactory } from "./types.ts";
 
-export type { ParseContext, ParsedOutput, ParserFactory, StreamParser } from "./types.ts";
+export type { ParseContext, ParsedOutput, ParserFactory, StdoutNeeds, StreamParser } from "./types.ts";
 export { parseAll } from "./types.ts";
 
 /** The parser of each CLI family's output format. */
