@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { HostFailure } from "./failure.ts";
 import { git, gitOk, identityArgs, refExists } from "./git.ts";
+import { withWorktreeLock } from "./repo_lock.ts";
 import { laneBaseRef, laneOf, type Mission } from "./mission.ts";
 
 const LANE_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -119,16 +120,19 @@ export async function allocateLane(mission: Mission, wpId: string, plan: Workspa
       throw fail(`reused worktree ${path} has uncommitted changes (${entries})`);
     }
   } else {
-    await git(root, ["worktree", "prune"]);
+    const branch = plan.laneBranch;
+    const base = plan.laneBaseRef;
     try {
-      if (await refExists(root, `refs/heads/${plan.laneBranch}`)) {
-        await gitOk(root, ["worktree", "add", path, plan.laneBranch]);
-      } else {
-        if (!(await refExists(root, plan.laneBaseRef))) {
-          throw fail(`lane base ref '${plan.laneBaseRef}' does not exist`);
+      // Another mission's run may be adding a worktree to this repository right now.
+      await withWorktreeLock(root, async () => {
+        await git(root, ["worktree", "prune"]);
+        if (await refExists(root, `refs/heads/${branch}`)) {
+          await gitOk(root, ["worktree", "add", path, branch]);
+        } else {
+          if (!(await refExists(root, base))) throw fail(`lane base ref '${base}' does not exist`);
+          await gitOk(root, ["worktree", "add", "-b", branch, path, base]);
         }
-        await gitOk(root, ["worktree", "add", "-b", plan.laneBranch, path, plan.laneBaseRef]);
-      }
+      });
     } catch (error) {
       if (error instanceof HostFailure) throw error;
       throw fail((error as Error).message);
