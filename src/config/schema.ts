@@ -200,7 +200,7 @@ export const OrchestrationFileSchema = z.strictObject({
   max_concurrent: z.int().min(1).max(MAX_CONCURRENT_LIMIT).optional().describe("Max WPs in flight. Default 4."),
   accept: z.boolean().optional().describe("Call accept-mission when every WP is done. Default false."),
   history_notes: z.boolean().optional().describe(
-    "Write append-history notes (attempt started, review verdicts) to the host. Best-effort; each note is one host call. Default true.",
+    "Write append-history notes to the host for what no lane transition records (agent fallbacks, a WP stopped without a lane move). Best-effort, sent in the background; a run without such events writes none. Default true.",
   ),
   policy: z.strictObject({
     approval_mode: policyText("Default full_auto.").optional(),
