@@ -7,20 +7,10 @@
  *
  * @module
  */
+import { LANES } from "../host/types.ts";
 
 /** Every lane the machine knows, including the internal `genesis`. */
-export const ALL_LANES = [
-  "genesis",
-  "planned",
-  "claimed",
-  "in_progress",
-  "for_review",
-  "in_review",
-  "approved",
-  "done",
-  "blocked",
-  "canceled",
-] as const;
+export const ALL_LANES = ["genesis", ...LANES] as const;
 
 /** Unforced edges, by source lane. */
 export const EDGES: Readonly<Record<string, readonly string[]>> = {

@@ -5,26 +5,12 @@
  * @module
  */
 import { HostFailure } from "./failure.ts";
+import { BANNED_DANGEROUS_FLAGS, POLICY_STRING_FIELDS, SECRET_PATTERN } from "../host/policy_rules.ts";
 
-/** The string fields every policy must carry, in the order the host checks them. */
-export const POLICY_STRING_FIELDS = [
-  "orchestrator_id",
-  "orchestrator_version",
-  "agent_family",
-  "approval_mode",
-  "sandbox_mode",
-  "network_mode",
-] as const;
-
+export { POLICY_STRING_FIELDS } from "../host/policy_rules.ts";
 /** Flags that must never appear in `dangerous_flags`. */
-export const BANNED_FLAGS: readonly string[] = [
-  "--full-auto",
-  "--yolo",
-  "--dangerously-bypass-approvals-and-sandbox",
-  "--dangerously-skip-permissions",
-];
-
-const SECRET_RE = /token|secret|key|password|credential/i;
+export const BANNED_FLAGS = BANNED_DANGEROUS_FLAGS;
+const SECRET_RE = SECRET_PATTERN;
 
 /** The policy as recorded on events: exactly the eight known fields. */
 export type RecordedPolicy = Record<string, unknown>;

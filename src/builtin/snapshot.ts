@@ -11,19 +11,10 @@ import { join } from "node:path";
 import { isAnnotation, isLaneEvent, type StatusEvent } from "./events.ts";
 import { prettyJson, writeAtomic } from "./json.ts";
 import type { Identity } from "./mission.ts";
+import { LANES } from "../host/types.ts";
 
 /** The nine display lanes, in the order of `summary`. */
-export const DISPLAY_LANES = [
-  "planned",
-  "claimed",
-  "in_progress",
-  "for_review",
-  "in_review",
-  "approved",
-  "done",
-  "blocked",
-  "canceled",
-] as const;
+export const DISPLAY_LANES = LANES;
 
 /** The reader's lane for a WP without any lane event. */
 export const UNINITIALIZED = "uninitialized";

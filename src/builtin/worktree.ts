@@ -13,6 +13,7 @@ import { HostFailure } from "./failure.ts";
 import { git, gitOk, identityArgs, refExists } from "./git.ts";
 import { withWorktreeLock } from "./repo_lock.ts";
 import { laneBaseRef, laneOf, type Mission } from "./mission.ts";
+import { exists } from "../util/fs.ts";
 
 const LANE_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -80,15 +81,6 @@ export function planWorkspace(mission: Mission, wpId: string, satisfied: Readonl
     dependencyBranches,
     mergeableBranches,
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -9,6 +9,7 @@
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import { git } from "../proc/git.ts";
+import { exists } from "../util/fs.ts";
 
 /** Finds the repository root; see the module doc for the order. */
 export async function findRepoRoot(explicit: string | undefined, cwd: string = Deno.cwd()): Promise<string> {
@@ -34,15 +35,6 @@ export async function findRepoRoot(explicit: string | undefined, cwd: string = D
   }
   const top = await gitToplevel(cwd);
   return top ?? resolve(cwd);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function gitToplevel(cwd: string): Promise<string | null> {

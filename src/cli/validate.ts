@@ -11,15 +11,7 @@ import { describeConfig } from "../config/describe.ts";
 import { CONFIG_CANDIDATES, loadResolvedConfig } from "../config/mod.ts";
 import type { ValidateOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { exists } from "../util/fs.ts";
 
 /** Runs `validate` and returns the exit code; `cwd` is where `--config` and the repo search start. */
 export async function runValidate(opts: ValidateOptions, term: Terminal, cwd: string = Deno.cwd()): Promise<number> {

@@ -17,6 +17,7 @@ import { parseSize, SIZE_PATTERN, SIZE_RULE } from "./size.ts";
 import { isPlaceholderName, PLACEHOLDER_NAMES, placeholdersIn } from "./placeholders.ts";
 import { globProblem } from "./glob.ts";
 import { didYouMean } from "./suggest.ts";
+import { looksSecret } from "../host/policy_rules.ts";
 
 /** Custom agent ids: lowercase, digits and dashes, starting with a letter. */
 export const AGENT_ID_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
@@ -28,19 +29,13 @@ export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 export const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 /** WP frontmatter tags usable in `select`. */
 export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
-/** Words the host's policy secret scan rejects in any policy value (host contract §7). */
-export const SECRET_WORDS = ["token", "secret", "key", "password", "credential"] as const;
 /** Upper bound of `max_concurrent` (and of `--max-concurrent`). */
 export const MAX_CONCURRENT_LIMIT = 64;
 
 const SECRET_RULE = "must not contain `token`, `secret`, `key`, `password` or `credential` " +
   "(the host rejects policy values that look like secrets)";
 
-/** True when `text` would trip the host's policy secret scan. */
-export function looksSecret(text: string): boolean {
-  const lower = text.toLowerCase();
-  return SECRET_WORDS.some((word) => lower.includes(word));
-}
+export { looksSecret } from "../host/policy_rules.ts";
 
 /** A type-mismatch message for `rule`, leaving "missing" to the generic formatter. */
 function typeError(rule: string) {

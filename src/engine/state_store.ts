@@ -15,6 +15,7 @@ import { PRODUCT, VERSION } from "../version.ts";
 import { cleanStrayTemps, type FsOps, realFs, writeFileAtomic } from "./atomic_write.ts";
 import { type DecodeOptions, decodeState, encodeState, type StateDecodeFailure } from "./state_schema.ts";
 import { type RunState, STATE_SCHEMA_VERSION } from "./state_types.ts";
+import { exists } from "../util/fs.ts";
 
 export { emptyRunFlags, newRunId, newRunState, type NewRunStateInput, RUN_ID_PATTERN } from "./new_run_state.ts";
 
@@ -292,15 +293,6 @@ async function readText(path: string): Promise<string | null> {
     });
   }
   return new TextDecoder().decode(bytes);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function removeIfExists(path: string): Promise<void> {

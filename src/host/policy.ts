@@ -21,26 +21,11 @@ import { ConfigError } from "../errors.ts";
 import { PRODUCT, VERSION } from "../version.ts";
 import { redactSecrets } from "./stderr_tail.ts";
 import type { PolicyMetadata } from "./types.ts";
+import { BANNED_DANGEROUS_FLAGS, POLICY_STRING_FIELDS, SECRET_PATTERN } from "./policy_rules.ts";
 
-/** Flags the host refuses to see inside `dangerous_flags` (exact strings). */
-export const BANNED_DANGEROUS_FLAGS: readonly string[] = [
-  "--full-auto",
-  "--yolo",
-  "--dangerously-bypass-approvals-and-sandbox",
-  "--dangerously-skip-permissions",
-];
+export { BANNED_DANGEROUS_FLAGS, SECRET_PATTERN } from "./policy_rules.ts";
 
-/** The host's secret scan: any string value containing one of these (case-insensitive) is refused. */
-export const SECRET_PATTERN = /token|secret|key|password|credential/i;
-
-const STRING_FIELDS = [
-  "orchestrator_id",
-  "orchestrator_version",
-  "agent_family",
-  "approval_mode",
-  "sandbox_mode",
-  "network_mode",
-] as const;
+const STRING_FIELDS = POLICY_STRING_FIELDS;
 
 const FIX = "Rename the value in orchestration.yaml (policy section, or the custom agent's `family`) so the host " +
   "accepts it; see host-contract.md §7.";
