@@ -111,6 +111,17 @@ async function agentPids(dir: string, tries = 200): Promise<number[]> {
   return pids;
 }
 
+/** Waits (up to 10 s) until the run state lists a running attempt for each of `wps`. */
+async function runningRecorded(dir: string, wps: string[]): Promise<void> {
+  const store = new StateStore(dir, { mission: "001-demo" });
+  for (let i = 0; i < 200; i++) {
+    const state = await store.load().catch(() => null);
+    const running = new Set(state?.running.map((r) => r.wp_id) ?? []);
+    if (wps.every((wp) => running.has(wp))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** True when `pid` runs (a zombie waiting for a reaper that never comes does not count). */
 function alive(pid: number): boolean {
   if (Deno.build.os !== "linux") {
@@ -147,6 +158,9 @@ Deno.test("resume after the orchestrator was SIGKILLed reaps its surviving agent
   await withSlowDemo(async (child, dir) => {
     await readLines(child.stdout, (line) => line.includes('"attempt_started"') && line.includes('"WP01"'));
     const pids = await agentPids(dir);
+    // Kill only once both spawns are recorded: an agent whose spawn is not saved yet cannot be reaped by
+    // pid (the window between spawn and the state save is covered by the reaper's run-id scan instead).
+    await runningRecorded(dir, ["WP01", "WP04"]);
     child.kill("SIGKILL");
     await child.status;
     assertEquals(pids.map(alive), [true, true]);

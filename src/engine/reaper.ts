@@ -5,12 +5,15 @@
  * The state file records each running agent's process group with its pid's start time and the
  * boot id; the next start terminates those groups (SIGTERM → grace → SIGKILL), but only after
  * proving they are still ours: a different boot id or a different start time means the pid was
- * reused by an unrelated process, which is never signalled.
+ * reused by an unrelated process, which is never signalled. Then every process still tagged
+ * with the run's id (see `reap_tagged.ts`) is stopped: spawns the dead run never recorded and
+ * descendants that left the group with `setsid`.
  *
  * @module
  */
 import { join } from "node:path";
 import type { RunningAttempt, RunState } from "./state_types.ts";
+import { reapTagged } from "./reap_tagged.ts";
 
 /** Default `/proc` location. */
 const PROC = "/proc";
@@ -145,7 +148,9 @@ export async function reapRunning(state: RunState, opts: ReapOptions = {}): Prom
 
 /** {@link reapRunning}, as human lines. */
 export async function reapLeftovers(state: RunState, opts: ReapOptions = {}): Promise<string[]> {
-  return (await reapRunning(state, opts)).map((r) => r.line);
+  const recorded = (await reapRunning(state, opts)).map((r) => r.line);
+  // Then whatever still carries this run's tag: spawns that were never recorded, setsid escapees.
+  return [...recorded, ...await reapTagged(state.run_id, opts)];
 }
 
 async function terminateGroup(

@@ -140,3 +140,30 @@ Deno.test("reapRunning() reports an exited process as gone and one without start
     await Deno.remove(proc, { recursive: true });
   }
 });
+
+Deno.test("reapLeftovers() also stops an agent of the run whose spawn was never recorded (run-id tag)", async () => {
+  if (Deno.build.os !== "linux") return;
+  const state = sampleState();
+  state.run_id = `reap-${crypto.randomUUID()}`;
+  state.running = [];
+  const child = new Deno.Command("sleep", {
+    args: ["1000"],
+    env: { SKO_RUN_ID: state.run_id },
+    detached: true,
+    stdin: "null",
+  }).spawn();
+  try {
+    await new Promise((r) => setTimeout(r, 100));
+    const lines = await reapLeftovers(state, { graceMs: 2_000 });
+    assertEquals(lines.length, 1);
+    assertStringIncludes(lines[0]!, `pid ${child.pid} of run ${state.run_id}`);
+    assertEquals((await child.status).signal, "SIGTERM");
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await child.status;
+  }
+});

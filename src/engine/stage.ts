@@ -13,6 +13,7 @@ import { type EngineContext, InterruptedError } from "./context.ts";
 import { afterAttemptFailure, oneLine } from "./retry.ts";
 import { faultPoint } from "./fault_points.ts";
 import type { AttemptRecord, WpRunState } from "./state_types.ts";
+import { RUN_ID_ENV } from "./reap_tagged.ts";
 
 /** What the caller made of an attempt's result. */
 export type Judged<T> =
@@ -167,6 +168,8 @@ async function attempt<T>(
     logPath,
     timeoutMs: run.stage.timeoutMs,
     stallTimeoutMs: run.stage.stallTimeoutMs,
+    // The run id tag lets the next start find this agent and its descendants even if we die before saving them.
+    env: { [RUN_ID_ENV]: ctx.state.run_id },
     onSpawn: async (pgid, pid) => {
       const identity = await ctx.deps.procIdentity?.(pid) ?? { procStartTime: null, bootId: null };
       ctx.state.running.push({
