@@ -55,13 +55,15 @@ export interface PlaceholderValues {
   role: AgentRole;
   wp: string;
   mission: string;
+  /** Built-in reviewers only: a file holding the verdict JSON schema (Codex `--output-schema`). */
+  verdict_schema_file?: string;
 }
 
-const PLACEHOLDER = /\{(prompt_file|prompt|workspace|repo_root|role|wp|mission)\}/g;
+const PLACEHOLDER = /\{(prompt_file|prompt|workspace|repo_root|role|wp|mission|verdict_schema_file)\}/g;
 
 /** Replaces placeholders in each argument, in one pass (substituted text is never re-expanded). */
 export function substituteArgv(template: readonly string[], values: PlaceholderValues): string[] {
-  return template.map((arg) => arg.replace(PLACEHOLDER, (_m, name: keyof PlaceholderValues) => values[name]));
+  return template.map((arg) => arg.replace(PLACEHOLDER, (_m, name: keyof PlaceholderValues) => values[name] ?? ""));
 }
 
 /** True when some argument of `template` uses placeholder `name`. */

@@ -7,7 +7,8 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/types.ts";
-import { ARGV_PROMPT_MAX_BYTES, argvTemplate, substituteArgv } from "./definition.ts";
+import { ARGV_PROMPT_MAX_BYTES, argvTemplate, substituteArgv, usesPlaceholder } from "./definition.ts";
+import { VERDICT_JSON_SCHEMA_TEXT } from "./verdict.ts";
 import { buildAgentEnv, processEnv } from "./env.ts";
 import { AttemptLog } from "./log_writer.ts";
 import type { ParsedOutput } from "./parse/types.ts";
@@ -63,6 +64,7 @@ export function createAgentRunner(opts: AgentRunnerOptions): AgentRunner {
       role: spec.role,
       wp: spec.wp ?? "",
       mission: opts.mission,
+      verdict_schema_file: spec.logPath.replace(/\.log$/, "") + ".verdict-schema.json",
     };
     const argv = substituteArgv(argvTemplate(def, spec.role), values);
     const env = buildAgentEnv({
@@ -112,6 +114,9 @@ export function createAgentRunner(opts: AgentRunnerOptions): AgentRunner {
       });
     }
     await Deno.writeTextFile(promptFile, spec.prompt, { mode: 0o600 });
+    if (usesPlaceholder(argvTemplate(def, spec.role), "verdict_schema_file")) {
+      await Deno.writeTextFile(values.verdict_schema_file, VERDICT_JSON_SCHEMA_TEXT, { mode: 0o600 });
+    }
 
     if (!(await Deno.stat(spec.workspace).then((s) => s.isDirectory, () => false))) {
       return early({

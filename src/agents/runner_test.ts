@@ -9,6 +9,8 @@ import type { CustomAgentConfig, ResolvedConfig } from "../config/types.ts";
 import { createAgentRunner, promptPathFor } from "./runner.ts";
 import type { AgentRole, AttemptResult } from "./types.ts";
 import { mtimeScanProbe } from "./workspace_probe.ts";
+import { parseVerdict } from "./verdict.ts";
+import { getAgent } from "./registry.ts";
 
 interface Harness {
   fake: FakeBin;
@@ -257,4 +259,38 @@ printf '\\n%s\\n' '{"type":"turn.completed","usage":{"input_tokens":5,"output_to
   } finally {
     await h.cleanup();
   }
+});
+
+Deno.test("runner.run() gives the codex reviewer a verdict schema file and reads its structured verdict", async () => {
+  const schemaDir = await Deno.makeTempDir();
+  const schemaCopy = `${schemaDir}/schema.json`;
+  // The fake codex copies the file named after --output-schema and answers with the structured object.
+  const body = `
+args=("$@")
+for ((i = 0; i < \${#args[@]}; i++)); do
+  if [ "\${args[$i]}" = "--output-schema" ]; then cp "\${args[$((i + 1))]}" ${JSON.stringify(schemaCopy)}; fi
+done
+cat > /dev/null
+printf '%s\\n' '{"type":"thread.started","thread_id":"t"}' '{"type":"turn.started"}' \\
+  '{"type":"item.completed","item":{"id":"i","type":"agent_message","text":"{\\"verdict\\":\\"changes_requested\\",\\"feedback\\":\\"add tests\\"}"}}' \\
+  '{"type":"turn.completed","usage":{"input_tokens":1,"output_tokens":1}}'
+`;
+  const h = await harness({ codex: { kind: "script", body } });
+  try {
+    const result = await h.run("codex", { role: "review" });
+    assertEquals(result.ok, true, result.failure?.message);
+    const schema = JSON.parse(await Deno.readTextFile(schemaCopy));
+    assertEquals(schema.properties.verdict.enum, ["approved", "changes_requested"]);
+    assertEquals(parseVerdict(result.finalMessage), { verdict: "changes_requested", feedback: "add tests" });
+  } finally {
+    await h.cleanup();
+    await Deno.remove(schemaDir, { recursive: true });
+  }
+});
+
+Deno.test("the claude-code reviewer asks for structured output with the verdict schema", async () => {
+  const argv = getAgent("claude-code", defaultResolvedConfig()).reviewArgv;
+  const at = argv.indexOf("--json-schema");
+  assert(at > 0, argv.join(" "));
+  assertEquals(JSON.parse(argv[at + 1]!).required, ["verdict", "feedback"]);
 });

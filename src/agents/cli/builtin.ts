@@ -12,6 +12,7 @@
 import type { BuiltinAgentId } from "../ids.ts";
 import type { AgentDefinition } from "../definition.ts";
 import { PARSERS } from "../parse/mod.ts";
+import { VERDICT_JSON_SCHEMA } from "../verdict.ts";
 
 /** The short instruction given with `-p` to CLIs whose prompt arrives on stdin (Gemini, Qwen). */
 export const STDIN_PROMPT_NUDGE = "Follow the instructions above.";
@@ -47,6 +48,9 @@ const DEFS: Record<BuiltinAgentId, Def> = {
       CLAUDE_REVIEW_TOOLS,
       "--disallowedTools",
       "Edit,Write,NotebookEdit",
+      // Structured output: the verdict arrives as `structured_output` ({verdict, feedback}).
+      "--json-schema",
+      JSON.stringify(VERDICT_JSON_SCHEMA),
     ],
     prompt: "stdin",
     env: { NO_COLOR: "1", DISABLE_AUTOUPDATER: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
@@ -68,7 +72,18 @@ const DEFS: Record<BuiltinAgentId, Def> = {
   codex: {
     family: "codex",
     implementArgv: ["codex", "exec", "--json", "--sandbox", "workspace-write", "--skip-git-repo-check", "-"],
-    reviewArgv: ["codex", "exec", "--json", "--sandbox", "read-only", "--skip-git-repo-check", "-"],
+    reviewArgv: [
+      "codex",
+      "exec",
+      "--json",
+      "--sandbox",
+      "read-only",
+      "--skip-git-repo-check",
+      // Structured output: the last agent message is the {verdict, feedback} object.
+      "--output-schema",
+      "{verdict_schema_file}",
+      "-",
+    ],
     prompt: "stdin",
     // TZ=UTC: Codex prints "try again at <local time>"; UTC makes it parseable.
     env: { NO_COLOR: "1", TZ: "UTC" },
