@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { HostFailure } from "./failure.ts";
 import { git, gitOk, identityArgs, refExists } from "./git.ts";
-import { withWorktreeLock } from "./repo_lock.ts";
+import { withWorktreeLock } from "../proc/worktree_lock.ts";
 import { laneBaseRef, laneOf, type Mission } from "./mission.ts";
 import { exists } from "../util/fs.ts";
 

@@ -11,6 +11,7 @@
  */
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { git as runGit } from "../proc/git.ts";
+import { withWorktreeLock } from "../proc/worktree_lock.ts";
 
 /** Where a WP's workspace ended up and what we created for it. */
 export interface EnsuredWorkspace {
@@ -172,22 +173,25 @@ export function createGit(options: GitOptions = {}): Git {
         return { path, branch: branch ?? wanted, createdWorktree: false, createdBranch: null };
       }
       await Deno.mkdir(dirname(path), { recursive: true });
-      // A worktree deleted with `rm -rf` stays registered and `worktree add` refuses its path. Prune
-      // then: it drops only entries whose directory is gone and keeps locked ones (fault 27).
-      const listed = await git(root, ["worktree", "list", "--porcelain"]);
-      if (listed.code === 0 && listed.stdout.split("\n").includes(`worktree ${path}`)) {
-        await git(root, ["worktree", "prune"]);
-      }
-      const exists = (await git(root, ["rev-parse", "--verify", "--quiet", `refs/heads/${wanted}`])).code === 0;
-      try {
-        if (exists) await must(root, ["worktree", "add", path, wanted]);
-        else await must(root, ["worktree", "add", "-b", wanted, path, request.laneBaseRef ?? "HEAD"]);
-      } catch (error) {
-        throw new WorkspaceError(
-          `Cannot create workspace ${path} on branch '${wanted}': ${error instanceof Error ? error.message : error}`,
-        );
-      }
-      return { path, branch: wanted, createdWorktree: true, createdBranch: exists ? null : wanted };
+      // git is not safe with two concurrent `worktree add`/`prune` in one repository (another mission's run).
+      return await withWorktreeLock(root, async () => {
+        // A worktree deleted with `rm -rf` stays registered and `worktree add` refuses its path. Prune
+        // then: it drops only entries whose directory is gone and keeps locked ones (fault 27).
+        const listed = await git(root, ["worktree", "list", "--porcelain"]);
+        if (listed.code === 0 && listed.stdout.split("\n").includes(`worktree ${path}`)) {
+          await git(root, ["worktree", "prune"]);
+        }
+        const exists = (await git(root, ["rev-parse", "--verify", "--quiet", `refs/heads/${wanted}`])).code === 0;
+        try {
+          if (exists) await must(root, ["worktree", "add", path, wanted]);
+          else await must(root, ["worktree", "add", "-b", wanted, path, request.laneBaseRef ?? "HEAD"]);
+        } catch (error) {
+          throw new WorkspaceError(
+            `Cannot create workspace ${path} on branch '${wanted}': ${error instanceof Error ? error.message : error}`,
+          );
+        }
+        return { path, branch: wanted, createdWorktree: true, createdBranch: exists ? null : wanted };
+      });
     },
     async commitGate(ws, branch, base, message) {
       try {

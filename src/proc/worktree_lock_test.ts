@@ -1,5 +1,5 @@
 import { assertEquals } from "../../test/assert.ts";
-import { withWorktreeLock } from "./repo_lock.ts";
+import { withWorktreeLock } from "./worktree_lock.ts";
 
 Deno.test("withWorktreeLock() lets one holder at a time into the section, even within one process", async () => {
   const dir = await Deno.makeTempDir({ prefix: "repo-lock-" });
