@@ -63,6 +63,18 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
   return value;
 }
 
+const USAGE = `Usage: deno task bench [options]   (a benchmark, not a test)
+  --quick                 200 ms host delay, 1 s agents, 20 s idle window (a one-minute sanity run)
+  --only <scenario>       calls, idle, startup, rss (repeatable or comma-separated)
+  --host-delay-ms <n>     built-in host delay per call (default 2000)
+  --agent-seconds <n>     agent sleep per attempt (default 10)
+  --idle-seconds <n>      idle window (default 60)
+  --startup-runs <n>      runs of --help and status (default 7)
+  --keep                  keep the benchmark repositories
+  --no-history-notes      write history_notes: false
+  --v8-flags <flags|none> V8 flags for the orchestrator (default: the release binary's)
+`;
+
 async function main(): Promise<number> {
   // JSON mode sends human lines to stderr: progress there, the table alone on stdout.
   const term = createTerminal({ json: true, color: false });
@@ -78,8 +90,13 @@ async function main(): Promise<number> {
       keep: { type: "boolean", default: false },
       "no-history-notes": { type: "boolean", default: false },
       "v8-flags": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
     },
   });
+  if (values.help) {
+    term.raw(USAGE);
+    return 0;
+  }
   const quick = values.quick ?? false;
   const only = (values.only ?? []).flatMap((o) => o.split(",")).map((o) => o.trim()).filter((o) => o !== "");
   for (const name of only) {
