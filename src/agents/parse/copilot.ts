@@ -6,11 +6,12 @@
  *
  * @module
  */
+import { streamFailure } from "./stream_failure.ts";
 import type { FailureClass } from "../types.ts";
-import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
+import { classifyHttpStatus } from "./classify.ts";
 import { asObject, type Json, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, LINES_NEEDS, type ParserFactory, skippedNote, type StreamParser, succeeded } from "./types.ts";
+import { LINES_NEEDS, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -49,21 +50,16 @@ export const copilotParser: ParserFactory = (): StreamParser => {
     finish(ctx) {
       if (resultExit === 0 && ctx.exitCode === 0 && !sessionError) return succeeded(finalMessage, null, null);
       const message = str(sessionError, "message") ?? "";
-      const stderr = lastLines(ctx.stderrTail);
       const retry = retryAfterFromText(`${message}\n${ctx.stderrTail}`, ctx.nowMs);
       const extra = { finalMessage, ...(retry === undefined ? {} : { retryAfterMs: retry }) };
-      const fromError = sessionErrorClass(sessionError) ?? classifyText(message);
-      if (fromError) return failed(fromError, message, extra);
-      const fromStderr = classifyText(ctx.stderrTail);
-      if (fromStderr) return failed(fromStderr, explainingLine(ctx.stderrTail), extra);
-      if (resultExit === undefined && ctx.exitCode === 0) {
-        return failed(
-          "bad_output",
-          "copilot exited 0 without a result event" + skippedNote(ctx) + (stderr ? `; stderr: ${stderr}` : ""),
-          extra,
-        );
-      }
-      return failed("crash", message || stderr || `copilot exited with code ${ctx.exitCode}`, extra);
+      return streamFailure(ctx, {
+        cli: "copilot",
+        message,
+        structured: sessionErrorClass(sessionError),
+        errored: resultExit !== undefined,
+        missing: "a result event",
+        extra,
+      });
     },
   };
 };

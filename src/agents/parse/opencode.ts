@@ -7,11 +7,12 @@
  *
  * @module
  */
+import { streamFailure } from "./stream_failure.ts";
 import type { FailureClass } from "../types.ts";
-import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
+import { classifyHttpStatus } from "./classify.ts";
 import { asObject, type Json, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, LINES_NEEDS, type ParserFactory, skippedNote, type StreamParser, succeeded } from "./types.ts";
+import { LINES_NEEDS, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -89,19 +90,14 @@ export const opencodeParser: ParserFactory = (): StreamParser => {
         finalMessage: text,
         ...(retry === undefined ? {} : { retryAfterMs: retry }),
       };
-      const stderr = lastLines(ctx.stderrTail);
-      const fromError = errorClass(lastError) ?? classifyText(message);
-      if (fromError) return failed(fromError, message, extra);
-      const fromStderr = classifyText(ctx.stderrTail);
-      if (fromStderr) return failed(fromStderr, explainingLine(ctx.stderrTail), extra);
-      if (lastError || ctx.exitCode !== 0) {
-        return failed("crash", message || stderr || `opencode exited with code ${ctx.exitCode}`, extra);
-      }
-      return failed(
-        "bad_output",
-        "opencode exited 0 without a finished step" + skippedNote(ctx) + (stderr ? `; stderr: ${stderr}` : ""),
+      return streamFailure(ctx, {
+        cli: "opencode",
+        message,
+        structured: errorClass(lastError),
+        errored: Boolean(lastError),
+        missing: "a finished step",
         extra,
-      );
+      });
     },
   };
 };

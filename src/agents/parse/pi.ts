@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { classifyText, explainingLine, lastLines } from "./classify.ts";
+import { streamFailure } from "./stream_failure.ts";
 import { asObject, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
-import { failed, LINES_NEEDS, type ParserFactory, skippedNote, type StreamParser, succeeded } from "./types.ts";
+import { LINES_NEEDS, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
 
 const MAX_MESSAGE = 256 * 1024;
 
@@ -55,21 +55,16 @@ export const piParser: ParserFactory = (): StreamParser => {
       const usage = sawTokens ? tokens : null;
       const bad = stopReason === "error" || stopReason === "aborted";
       if (ended && !bad && ctx.exitCode === 0) return succeeded(finalMessage, costUsd, usage);
-      const stderr = lastLines(ctx.stderrTail);
       const retry = retryAfterFromText(`${errorMessage}\n${ctx.stderrTail}`, ctx.nowMs);
       const extra = { costUsd, tokens: usage, finalMessage, ...(retry === undefined ? {} : { retryAfterMs: retry }) };
-      const fromMessage = classifyText(errorMessage);
-      if (fromMessage) return failed(fromMessage, errorMessage, extra);
-      const fromStderr = classifyText(ctx.stderrTail);
-      if (fromStderr) return failed(fromStderr, explainingLine(ctx.stderrTail), extra);
-      if (bad || ctx.exitCode !== 0) {
-        return failed("crash", errorMessage || stderr || `pi exited with code ${ctx.exitCode}`, extra);
-      }
-      return failed(
-        "bad_output",
-        "pi exited 0 without agent_end" + skippedNote(ctx) + (stderr ? `; stderr: ${stderr}` : ""),
+      return streamFailure(ctx, {
+        cli: "pi",
+        message: errorMessage,
+        structured: null,
+        errored: bad,
+        missing: "agent_end",
         extra,
-      );
+      });
     },
   };
 };
