@@ -288,7 +288,7 @@ printf '%s\\n' '{"type":"thread.started","thread_id":"t"}' '{"type":"turn.starte
   }
 });
 
-Deno.test("the claude-code reviewer asks for structured output with the verdict schema", async () => {
+Deno.test("the claude-code reviewer asks for structured output with the verdict schema", () => {
   const argv = getAgent("claude-code", defaultResolvedConfig()).reviewArgv;
   const at = argv.indexOf("--json-schema");
   assert(at > 0, argv.join(" "));
