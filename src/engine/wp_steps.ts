@@ -49,7 +49,7 @@ function failureOf(result: AttemptResult): AttemptFailure {
  */
 export async function implementAndSubmit(unit: WpUnit, feedback: string | null): Promise<void> {
   const { ctx, wp, ws, pipeline, markdown } = unit;
-  const { git, prompts, host } = ctx.deps;
+  const { git, prompts } = ctx.deps;
   wp.phase = feedback !== null ? "rework" : "implementing";
   wp.implementation_base ??= await git.head(ws.path);
   const base = feedback !== null ? await git.head(ws.path) : wp.implementation_base;
@@ -109,21 +109,49 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
   await ctx.save();
   ctx.checkpoint();
   faultPoint("after-commit");
+  await submitForReview(unit, {
+    subtasksVerified: stage.value.subtasksVerified,
+    note: feedback === null
+      ? `Implementation by '${stage.agent}' committed (${head})`
+      : `Rework by '${stage.agent}' committed (${head}, cycle ${wp.review_cycles})`,
+  });
+}
+
+/**
+ * True when a previous process committed this WP's work and died before `transition --to
+ * for_review`: our state says the implementation was accepted (phase awaiting_review, last
+ * attempt an implementer's success) while the host lane is still in_progress.
+ */
+export function committedBeforeCrash(wp: WpRunState): boolean {
+  const last = wp.attempts.at(-1);
+  return wp.phase === "awaiting_review" && last !== undefined && last.role === "implement" && last.result === "ok";
+}
+
+/** Resumes a WP committed before a crash: submits that commit for review without another agent run. */
+export async function submitCommitted(unit: WpUnit): Promise<void> {
+  const head = (await unit.ctx.deps.git.head(unit.ws.path)).slice(0, 12);
+  const agent = unit.wp.attempts.at(-1)?.agent ?? "unknown";
+  await submitForReview(unit, {
+    subtasksVerified: false,
+    note: `Implementation by '${agent}' committed (${head}); submitted after a restart`,
+  });
+}
+
+async function submitForReview(unit: WpUnit, opts: { subtasksVerified: boolean; note: string }): Promise<void> {
+  const { ctx, wp } = unit;
   const { mission, actor, policy } = ctx.state;
   await mutate(ctx, wp.wp_id, "for_review", () =>
-    host.transition({
+    ctx.deps.host.transition({
       mission,
       wp: wp.wp_id,
       to: "for_review",
       actor,
       policy,
-      // True by construction: the commit gate just verified a commit since the attempt base.
+      // True by construction: the commit gate verified a commit since the attempt base.
       implementationEvidencePresent: true,
       // Sent only when we verified the marks ourselves (the host derives it anyway when unforced).
-      ...(stage.value.subtasksVerified ? { subtasksComplete: true } : {}),
-      note: feedback === null
-        ? `Implementation by '${stage.agent}' committed (${head})`
-        : `Rework by '${stage.agent}' committed (${head}, cycle ${wp.review_cycles})`,
+      ...(opts.subtasksVerified ? { subtasksComplete: true } : {}),
+      note: opts.note,
     }));
   ctx.moved(wp.wp_id, "in_progress", "for_review");
   await ctx.save();

@@ -22,7 +22,7 @@ import { type EnsuredWorkspace, WorkspaceError } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
 import { faultPoint } from "./fault_points.ts";
 import { noteText } from "./lifecycle_rules.ts";
-import { implementAndSubmit, reviewLoop, type WpUnit } from "./wp_steps.ts";
+import { committedBeforeCrash, implementAndSubmit, reviewLoop, submitCommitted, type WpUnit } from "./wp_steps.ts";
 
 /**
  * How a WP task ended: `settled` (an outcome, an interruption or a fatal error was recorded) or
@@ -50,7 +50,8 @@ export async function runWpTask(ctx: EngineContext, dispatch: Dispatch): Promise
     const unit: WpUnit = { ctx, wp, ws, info, pipeline, markdown, gitConfig };
     let mode = dispatch.mode;
     if (mode === "implement") {
-      await implementAndSubmit(unit, wp.phase === "rework" ? wp.review_feedback ?? "" : null);
+      if (committedBeforeCrash(wp)) await submitCommitted(unit);
+      else await implementAndSubmit(unit, wp.phase === "rework" ? wp.review_feedback ?? "" : null);
       mode = "review";
     }
     await reviewLoop(unit, mode);

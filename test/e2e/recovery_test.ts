@@ -99,9 +99,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "resume after a kill -9 between the commit and for_review submits the commit without a new agent run " +
-    "(ignored: known waste, resume re-runs the implementer although the commit is recorded)",
-  ignore: true,
+  name: "resume after a kill -9 between the commit and for_review submits the commit without a new agent run",
   fn: async () => {
     await withE2e(spreadMission(1, 1), {}, async (e) => {
       const crashed = await runCli(e, ARGS, { env: { SKO_FAULT: "crash@after-commit" } });

@@ -1,0 +1,34 @@
+import { assertEquals } from "../../test/assert.ts";
+import { newWpState } from "./lifecycle_rules.ts";
+import type { AttemptRecord } from "./state_types.ts";
+import { committedBeforeCrash } from "./wp_steps.ts";
+
+const attempt = (role: AttemptRecord["role"], result: AttemptRecord["result"]): AttemptRecord => ({
+  n: 1,
+  role,
+  agent: "claude-code",
+  started_at: "2026-11-21T00:00:00Z",
+  duration_ms: 1,
+  result,
+  exit_code: 0,
+  signal: null,
+  cost_usd: null,
+  tokens: null,
+  log_path: "/x.log",
+  message: null,
+  verdict: null,
+});
+
+Deno.test("committedBeforeCrash() is true only after an accepted implementation that was not yet submitted", () => {
+  const wp = newWpState("WP01", "default");
+  assertEquals(committedBeforeCrash(wp), false, "nothing ran yet");
+  wp.attempts.push(attempt("implement", "ok"));
+  wp.phase = "implementing";
+  assertEquals(committedBeforeCrash(wp), false, "the commit gate has not accepted it");
+  wp.phase = "awaiting_review";
+  assertEquals(committedBeforeCrash(wp), true);
+  wp.attempts.push(attempt("review", "interrupted"));
+  assertEquals(committedBeforeCrash(wp), false, "a review already started: the lane moved on");
+  wp.attempts.push(attempt("implement", "interrupted"));
+  assertEquals(committedBeforeCrash(wp), false, "an interrupted implementer must run again");
+});
