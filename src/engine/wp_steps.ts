@@ -22,7 +22,7 @@ import { faultPoint } from "./fault_points.ts";
 import { afterReviewVerdict, newReviewRef, noteText, reviewEvidence, reviewResult } from "./lifecycle_rules.ts";
 import { oneLine } from "./retry.ts";
 import { outsideOwned } from "./owned_files.ts";
-import { runStage } from "./stage.ts";
+import { runStage, type StageResult } from "./stage.ts";
 import { wpOwnedPaths } from "./wp_facts.ts";
 import type { WpRunState } from "./state_types.ts";
 
@@ -127,6 +127,18 @@ export function committedBeforeCrash(wp: WpRunState): boolean {
   return wp.phase === "awaiting_review" && last !== undefined && last.role === "implement" && last.result === "ok";
 }
 
+/**
+ * A reviewer's approval recorded before a crash, while the host still has the WP in_review under
+ * our review reference: `transition --to done` is all that is left, so the review is not paid for
+ * twice. Rejections are not reused (their rework decision was not recorded with them).
+ */
+export function recordedApproval(wp: WpRunState): StageResult<ReviewVerdict> | null {
+  const last = wp.attempts.at(-1);
+  if (wp.review_ref === null || last === undefined || last.role !== "review") return null;
+  if (last.result !== "ok" || last.verdict !== "approved") return null;
+  return { ok: true, agent: last.agent, value: { verdict: "approved", feedback: "" } };
+}
+
 /** Resumes a WP committed before a crash: submits that commit for review without another agent run. */
 export async function submitCommitted(unit: WpUnit): Promise<void> {
   const head = (await unit.ctx.deps.git.head(unit.ws.path)).slice(0, 12);
@@ -185,8 +197,9 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
     const reference = ref;
     wp.phase = "reviewing";
     await ctx.save();
-    const diff = await reviewDiff(unit);
-    const stage = await runStage<ReviewVerdict>(ctx, {
+    const recorded = mode === "resume_review" ? recordedApproval(wp) : null;
+    const diff = recorded === null ? await reviewDiff(unit) : "";
+    const stage = recorded ?? await runStage<ReviewVerdict>(ctx, {
       wpId: wp.wp_id,
       role: "review",
       stage: pipeline.review,

@@ -1,7 +1,7 @@
 import { assertEquals } from "../../test/assert.ts";
 import { newWpState } from "./lifecycle_rules.ts";
 import type { AttemptRecord } from "./state_types.ts";
-import { committedBeforeCrash } from "./wp_steps.ts";
+import { committedBeforeCrash, recordedApproval } from "./wp_steps.ts";
 
 const attempt = (role: AttemptRecord["role"], result: AttemptRecord["result"]): AttemptRecord => ({
   n: 1,
@@ -31,4 +31,16 @@ Deno.test("committedBeforeCrash() is true only after an accepted implementation 
   assertEquals(committedBeforeCrash(wp), false, "a review already started: the lane moved on");
   wp.attempts.push(attempt("implement", "interrupted"));
   assertEquals(committedBeforeCrash(wp), false, "an interrupted implementer must run again");
+});
+
+Deno.test("recordedApproval() reuses only an approval recorded under our review reference", () => {
+  const wp = newWpState("WP01", "default");
+  wp.attempts.push({ ...attempt("review", "ok"), agent: "codex", verdict: "approved" });
+  assertEquals(recordedApproval(wp), null, "no review reference: the review was not ours");
+  wp.review_ref = "review-WP01-cycle1-abcd1234";
+  assertEquals(recordedApproval(wp), { ok: true, agent: "codex", value: { verdict: "approved", feedback: "" } });
+  wp.attempts.push({ ...attempt("review", "ok"), verdict: "changes_requested" });
+  assertEquals(recordedApproval(wp), null, "a rejection is decided again");
+  wp.attempts.push({ ...attempt("review", "interrupted") });
+  assertEquals(recordedApproval(wp), null);
 });

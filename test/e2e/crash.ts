@@ -7,7 +7,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import type { FaultLabel } from "../../src/engine/fault_points.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { readCalls, setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,
   finalLanes,
@@ -62,5 +62,10 @@ export async function crashThenResume(phase: FaultLabel): Promise<void> {
     assertEquals(after.run_id, before.run_id);
     assertEquals(after.resume_count, 1);
     assertEquals(after.wps.WP01?.outcome?.kind, "done");
+    // Work recorded before the kill is not paid for twice: a commit already made is submitted, an approval
+    // already given is used.
+    const calls = await readCalls(e.control);
+    if (phase === "after-commit") assertEquals(calls.filter((c) => c.role === "impl").length, 1, "implementer runs");
+    if (phase === "before-done") assertEquals(calls.filter((c) => c.role === "review").length, 1, "reviewer runs");
   });
 }
