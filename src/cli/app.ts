@@ -199,6 +199,10 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
     .option("--repo-root <path>", "project root")
     .option("--out <dir>", "where to write report.md and report.html (default: the run directory)")
     .option("--json", "print the written paths as JSON", false)
+    .addHelpText(
+      "after",
+      `\nExamples:\n  $ ${PRODUCT} report\n  $ ${PRODUCT} report 20261121T103000Z-4f2a --out /tmp/report`,
+    )
     .action(async (runId, opts) => {
       exitCode = await run("report", { ...opts, runId });
     });
@@ -217,6 +221,7 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
   program.command("version")
     .description("Print the product version, the supported contract range and the runtime version.")
     .option("--json", "print JSON", false)
+    .addHelpText("after", `\nExamples:\n  $ ${PRODUCT} version\n  $ ${PRODUCT} version --json`)
     .action(async (opts) => {
       exitCode = await run("version", opts);
     });
