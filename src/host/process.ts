@@ -28,8 +28,10 @@ export interface ProcessResult {
 /** How to run it. */
 export interface ProcessOptions {
   readonly cwd: string;
-  /** Added to (not replacing) our environment. */
+  /** Added to our environment, or the whole environment when `clearEnv` is set. */
   readonly env: Readonly<Record<string, string>>;
+  /** Start from an empty environment instead of ours. @default false */
+  readonly clearEnv?: boolean;
   readonly timeoutMs: number;
   /** SIGTERM → SIGKILL grace. @default 2000 */
   readonly killGraceMs?: number;
@@ -57,6 +59,7 @@ export async function runProcessGroup(argv: readonly string[], options: ProcessO
     args,
     cwd: options.cwd,
     env: { ...options.env },
+    clearEnv: options.clearEnv ?? false,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -20,6 +20,7 @@ import {
 } from "../../scripts/compile.ts";
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "../assert.ts";
 import { VERSION } from "../../src/version.ts";
+import { runProcessGroup } from "../../src/host/process.ts";
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
@@ -107,30 +108,8 @@ const GIT_ENV = {
   NO_COLOR: "1",
 };
 
-async function run(cmd: string, args: string[], cwd: string, timeoutMs: number) {
-  const child = new Deno.Command(cmd, {
-    args,
-    cwd,
-    env: GIT_ENV,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    detached: true,
-  }).spawn();
-  const timer = setTimeout(() => {
-    try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch {
-      // Already exited.
-    }
-  }, timeoutMs);
-  try {
-    const out = await child.output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  } finally {
-    clearTimeout(timer);
-  }
+function run(cmd: string, args: string[], cwd: string, timeoutMs: number) {
+  return runProcessGroup([cmd, ...args], { cwd, env: GIT_ENV, timeoutMs });
 }
 
 const canCompile = denortAvailable();

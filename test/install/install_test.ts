@@ -7,6 +7,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { runProcessGroup } from "../../src/host/process.ts";
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const SCRIPT = join(ROOT, "scripts/install.sh");
@@ -46,30 +47,8 @@ async function fakeUname(dir: string, os: string, machine: string): Promise<stri
   return dir;
 }
 
-async function install(args: string[], env: Record<string, string>) {
-  const child = new Deno.Command("sh", {
-    args: [SCRIPT, ...args],
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    detached: true,
-  }).spawn();
-  const timer = setTimeout(() => {
-    try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch {
-      // Already exited.
-    }
-  }, 60_000);
-  try {
-    const out = await child.output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  } finally {
-    clearTimeout(timer);
-  }
+function install(args: string[], env: Record<string, string>) {
+  return runProcessGroup(["sh", SCRIPT, ...args], { cwd: Deno.cwd(), env, clearEnv: true, timeoutMs: 60_000 });
 }
 
 async function withTmp(fn: (dir: string) => Promise<void>) {
