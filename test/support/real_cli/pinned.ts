@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { fromFileUrl, join } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** One manifest entry. */
 export interface PinnedCli {
@@ -17,7 +18,7 @@ export interface PinnedCli {
 }
 
 /** The repository root. */
-export const REPO_ROOT: string = fromFileUrl(new URL("../../../", import.meta.url)).replace(/\/$/, "");
+export const REPO_ROOT: string = fileURLToPath(new URL("../../../", import.meta.url)).replace(/\/$/, "");
 
 /** Where the pinned CLIs' binaries are linked. */
 export const PINNED_BIN_DIR: string = join(REPO_ROOT, ".tools", "agents", "node_modules", ".bin");
