@@ -81,14 +81,31 @@ export function mismatchError(error: HostError, providerVersion = VERSION, hostK
   );
 }
 
+/**
+ * Turns any other refusal of `contract-version` (a read that must always succeed) into a user
+ * error naming the code the host sent, so a broken or foreign host never looks like our bug.
+ */
+export function refusalError(error: HostError, providerVersion = VERSION, hostKind = "spec-kitty"): UserError {
+  const code = error.rawCode ?? "no error_code";
+  const said = str(error.data.message);
+  return refuse(
+    `Cannot use the ${hostKind} host as it refused 'orchestrator-api contract-version' with ${code}` +
+      `${said === undefined ? "" : `: ${said}`}`,
+    `Check the host by hand with \`orchestrator-api contract-version --provider-version ${providerVersion}\` ` +
+      `(it must answer success); repair or upgrade it (\`pipx upgrade spec-kitty-cli\`), or run with --host builtin.`,
+  );
+}
+
 /** Asks the host for its contract (sending our version) and enforces {@link checkContract}. */
 export async function negotiateContract(host: Host, providerVersion: string = VERSION): Promise<ContractInfo> {
   let info: ContractInfo;
   try {
     info = await host.contractVersion(providerVersion);
   } catch (error) {
-    if (error instanceof HostError && error.code === "CONTRACT_VERSION_MISMATCH") {
-      throw mismatchError(error, providerVersion, host.kind);
+    if (error instanceof HostError) {
+      throw error.code === "CONTRACT_VERSION_MISMATCH"
+        ? mismatchError(error, providerVersion, host.kind)
+        : refusalError(error, providerVersion, host.kind);
     }
     throw error;
   }

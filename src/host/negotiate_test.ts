@@ -95,3 +95,15 @@ Deno.test("negotiateContract() transport errors pass through unchanged", async (
   const error = await assertRejects(() => negotiateContract(fakeHost(() => Promise.reject(fault))), HostTransportError);
   assertEquals(error.kind, "not_found");
 });
+
+Deno.test("negotiateContract() any other refusal (known or unknown code) is a UserError naming the code", async () => {
+  for (const code of ["TRANSITION_REJECTED", "SOMETHING_NEW", null]) {
+    const refusal = new HostError("contract-version", code, { message: "nope" });
+    const error = await assertRejects(() => negotiateContract(fakeHost(() => Promise.reject(refusal))), UserError);
+    assertEquals(error.exitCode, 1);
+    assertStringIncludes(error.message, code ?? "no error_code");
+    assertStringIncludes(error.message, "contract-version");
+    assertStringIncludes(error.message, "nope");
+    assertStringIncludes(error.fix ?? "", "--host builtin");
+  }
+});
