@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { trackGroup } from "../proc/live_groups.ts";
 import type { AttemptLog } from "./log_writer.ts";
 import { ByteTail } from "./output_buffers.ts";
 import type { SkippedLines, StdoutNeeds } from "./parse/types.ts";
@@ -136,6 +137,8 @@ export function createSupervisor(): Supervisor {
       return { ...base(), exitCode: null, signal: null, stopped: null, error: String(error), pid: null };
     }
     const pid = child.pid;
+    // Until the group is reaped, a forced exit (second signal) can still SIGKILL it.
+    const untrack = trackGroup(pid);
     // Read at once: a descendant that later leaves the group (setsid) is found by these pipes.
     const pipes = stdioPipes(pid);
     let stopped: StopReason | null = null;
@@ -236,6 +239,7 @@ export function createSupervisor(): Supervisor {
       return { ...base(), exitCode, signal: status.signal ?? null, stopped, error, pid };
     } finally {
       running.delete(entry);
+      untrack();
     }
   }
 

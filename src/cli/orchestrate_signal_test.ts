@@ -39,12 +39,15 @@ async function readLines(stream: ReadableStream<Uint8Array>, until: (line: strin
 }
 
 /** Runs `scenario` against the orchestrator started on a demo with the slow agent; cleans everything up. */
-async function withSlowDemo(scenario: (child: Deno.ChildProcess, dir: string) => Promise<void>): Promise<void> {
+async function withSlowDemo(
+  scenario: (child: Deno.ChildProcess, dir: string) => Promise<void>,
+  agent = SLOW_AGENT,
+): Promise<void> {
   const parent = await Deno.makeTempDir({ prefix: "orchestrate-sig-" });
   const dir = join(parent, "demo");
   try {
     await createDemo(dir, memoryTerminal());
-    await Deno.writeTextFile(join(dir, ".kittify", "slow-agent.sh"), SLOW_AGENT);
+    await Deno.writeTextFile(join(dir, ".kittify", "slow-agent.sh"), agent);
     const yaml = await Deno.readTextFile(join(dir, "orchestration.yaml"));
     await Deno.writeTextFile(
       join(dir, "orchestration.yaml"),
@@ -200,3 +203,24 @@ async function runScenario(child: Deno.ChildProcess, dir: string): Promise<void>
   }).output();
   assertEquals(new TextDecoder().decode(files.stdout).includes("leftover-WP04.txt"), true);
 }
+
+/** The slow agent, deaf to SIGTERM (its `sleep` inherits the ignored disposition). */
+const STUBBORN_AGENT = SLOW_AGENT.replace("set -euo pipefail\n", "set -euo pipefail\ntrap '' TERM\n");
+
+Deno.test("a second SIGTERM exits 143 at once and still SIGKILLs agents that ignore SIGTERM", async () => {
+  await withSlowDemo(async (child, dir) => {
+    await readLines(child.stdout, (line) => line.includes('"attempt_started"') && line.includes('"WP01"'));
+    const pids = await agentPids(dir);
+    assertEquals(pids.map(alive), [true, true]);
+    child.kill("SIGTERM");
+    // The orderly stop is under way (the agents ignore its SIGTERM and sit in their grace period).
+    await new Promise((r) => setTimeout(r, 1000));
+    assertEquals(pids.map(alive), [true, true]);
+    child.kill("SIGTERM");
+    const status = await child.status;
+    assertEquals(status.code, 143);
+    // SIGKILL is synchronous but the kernel may take a moment to tear the processes down.
+    for (let i = 0; i < 40 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
+    assertEquals(pids.map(alive), [false, false], "an agent outlived the forced exit");
+  }, STUBBORN_AGENT);
+});

@@ -39,6 +39,7 @@ import type { PromptKit } from "./ports.ts";
 import { bootId, procStartTime } from "./reaper.ts";
 import { Engine } from "./run.ts";
 import { installSignalHandlers } from "./signals.ts";
+import { killLiveGroupsNow } from "../proc/live_groups.ts";
 import { readSubtaskMarks } from "./subtask_marks.ts";
 import type { StateStore } from "./state_store.ts";
 import type { RunState } from "./state_types.ts";
@@ -235,6 +236,13 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       logSignal(sig);
       term.warn(`${sig} received: stopping agents and saving state (send it again to exit at once)`);
       engine.interrupt(sig);
+    }, {
+      // A second signal exits at once, but 130/143 promise "agents stopped": SIGKILL every
+      // group we own first (an agent that ignores SIGTERM would otherwise outlive us).
+      onForce: (sig) => {
+        const killed = killLiveGroupsNow();
+        term.warn(`${sig} again: exiting now; killed ${killed.length} process group(s) still running`);
+      },
     });
     const guard = await holdIdleSleepGuard(input.caffeinate, { warn });
     let outcome;

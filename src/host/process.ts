@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { trackGroup } from "../proc/live_groups.ts";
 
 /** What one run produced. */
 export interface ProcessResult {
@@ -66,6 +67,8 @@ export async function runProcessGroup(argv: readonly string[], options: ProcessO
     detached: true,
   }).spawn();
   const pid = child.pid;
+  // Until the group is reaped, a forced exit (second signal) can still SIGKILL it.
+  const untrack = trackGroup(pid);
   const stdoutP = new Response(child.stdout).arrayBuffer();
   const stderrP = new Response(child.stderr).arrayBuffer();
 
@@ -96,6 +99,7 @@ export async function runProcessGroup(argv: readonly string[], options: ProcessO
     options.signal?.removeEventListener("abort", onAbort);
     // Reap stragglers: anything still in the group would hold our pipes open and outlive us.
     killGroup(pid, "SIGKILL");
+    untrack();
   }
   const decoder = new TextDecoder();
   const [out, err] = await Promise.all([stdoutP, stderrP]);
