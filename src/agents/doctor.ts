@@ -1,7 +1,8 @@
 /**
  * `doctor` checks: everything an unattended (cron) run needs, each problem with a fix.
  *
- * host reachable and contract compatible · every configured agent binary found (+ version) ·
+ * host reachable and contract compatible · every configured agent binary found (+ version, and
+ * whether it is the release proven by the suite, `proven.ts`) ·
  * git identity · repository state (dirty primary checkout, stale worktrees) · `.kittify/`
  * writable · cron environment (binaries only reachable through PATH entries cron lacks).
  *
@@ -13,7 +14,8 @@
 import { dirname, join } from "node:path";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { AgentInstallStatus } from "./installed.ts";
-import { agentBinary, agentFamily } from "./registry.ts";
+import { provenStatus } from "./proven.ts";
+import { agentBinary, agentFamily, getAgent } from "./registry.ts";
 import type { RunCommandResult } from "./run_command.ts";
 import { which, whichAll } from "./which.ts";
 
@@ -80,6 +82,12 @@ async function hostCheck(deps: DoctorDeps): Promise<DoctorCheck> {
   }
 }
 
+/** The registry's install command of agent `id`, pinned to `version` (`npm install -g pkg@1.2.3`). */
+function provenInstall(id: string, version: string, config: DoctorDeps["config"]): string {
+  const install = getAgent(id, config).install;
+  return /^npm (install|i) -g \S+$/.test(install) ? `${install}@${version}` : `${install}, version ${version}`;
+}
+
 async function agentChecks(deps: DoctorDeps): Promise<DoctorCheck[]> {
   return await Promise.all(
     configuredAgentIds(deps.config).map(async (id): Promise<DoctorCheck> => {
@@ -117,6 +125,20 @@ async function agentChecks(deps: DoctorDeps): Promise<DoctorCheck[]> {
           status: "warn",
           detail: `${s.path} (${s.version}): as root, Claude Code refuses --dangerously-skip-permissions`,
           fix: "Run the orchestrator as a normal user, or export IS_SANDBOX=1 inside a disposable container.",
+        };
+      }
+      // A built-in agent (not redefined in the config) whose CLI is not the release the suite
+      // drove for real: it may still work, but flags or output may have moved since.
+      const proven = deps.config.agents[id] === undefined ? provenStatus(id, s.version) : null;
+      if (proven?.kind === "other") {
+        const install = provenInstall(id, proven.proven, deps.config);
+        return {
+          id: `agent:${id}`,
+          title,
+          status: "warn",
+          detail: `${s.path}: installed ${proven.installed}, proven ${proven.proven}`,
+          fix: `Install the proven release (${install}), or watch a short mission first: ` +
+            "this release was not tested with the orchestrator.",
         };
       }
       return { id: `agent:${id}`, title, status: "ok", detail: `${s.path} (${s.version})` };

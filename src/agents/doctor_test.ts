@@ -1,7 +1,9 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { createFakeBin } from "../../test/fake_agents/mod.ts";
 import { defaultResolvedConfig } from "../config/mod.ts";
+import type { ResolvedConfig } from "../config/types.ts";
 import { configuredAgentIds, type DoctorDeps, type DoctorReport, runDoctorChecks } from "./doctor.ts";
+import { PROVEN_VERSIONS } from "./proven.ts";
 import { runCommand } from "./run_command.ts";
 
 const HERMETIC_GIT = {
@@ -30,7 +32,12 @@ function deps(dir: string, over: Partial<DoctorDeps> = {}): DoctorDeps {
     repoRoot: dir,
     config: defaultResolvedConfig(),
     checkHost: () => Promise.resolve({ ok: true, detail: "spec-kitty host, contract 1.3.0" }),
-    checkAgent: () => Promise.resolve({ found: true, path: "/usr/bin/claude", version: "2.1.0" }),
+    checkAgent: () =>
+      Promise.resolve({
+        found: true,
+        path: "/usr/bin/claude",
+        version: `${PROVEN_VERSIONS["claude-code"]} (Claude Code)`,
+      }),
     git: (args) => runCommand("git", ["-C", dir, ...args], { env: { ...HERMETIC_GIT, HOME: dir } }),
     env: { PATH: "/usr/bin:/bin" },
     ...over,
@@ -166,6 +173,46 @@ Deno.test("runDoctorChecks() warns that Claude Code refuses to run as root witho
     assertEquals(byId(asRoot, "agent:claude-code")?.status, "warn");
     const sandboxed = await runDoctorChecks(deps(dir, { uid: 0, env: { PATH: "/usr/bin:/bin", IS_SANDBOX: "1" } }));
     assertEquals(byId(sandboxed, "agent:claude-code")?.status, "ok");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runDoctorChecks() warns 'installed X, proven Y' with the pinned install when a CLI is another release", async () => {
+  const dir = await repo(true);
+  try {
+    const other = await runDoctorChecks(deps(dir, {
+      checkAgent: () => Promise.resolve({ found: true, path: "/usr/bin/claude", version: "2.2.0 (Claude Code)" }),
+    }));
+    assert(other.ok, "a release outside the proven ones warns, it does not fail");
+    const check = byId(other, "agent:claude-code");
+    assertEquals(check?.status, "warn");
+    assertEquals(check?.detail, `/usr/bin/claude: installed 2.2.0, proven ${PROVEN_VERSIONS["claude-code"]}`);
+    assertStringIncludes(
+      check?.fix ?? "",
+      `npm install -g @anthropic-ai/claude-code@${PROVEN_VERSIONS["claude-code"]}`,
+    );
+    // The proven release is ok; so is a redefined agent of the same id (its binary is the user's own).
+    assertEquals(byId(await runDoctorChecks(deps(dir)), "agent:claude-code")?.status, "ok");
+    const config = defaultResolvedConfig();
+    const custom: ResolvedConfig = {
+      ...config,
+      agents: {
+        "claude-code": {
+          id: "claude-code",
+          command: ["claude", "-p"],
+          prompt: "stdin",
+          output: "text",
+          passEnv: [],
+          family: "claude",
+        },
+      },
+    };
+    const redefined = await runDoctorChecks(deps(dir, {
+      config: custom,
+      checkAgent: () => Promise.resolve({ found: true, path: "/usr/bin/claude", version: "2.2.0 (Claude Code)" }),
+    }));
+    assertEquals(byId(redefined, "agent:claude-code")?.status, "ok");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { createFakeBin } from "../../test/fake_agents/mod.ts";
+import { PROVEN_VERSIONS } from "../agents/proven.ts";
 import { runCommand } from "../agents/run_command.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import { runDoctor } from "./doctor.ts";
@@ -25,7 +26,8 @@ async function project(): Promise<string> {
 
 Deno.test("runDoctor() --json reports every check and exits 0 when nothing fails", async () => {
   const dir = await project();
-  const fake = await createFakeBin({ claude: { kind: "script", body: "echo '2.1.99 (Claude Code)'\n" } });
+  const proven = `${PROVEN_VERSIONS["claude-code"]} (Claude Code)`;
+  const fake = await createFakeBin({ claude: { kind: "script", body: `echo '${proven}'\n` } });
   try {
     const term = memoryTerminal({ json: true });
     const code = await runDoctor({ json: true, repoRoot: dir }, term, {
@@ -39,7 +41,7 @@ Deno.test("runDoctor() --json reports every check and exits 0 when nothing fails
     assertEquals(report.ok, true);
     const agent = report.checks.find((c: { id: string }) => c.id === "agent:claude-code");
     assertEquals(agent.status, "ok");
-    assertStringIncludes(agent.detail, "2.1.99 (Claude Code)");
+    assertStringIncludes(agent.detail, proven);
     assertEquals(report.checks[0].id, "config");
   } finally {
     await fake.cleanup();
