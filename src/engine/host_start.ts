@@ -10,6 +10,7 @@
 import { ExitCode, UserError } from "../errors.ts";
 import { HostError, HostTransportError } from "../host/errors.ts";
 import { negotiateContract } from "../host/negotiate.ts";
+import { assertDependencies } from "./dependencies.ts";
 import type { ContractInfo, Host, MissionState, ReadyList } from "../host/types.ts";
 
 /** What the first reads answered. */
@@ -35,7 +36,7 @@ export interface StartReadsOptions {
  * Sends the first reads concurrently and checks the contract.
  *
  * @throws {UserError} for an unreachable or incompatible host (checked first), then for a
- *   missing or unreadable mission.
+ *   missing or unreadable mission, then for unknown dependencies or a dependency cycle.
  */
 export async function startReads(host: Host, options: StartReadsOptions): Promise<HostStart> {
   const { mission } = options;
@@ -46,6 +47,10 @@ export async function startReads(host: Host, options: StartReadsOptions): Promis
   ]);
   if (contract.status === "rejected") throw contractError(host, options.hostCommand, contract.reason);
   if (state.status === "rejected") throw state.reason;
+  // A graph that can never be satisfied is refused before anything is mutated (run and dry run alike).
+  if (mission !== undefined && state.value !== undefined) {
+    await assertDependencies(host, mission, state.value);
+  }
   return {
     contract: contract.value,
     ...(state.value === undefined ? {} : { missionState: state.value }),

@@ -3,8 +3,8 @@
  * filesystem states that must end in a clear user error, never a stack trace, and change nothing.
  */
 import { assert, assertEquals } from "../assert.ts";
-import { orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage } from "./invariants.ts";
+import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
+import { assertAfterFault, assertMessage, stateFiles } from "./invariants.ts";
 
 /** No stack trace and no "this is a bug" in what the user sees. */
 function assertNoCrash(out: string): void {
@@ -27,5 +27,42 @@ Deno.test("D1: any failure answer to contract-version is a host error naming the
     const others = (await repo.hostCalls()).filter(([sub]) => !READS.has(sub ?? ""));
     assertEquals(others, [], "only read-only host calls were made");
     await assertAfterFault(repo, { stateMayBeMissing: true });
+  });
+});
+
+/** Runs orchestrate, then its dry run, and checks both refuse before any mutation with `parts`. */
+async function assertRefusedBeforeMutation(repo: FaultRepo, ...parts: string[]): Promise<void> {
+  for (const extra of [[], ["--dry-run"]]) {
+    const result = await repo.cli(orchestrateArgs(repo, ...extra));
+    assertMessage(result, 2, ...parts, "fix:");
+    assertNoCrash(result.out);
+  }
+  const mutations = (await repo.hostCalls()).filter(([sub]) => !READS.has(sub ?? "") && sub !== "resolve-workspace");
+  assertEquals(mutations, [], "only read-only host calls were made");
+  assertEquals(await stateFiles(repo), [], "no run state was written");
+  const status = await repo.cli(["status", "--repo-root", repo.root]);
+  assert(!status.out.includes("WP99"), `status invents no WP:\n${status.out}`);
+}
+
+Deno.test("D4: a dependency on a WP the mission lacks is refused before any mutation, naming WP01's file", async () => {
+  await withFaultRepo({ wps: [{ id: "WP01", dependencies: ["WP99"] }, { id: "WP02" }] }, async (repo) => {
+    await assertRefusedBeforeMutation(repo, "WP01 depends on WP99", "tasks/WP01-task.md", "dependencies:");
+  });
+});
+
+Deno.test("D3: a dependency cycle is refused by the run as by the dry run, naming the WP files of the cycle", async () => {
+  const wps = [
+    { id: "WP01", dependencies: ["WP03"] },
+    { id: "WP02", dependencies: ["WP01"] },
+    { id: "WP03", dependencies: ["WP02"] },
+  ];
+  await withFaultRepo({ wps }, async (repo) => {
+    await assertRefusedBeforeMutation(
+      repo,
+      "dependency cycle WP01 -> WP03 -> WP02 -> WP01",
+      "tasks/WP01-task.md",
+      "tasks/WP02-task.md",
+      "tasks/WP03-task.md",
+    );
   });
 });
