@@ -68,6 +68,13 @@ export interface Git {
   /** `git diff base..HEAD` (stat then patch), capped at `maxBytes`. */
   diff(ws: string, base: string, maxBytes: number): Promise<string>;
   /**
+   * Puts `ws` back to commit `head` with a clean tree (our own `.kittify` files and ignored files
+   * kept) and returns what was discarded: changed or untracked paths, and `HEAD moved to <sha>`
+   * when commits were made. Empty when nothing had changed. Used after a review: a reviewer must
+   * not leave edits that the next WP on the lane would trip over.
+   */
+  discardChanges(ws: string, head: string): Promise<string[]>;
+  /**
    * The configuration entries that can make git run a program (filters, drivers, hooks, signing,
    * includes, aliases...), with their origin: a change means an agent tampered with it. Harmless
    * entries (e.g. branch tracking written by `worktree add`) are left out.
@@ -232,6 +239,38 @@ export function createGit(options: GitOptions = {}): Git {
       const text = `${stat.stdout}\n${patch.stdout}`;
       if (text.length <= maxBytes) return text;
       return text.slice(0, maxBytes) + `\n[diff truncated at ${maxBytes} bytes of ${text.length}]\n`;
+    },
+    async discardChanges(ws, head) {
+      const discarded: string[] = [];
+      const now = await must(ws, ["rev-parse", "HEAD"]);
+      if (now !== head) discarded.push(`HEAD moved to ${now.slice(0, 12)}`);
+      const status = await git(ws, [
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--",
+        ".",
+        ...OWN_FILE_EXCLUDES,
+      ]);
+      if (status.code !== 0) {
+        throw new Error(`git status failed in ${ws} with exit ${status.code}: ${status.stderr.trim()}`);
+      }
+      // -z: "XY path\0" per entry (a rename adds "orig\0"); not trimmed, the status columns matter.
+      const entries = status.stdout.split("\0");
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
+        if (entry.length < 4) continue;
+        discarded.push(entry.slice(3));
+        if (entry[0] === "R" || entry[0] === "C") i++;
+      }
+      if (discarded.length === 0) return [];
+      await must(ws, ["reset", "--hard", "--quiet", head]);
+      // -d without -x: ignored files (our logs, build caches) stay.
+      // Exclusions as -e (ignore rules), not pathspecs: a pathspec exclude does not stop clean from
+      // removing the whole untracked `.kittify/` directory that holds them.
+      await must(ws, ["clean", "-fdq", ...OWN_FILE_EXCLUDES.flatMap((p) => ["-e", p.replace(":(exclude)", "/")])]);
+      return discarded;
     },
     async configFingerprint(ws) {
       const out = await git(ws, ["config", "--list", "--show-origin", "--show-scope", "-z"]);

@@ -143,3 +143,29 @@ Deno.test("executableConfig() keeps only keys git may execute", () => {
   const z = "local\0file:.git/config\0core.bare\nfalse\0local\0file:.git/config\0filter.x.clean\nrm -rf /\0";
   assertEquals(executableConfig(z), ["local\tfile:.git/config\tfilter.x.clean=rm -rf /"]);
 });
+
+Deno.test("discardChanges() restores the reviewed commit: edits, untracked files and new commits go; ignored and own files stay", async () => {
+  const root = await repo();
+  try {
+    const git = createGit();
+    const ws = await git.ensureWorkspace(root, { workspacePath: join(root, ".worktrees", "w"), fallbackBranch: "wp" });
+    const head = await git.head(ws.path);
+    assertEquals(await git.discardChanges(ws.path, head), []);
+    await Deno.writeTextFile(join(ws.path, "README.md"), "edited by a reviewer\n");
+    await Deno.writeTextFile(join(ws.path, "notes.txt"), "scratch\n");
+    await Deno.mkdir(join(ws.path, ".kittify", "logs"), { recursive: true });
+    await Deno.writeTextFile(join(ws.path, ".kittify", "logs", "a.log"), "ours\n");
+    await sh(ws.path, "commit", "-q", "--allow-empty", "-m", "a reviewer's commit");
+    const discarded = await git.discardChanges(ws.path, head);
+    assertEquals(discarded.some((d) => d.startsWith("HEAD moved to ")), true);
+    assertEquals(discarded.includes("README.md"), true);
+    assertEquals(discarded.includes("notes.txt"), true);
+    assertEquals(discarded.some((d) => d.includes(".kittify")), false);
+    assertEquals(await git.head(ws.path), head);
+    assertEquals(await git.currentBranch(ws.path), "wp");
+    assertEquals(await Deno.readTextFile(join(ws.path, ".kittify", "logs", "a.log")), "ours\n");
+    assertEquals(await git.discardChanges(ws.path, head), []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

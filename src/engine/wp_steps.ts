@@ -199,6 +199,7 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
     await ctx.save();
     const recorded = mode === "resume_review" ? recordedApproval(wp) : null;
     const diff = recorded === null ? await reviewDiff(unit) : "";
+    const reviewedHead = recorded === null ? await ctx.deps.git.head(ws.path) : null;
     const stage = recorded ?? await runStage<ReviewVerdict>(ctx, {
       wpId: wp.wp_id,
       role: "review",
@@ -217,6 +218,7 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
         return Promise.resolve({ ok: true, value: verdict, verdict: verdict.verdict });
       },
     });
+    if (reviewedHead !== null) await discardReviewerChanges(unit, reviewedHead, stage.ok ? stage.agent : null);
     if (!stage.ok) {
       throw new WpStop(
         "failed",
@@ -285,6 +287,33 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
     await implementAndSubmit(unit, feedback);
     mode = "review";
   }
+}
+
+/**
+ * A reviewer is told not to edit, but nothing stops a CLI from doing it: its edits (or commits)
+ * would stay in the lane worktree and make the next WP on the lane fail to allocate, forever.
+ * The verdict stands for the code that was reviewed, so the tree goes back to exactly that.
+ */
+async function discardReviewerChanges(unit: WpUnit, head: string, reviewer: string | null): Promise<void> {
+  const { ctx, wp, ws } = unit;
+  let discarded: string[];
+  try {
+    discarded = await ctx.deps.git.discardChanges(ws.path, head);
+  } catch (error) {
+    throw new WpStop(
+      "failed",
+      `the reviewer left changes in ${ws.path} that could not be discarded (${errorMessage(error)}); ` +
+        "clean the worktree by hand (git -C <worktree> reset --hard && git clean -fd), then resume",
+    );
+  }
+  if (discarded.length === 0) return;
+  const shown = discarded.slice(0, 5).join(", ") + (discarded.length > 5 ? `, and ${discarded.length - 5} more` : "");
+  ctx.emit({
+    type: "warning",
+    wp_id: wp.wp_id,
+    message: `reviewer ${reviewer === null ? "(failed attempt)" : `'${reviewer}'`} changed the worktree; ` +
+      `discarded so the reviewed commit stays as it was: ${shown}`,
+  });
 }
 
 async function reviewDiff(unit: WpUnit): Promise<string> {

@@ -90,6 +90,7 @@ VERDICT: CHANGES_REQUESTED
 Please redo $wp."; exit 0 ;;
   crash_once) if [ "$n" -eq 1 ]; then echo "reviewer crashed" >&2; exit 134; fi ;;
   no_verdict) emit_ok "Looks fine to me I guess."; exit 0 ;;
+  edit_approve) echo "reviewer was here" >> "e2e/$wp.txt"; echo scratch > "review-notes-$wp.txt" ;;
   slow:*) sleep "\${mode#slow:}" ;;
   slow_once:*) if [ "$n" -eq 1 ]; then sleep "\${mode#slow_once:}"; fi ;;
 esac

@@ -3,6 +3,7 @@
  * block the WP; a crashing reviewer is retried; a reviewer without a verdict is a reviewer
  * failure (never an approval).
  */
+import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { setFakeMode } from "./fake_cli.ts";
 import {
@@ -97,5 +98,22 @@ Deno.test("orchestrate: a reviewer that always rejects blocks the WP after max_r
     const wp = (await readState(e)).wps.WP01!;
     assertEquals(wp.outcome?.kind, "blocked");
     assertStringIncludes(wp.outcome?.reason ?? "", "Please redo WP01");
+  });
+});
+
+Deno.test("orchestrate: a reviewer that edits the worktree and approves has its edits discarded; the next WP on the lane still runs", async () => {
+  await withE2e(spreadMission(2, 1), {}, async (e) => {
+    await setFakeMode(e.control, "codex", "review", "edit_approve");
+    const out = await runCli(e, ARGS);
+    assertEquals(out.code, 0, out.text);
+    await checkInvariants(e, { lanes: { WP01: "done", WP02: "done" } });
+    assertStringIncludes(out.text, "reviewer 'codex' changed the worktree");
+    const ws = join(e.repo, ".worktrees", `${MISSION}-lane-a`);
+    const status = await new Deno.Command("git", { args: ["-C", ws, "status", "--porcelain"], stdout: "piped" })
+      .output();
+    assertEquals(new TextDecoder().decode(status.stdout).trim(), "");
+    // The reviewed content is what was committed: the reviewer's line never made it in.
+    const file = await Deno.readTextFile(join(ws, "e2e", "WP01.txt"));
+    assertEquals(file.includes("reviewer was here"), false);
   });
 });

@@ -188,6 +188,18 @@ export class FakeGit implements Git {
     if (since <= 0) return Promise.resolve({ ok: false, kind: "no_output", message: `no commit since ${base}` });
     return Promise.resolve({ ok: true, head: w.commits.at(-1)!, committed, files: [...this.files] });
   }
+  discardChanges(ws: string, head: string): Promise<string[]> {
+    const w = this.#ws(ws);
+    const out: string[] = [];
+    const at = w.commits.indexOf(head);
+    if (at >= 0 && at < w.commits.length - 1) {
+      out.push(`HEAD moved to ${w.commits.at(-1)}`);
+      w.commits.splice(at + 1);
+    }
+    if (w.dirty) out.push("(dirty tree)");
+    w.dirty = false;
+    return Promise.resolve(out);
+  }
   /** What {@link configFingerprint} answers (tests change it to simulate tampering). */
   config = "cfg";
   configFingerprint(): Promise<string> {
