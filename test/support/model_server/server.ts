@@ -177,6 +177,7 @@ export function startModelServer(options: ModelServerOptions): ModelServer {
     const adapter = options.adapters.find((a) => a.matches(req.method, url));
     const base = {
       seq: ++seq,
+      at: performance.timeOrigin + performance.now(),
       method: req.method,
       path: url.pathname + url.search,
       headers: headerRecord(req.headers),

@@ -54,6 +54,8 @@ export type RequestRole = "implement" | "review" | "side";
 /** One logged request (the server keeps every one). */
 export interface LoggedRequest {
   seq: number;
+  /** When the server received it (epoch ms, sub-millisecond): timing tests and the bench read it. */
+  at?: number;
   method: string;
   path: string;
   api: WireApi | "unknown";
