@@ -90,6 +90,19 @@ export const OWN_FILE_EXCLUDES: readonly string[] = [
   ":(exclude).kittify/logs",
 ];
 
+/**
+ * The {@link OWN_FILE_EXCLUDES} to give `git add` in a workspace where git ignores `ignored`
+ * (paths as `git check-ignore` prints them). git refuses a path it ignores when a pathspec names
+ * it literally, even in an exclude ("The following paths are ignored", exit 1), so an ignored
+ * one is left out: `add -A` skips ignored paths anyway.
+ */
+export function addExcludes(ignored: ReadonlySet<string>): string[] {
+  return OWN_FILE_EXCLUDES.filter((p) => !ignored.has(p.slice(":(exclude)".length)));
+}
+
+/** Our own paths that an exclude names literally (no wildcard), see {@link addExcludes}. */
+const LITERAL_OWN_PATHS = OWN_FILE_EXCLUDES.map((p) => p.slice(":(exclude)".length)).filter((p) => !p.includes("*"));
+
 /** Identity used when the repository has none configured. */
 export const FALLBACK_IDENTITY = [
   "-c",
@@ -212,7 +225,19 @@ export function createGit(options: GitOptions = {}): Git {
             }`,
           };
         }
-        await must(ws, ["add", "-A", "--", ".", ...OWN_FILE_EXCLUDES]);
+        // check-ignore: exit 0 lists the ignored ones, 1 means none; anything else keeps every exclude.
+        const check = await git(ws, ["check-ignore", "--", ...LITERAL_OWN_PATHS]);
+        const ignored = new Set(check.code === 0 ? check.stdout.split("\n").map((l) => l.trim()) : []);
+        const add = await git(ws, ["add", "-A", "--", ".", ...addExcludes(ignored)]);
+        if (add.code !== 0) {
+          // add stages what it can before failing: put the index back so nothing is left half staged.
+          await git(ws, ["reset", "--quiet"]);
+          return {
+            ok: false,
+            kind: "git_error",
+            message: `git add -A failed in ${ws} with exit ${add.code} (the index was reset): ${add.stderr.trim()}`,
+          };
+        }
         const staged = await git(ws, ["diff", "--cached", "--quiet"]);
         let committed = false;
         if (staged.code === 1) {

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
 import { join } from "node:path";
-import { createGit, executableConfig, WorkspaceError } from "./git.ts";
+import { addExcludes, createGit, executableConfig, OWN_FILE_EXCLUDES, WorkspaceError } from "./git.ts";
 
 const ID = ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"];
 
@@ -104,6 +104,36 @@ Deno.test("commitGate() commits agent work, excludes our files and requires a ne
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("commitGate() commits when our .kittify/logs and .kittify/runs exist and are git-ignored", async () => {
+  const root = await repo();
+  try {
+    const git = createGit();
+    const ws = await git.ensureWorkspace(root, { workspacePath: join(root, ".worktrees", "w"), fallbackBranch: "wp" });
+    const base = await git.head(ws.path);
+    // Ignored with a directory pattern, as `init` writes it; git refused even an exclude naming them.
+    await Deno.writeTextFile(join(ws.path, ".gitignore"), ".kittify/logs/\n.kittify/runs/\n");
+    for (const dir of ["logs", "runs/r1"]) {
+      await Deno.mkdir(join(ws.path, ".kittify", dir), { recursive: true });
+      await Deno.writeTextFile(join(ws.path, ".kittify", dir, "a.log"), "log\n");
+    }
+    await Deno.writeTextFile(join(ws.path, "a.txt"), "work\n");
+    const done = await git.commitGate(ws.path, "wp", base, "feat(WP01): work");
+    assert(done.ok, JSON.stringify(done));
+    if (done.ok) assertEquals(done.files, [".gitignore", "a.txt"]);
+    assertEquals(await sh(ws.path, "status", "--porcelain"), "", "nothing left staged or unstaged");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("addExcludes() leaves out exactly the ignored literal paths", () => {
+  assertEquals(addExcludes(new Set()), [...OWN_FILE_EXCLUDES]);
+  const some = addExcludes(new Set([".kittify/logs"]));
+  assertEquals(some.length, OWN_FILE_EXCLUDES.length - 1);
+  assert(!some.includes(":(exclude).kittify/logs"));
+  assert(some.includes(":(exclude).kittify/runs"));
 });
 
 Deno.test("commitGate() refuses a detached HEAD or another branch", async () => {
