@@ -71,7 +71,27 @@ const DEFS: Record<BuiltinAgentId, Def> = {
   },
   codex: {
     family: "codex",
-    implementArgv: ["codex", "exec", "--json", "--sandbox", "workspace-write", "--skip-git-repo-check", "-"],
+    implementArgv: [
+      "codex",
+      "exec",
+      "--json",
+      "--sandbox",
+      "workspace-write",
+      "--skip-git-repo-check",
+      // Codex 0.169 runs `exec_command` as `bash -lc` unless told otherwise, and a login shell
+      // may reset PATH (Debian's /etc/profile does, for root and for everyone else): a
+      // `spec-kitty` found on our PATH was "command not found" inside the agent, so no subtask
+      // got marked. A plain `bash -c` keeps the PATH we start Codex with.
+      "-c",
+      "allow_login_shell=false",
+      // The workspace-write sandbox makes everything outside the workspace read-only, but
+      // `mark-status` appends to the host's state under the primary checkout
+      // (`kitty-specs/<mission>/`), outside the WP worktree: it failed with "Read-only file
+      // system". Only that directory is added (a missing one is accepted by Codex).
+      "--add-dir",
+      "{repo_root}/kitty-specs/{mission}",
+      "-",
+    ],
     reviewArgv: [
       "codex",
       "exec",
@@ -79,6 +99,9 @@ const DEFS: Record<BuiltinAgentId, Def> = {
       "--sandbox",
       "read-only",
       "--skip-git-repo-check",
+      // Same PATH reason as for implementers (a reviewer may run `git diff` and friends).
+      "-c",
+      "allow_login_shell=false",
       // Structured output: the last agent message is the {verdict, feedback} object.
       "--output-schema",
       "{verdict_schema_file}",
