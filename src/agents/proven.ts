@@ -20,6 +20,8 @@ export const PROVEN_VERSIONS: Readonly<Record<string, string>> = {
   pi: "0.73.1",
   copilot: "1.0.102",
   augment: "0.36.0",
+  kilocode: "7.7.7",
+  letta: "0.32.18",
 };
 
 /**
