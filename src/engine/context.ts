@@ -104,6 +104,12 @@ export class EngineContext {
   readonly opts: EngineOptions;
   readonly state: RunState;
   readonly laneLocks = new KeyedMutex();
+  /**
+   * Held around every lane-allocating host call (`start-implementation`, which creates the
+   * mission and lane branches and worktrees): the real host does that without a lock of its own
+   * and refuses a concurrent allocation of the same mission with `LANE_ALLOCATION_FAILED`.
+   */
+  readonly allocationLock = new KeyedMutex();
   /** Rate-limit waits shared by every WP. */
   readonly cooldowns = new AgentCooldowns();
   readonly controller = new AbortController();

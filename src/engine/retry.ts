@@ -83,3 +83,34 @@ export function oneLine(text: string, max = 200): string {
   const first = text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
   return first.length > max ? first.slice(0, max - 1) + "…" : first;
 }
+
+/** Retries of a `LANE_ALLOCATION_FAILED` that may be a race (see {@link afterAllocationFailure}). */
+export const ALLOCATION_RETRIES = 2;
+
+/** The decision after a refused lane-allocating host call. */
+export type AllocationDecision = { kind: "retry"; delayMs: number } | { kind: "give_up" };
+
+/**
+ * Whether a refused `start-implementation` is tried again. The real host reports a lost race
+ * on the mission's branches ("cannot lock ref ... reference already exists") as a plain
+ * `LANE_ALLOCATION_FAILED` whose data carry only prose (`reason`, `message`): the envelope has
+ * no structured way to tell that race from a real failure (a dirty reused worktree, a merge
+ * conflict). We never decide on prose, so every such failure is retried a bounded number of
+ * times ({@link ALLOCATION_RETRIES}) after a short jittered wait: a race resolves itself (our
+ * own calls are serialised, so the other party is outside this run), a real failure costs a
+ * few seconds and then fails the WP as before. A failure that does carry a structured cause
+ * (`data.error_code`, e.g. `UNHONORABLE_BASE`) is deterministic and is not retried.
+ *
+ * @param retries retries already made for this call (0 after the first refusal).
+ * @param random uniform in [0, 1), for jitter.
+ */
+export function afterAllocationFailure(
+  error: { code: string; data: Readonly<Record<string, unknown>> },
+  retries: number,
+  random: () => number,
+): AllocationDecision {
+  if (error.code !== "LANE_ALLOCATION_FAILED") return { kind: "give_up" };
+  if (typeof error.data.error_code === "string" && error.data.error_code !== "") return { kind: "give_up" };
+  if (retries >= ALLOCATION_RETRIES) return { kind: "give_up" };
+  return { kind: "retry", delayMs: 1000 * (retries + 1) + Math.floor(random() * 1000) };
+}

@@ -1,6 +1,12 @@
 import { assertEquals } from "../../test/assert.ts";
 import type { StageConfig } from "../config/types.ts";
-import { afterAttemptFailure, backoffMs, RATE_LIMIT_WAIT_CAP_MS } from "./retry.ts";
+import {
+  afterAllocationFailure,
+  afterAttemptFailure,
+  ALLOCATION_RETRIES,
+  backoffMs,
+  RATE_LIMIT_WAIT_CAP_MS,
+} from "./retry.ts";
 
 function stage(overrides: Partial<StageConfig["retry"]> = {}, agents = ["a", "b"]): StageConfig {
   return {
@@ -86,4 +92,19 @@ Deno.test("afterAttemptFailure() falls back instead of sleeping through a huge r
 Deno.test("afterAttemptFailure() with a single agent and maxAttempts 1 is exhausted at once", () => {
   const d = afterAttemptFailure(stage({ maxAttempts: 1 }, ["solo"]), { agentIndex: 0, failures: 1 }, crash, () => 0);
   assertEquals(d.kind, "exhausted");
+});
+
+Deno.test("afterAllocationFailure() retries a LANE_ALLOCATION_FAILED with prose only, a bounded number of times", () => {
+  const race = { code: "LANE_ALLOCATION_FAILED", data: { wp_id: "WP02", reason: "cannot lock ref", message: "x" } };
+  assertEquals(afterAllocationFailure(race, 0, () => 0.5), { kind: "retry", delayMs: 1500 });
+  assertEquals(afterAllocationFailure(race, 1, () => 0), { kind: "retry", delayMs: 2000 });
+  assertEquals(afterAllocationFailure(race, ALLOCATION_RETRIES, () => 0.5), { kind: "give_up" });
+});
+
+Deno.test("afterAllocationFailure() gives up on a structured cause and on other codes", () => {
+  const base = { code: "LANE_ALLOCATION_FAILED", data: { error_code: "UNHONORABLE_BASE", message: "x" } };
+  assertEquals(afterAllocationFailure(base, 0, () => 0.5), { kind: "give_up" });
+  for (const code of ["TRANSITION_REJECTED", "WP_ALREADY_CLAIMED", "DEPENDENCIES_NOT_SATISFIED", "UNKNOWN_ERROR"]) {
+    assertEquals(afterAllocationFailure({ code, data: { message: "x" } }, 0, () => 0.5), { kind: "give_up" }, code);
+  }
 });

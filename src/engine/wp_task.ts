@@ -15,13 +15,14 @@
 import { resolve } from "node:path";
 import { errorMessage } from "../errors.ts";
 import { HostError } from "../host/errors.ts";
-import type { WorkspaceInfo } from "../host/types.ts";
+import type { StartImplementationResult, WorkspaceInfo } from "../host/types.ts";
 import { type EngineContext, InterruptedError, isFatalHostError, RunFatalError, WpStop } from "./context.ts";
 import type { Dispatch } from "./decide.ts";
 import { type EnsuredWorkspace, WorkspaceError } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
 import { faultPoint } from "./fault_points.ts";
 import { noteText } from "./lifecycle_rules.ts";
+import { afterAllocationFailure } from "./retry.ts";
 import { committedBeforeCrash, implementAndSubmit, reviewLoop, submitCommitted, type WpUnit } from "./wp_steps.ts";
 
 /**
@@ -79,7 +80,7 @@ export function isDependencyRefusal(error: unknown): boolean {
 
 async function acquire(ctx: EngineContext, dispatch: Dispatch): Promise<WorkspaceInfo> {
   const { host } = ctx.deps;
-  const { mission, actor, policy } = ctx.state;
+  const { mission } = ctx.state;
   const wp = ctx.wp(dispatch.wpId);
   let info: WorkspaceInfo;
   // An in_progress WP this run already worked on is ours: re-claiming would make the host
@@ -88,12 +89,7 @@ async function acquire(ctx: EngineContext, dispatch: Dispatch): Promise<Workspac
   const ours = ctx.lanes.get(dispatch.wpId) === "in_progress" && (wp.attempts.length > 0 || wp.workspace_path !== null);
   if (dispatch.mode === "implement" && !ours) {
     const before = ctx.lanes.get(dispatch.wpId) ?? "planned";
-    const started = await mutate(
-      ctx,
-      dispatch.wpId,
-      "in_progress",
-      () => host.startImplementation({ mission, wp: dispatch.wpId, actor, policy }),
-    );
+    const started = await startImplementation(ctx, dispatch.wpId);
     if (started === RECONCILED) {
       info = await host.resolveWorkspace(mission, dispatch.wpId);
       ctx.moved(dispatch.wpId, before, "in_progress");
@@ -111,6 +107,48 @@ async function acquire(ctx: EngineContext, dispatch: Dispatch): Promise<Workspac
   wp.lane_branch = info.laneBranch ?? null;
   await ctx.save();
   return info;
+}
+
+/**
+ * `start-implementation`, one lane allocation of the mission at a time (the host refuses a
+ * concurrent one), tried again after a refusal that may be a race ({@link afterAllocationFailure}).
+ * The lock is not held while waiting to retry, so other WPs can start meanwhile.
+ */
+async function startImplementation(
+  ctx: EngineContext,
+  wpId: string,
+): Promise<StartImplementationResult | typeof RECONCILED> {
+  const { mission, actor, policy } = ctx.state;
+  for (let retries = 0;; retries++) {
+    const release = await ctx.allocationLock.acquire(mission);
+    try {
+      ctx.checkpoint();
+      return await mutate(
+        ctx,
+        wpId,
+        "in_progress",
+        () => ctx.deps.host.startImplementation({ mission, wp: wpId, actor, policy }),
+      );
+    } catch (error) {
+      if (!(error instanceof HostError)) throw error;
+      const decision = afterAllocationFailure(error, retries, ctx.deps.clock.random);
+      if (decision.kind === "give_up") throw error;
+      ctx.emit({
+        type: "warning",
+        wp_id: wpId,
+        message: `host start-implementation refused with ${error.code} (attempt ${retries + 1}); ` +
+          `trying again in ${Math.ceil(decision.delayMs / 1000)}s as it may be a race on the mission's branches`,
+      });
+      release();
+      try {
+        await ctx.deps.clock.sleep(decision.delayMs, ctx.signal);
+      } catch {
+        throw new InterruptedError("interrupted while waiting to retry start-implementation");
+      }
+    } finally {
+      release();
+    }
+  }
 }
 
 async function ensureWorkspace(ctx: EngineContext, info: WorkspaceInfo): Promise<EnsuredWorkspace> {
@@ -167,6 +205,9 @@ async function settleError(ctx: EngineContext, wpId: string, error: unknown): Pr
     wp.last_error = errorMessage(error);
     ctx.fail(error instanceof RunFatalError ? error : new RunFatalError(errorMessage(error), { cause: error }));
   } else if (error instanceof HostError) {
+    if (error.code === "LANE_ALLOCATION_FAILED") {
+      wp.stop_cause = { kind: "lane_allocation", workspace: wp.workspace_path, message: hostReason(error) };
+    }
     ctx.finish(wpId, "failed", hostReason(error));
   } else {
     ctx.finish(wpId, "failed", `unexpected error: ${errorMessage(error)}`);

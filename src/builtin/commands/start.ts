@@ -13,11 +13,12 @@ import { nowIso } from "../envelope.ts";
 import { type LaneEvent, newLaneEvent } from "../events.ts";
 import { HostFailure, rejected } from "../failure.ts";
 import { findWp, loadMission, type Mission, type WpFile } from "../mission.ts";
-import { validatePolicy } from "../policy.ts";
+import { type RecordedPolicy, validatePolicy } from "../policy.ts";
 import { unsatisfiedDependencies } from "../readiness.ts";
 import { laneOfWp, UNINITIALIZED } from "../snapshot.ts";
 import { allocateLane, planWorkspace } from "../worktree.ts";
 import { laneFields } from "./read.ts";
+import { ALLOCATION_RACE_ENV, raceHoldMs, withAllocationRace } from "../allocation_race.ts";
 
 /** Claimants that any actor may take over (the host's generic placeholders). */
 const GENERIC_CLAIMANTS = ["implement-command", "unknown"];
@@ -84,13 +85,29 @@ export function implementationEvents(
   }
 }
 
-/** `start-implementation --mission M --wp WP --actor A --policy JSON`. */
+/**
+ * `start-implementation --mission M --wp WP --actor A --policy JSON`.
+ *
+ * With `SKO_BUILTIN_ALLOCATION_RACE_MS` set (a test mode, see `allocation_race.ts`) a second
+ * lane allocation of the mission while one is in flight is refused as the real host does.
+ */
 export async function startImplementation(ctx: HostContext, options: ParsedOptions): Promise<Record<string, unknown>> {
   const policy = validatePolicy(str(options, "policy"), "--policy is required for start-implementation");
   const mission = await loadMission(ctx.root, req(options, "mission"));
   const wp = findWp(mission, req(options, "wp"));
   const actor = req(options, "actor");
-  return await mutate(ctx, mission, async ({ states }) => {
+  const holdMs = raceHoldMs(Deno.env.get(ALLOCATION_RACE_ENV));
+  return await withAllocationRace(mission, wp.wpId, holdMs, () => claimAndAllocate(ctx, mission, wp, actor, policy));
+}
+
+function claimAndAllocate(
+  ctx: HostContext,
+  mission: Mission,
+  wp: WpFile,
+  actor: string,
+  policy: RecordedPolicy | null,
+): Promise<Record<string, unknown>> {
+  return mutate(ctx, mission, async ({ states }) => {
     const lane = laneOfWp(states, wp.wpId);
     if (lane === "planned" || lane === "claimed") {
       const unsatisfied = unsatisfiedDependencies(wp.dependencies, (id) => laneOfWp(states, id));
