@@ -12,6 +12,7 @@ import { findRepoRoot } from "./repo_root.ts";
 import { listRuns, readRun, RUNS_DIR } from "../run/recorder.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { renderHtml } from "../report/html.ts";
+import { ensureDirectory, fsUserError } from "../util/fs.ts";
 
 /** Runs `report` and returns the exit code. */
 export async function runReport(opts: ReportOptions, term: Terminal): Promise<number> {
@@ -31,11 +32,20 @@ export async function runReport(opts: ReportOptions, term: Terminal): Promise<nu
     );
   }
   const outDir = opts.out === undefined ? run.dir : resolve(opts.out);
-  await Deno.mkdir(outDir, { recursive: true });
+  await ensureDirectory(
+    outDir,
+    "report directory",
+    "Pass a directory to --out (report.md and report.html are written inside it), or leave --out out.",
+  );
   const markdown = join(outDir, "report.md");
   const html = join(outDir, "report.html");
-  await Deno.writeTextFile(markdown, renderMarkdown(run));
-  await Deno.writeTextFile(html, renderHtml(run));
+  for (const [path, text] of [[markdown, renderMarkdown(run)], [html, renderHtml(run)]] as const) {
+    try {
+      await Deno.writeTextFile(path, text);
+    } catch (error) {
+      throw await fsUserError(error, path, "report file") ?? error;
+    }
+  }
   if (run.skippedLines > 0) {
     term.warn(`${run.skippedLines} unreadable line(s) in ${join(run.dir, "events.ndjson")} were skipped.`);
   }

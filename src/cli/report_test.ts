@@ -52,6 +52,29 @@ Deno.test("runReport() --json prints the paths; --out and a run id pick the plac
   });
 });
 
+Deno.test("runReport() --out naming an existing file is a user error naming it; nothing is written", async () => {
+  await withRepo(async (root) => {
+    await record(root);
+    const out = join(root, "notes.txt");
+    await Deno.writeTextFile(out, "mine\n");
+    const error = await assertRejects(
+      () => runReport({ repoRoot: root, json: false, out }, memoryTerminal()),
+      UserError,
+    );
+    assertStringIncludes(error.message, `${out} as it must be a directory: it is a file`);
+    assertStringIncludes(error.fix ?? "", "Pass a directory to --out");
+    assertEquals(await Deno.readTextFile(out), "mine\n");
+    // report.md in the way as a directory is named too.
+    const dir = join(root, "dir");
+    await Deno.mkdir(join(dir, "report.md"), { recursive: true });
+    const inWay = await assertRejects(
+      () => runReport({ repoRoot: root, json: false, out: dir }, memoryTerminal()),
+      UserError,
+    );
+    assertStringIncludes(inWay.message, `${join(dir, "report.md")} as it must be a regular file: it is a directory`);
+  });
+});
+
 Deno.test("runReport() without runs is a usage error (exit 2)", async () => {
   await withRepo(async (root) => {
     const error = await assertRejects(

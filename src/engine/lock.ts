@@ -12,6 +12,8 @@
 import { join } from "node:path";
 import { ExitCode, UserError } from "../errors.ts";
 import { assertMissionSlug } from "../ids.ts";
+import { RUNS_DIR } from "../run/recorder.ts";
+import { assertDirectoryOrMissing, ensureDirectory, fsUserError } from "../util/fs.ts";
 import { PRODUCT, VERSION } from "../version.ts";
 import { cleanStrayTemps, writeFileAtomic } from "./atomic_write.ts";
 import { bootId, procStartTime } from "./reaper.ts";
@@ -54,7 +56,9 @@ export interface AcquireLockOptions {
 /**
  * Takes the run lock for `mission` without waiting, then records who holds it.
  *
- * @throws {UserError} exit 75 (`ExitCode.Locked`) naming the holder when another process holds it.
+ * @throws {UserError} exit 75 (`ExitCode.Locked`) naming the holder when another process holds it;
+ *   exit 1 naming the path when a file or directory of the wrong kind is in the way under
+ *   `.kittify/` (locks, runs, logs).
  */
 export async function acquireLock(
   repoRoot: string,
@@ -63,8 +67,16 @@ export async function acquireLock(
   opts: AcquireLockOptions = {},
 ): Promise<LockHandle> {
   const { lockFile, infoFile } = lockPaths(repoRoot, mission);
-  await Deno.mkdir(join(repoRoot, ".kittify", "locks"), { recursive: true });
-  const file = await Deno.open(lockFile, { read: true, write: true, create: true });
+  // The run writes here next: a file in the way is refused now, while nothing has been changed.
+  await assertDirectoryOrMissing(join(repoRoot, RUNS_DIR), "run records directory");
+  await assertDirectoryOrMissing(join(repoRoot, ".kittify", "logs"), "agent logs directory");
+  await ensureDirectory(join(repoRoot, ".kittify", "locks"), "lock directory");
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(lockFile, { read: true, write: true, create: true });
+  } catch (error) {
+    throw await fsUserError(error, lockFile, "lock file") ?? error;
+  }
   let locked = false;
   try {
     locked = await file.tryLock(true);

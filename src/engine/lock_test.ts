@@ -94,3 +94,35 @@ Deno.test("readLockInfo() ignores an unreadable sidecar", async () => {
     assertEquals(await readLockInfo(repo, MISSION), null);
   });
 });
+
+Deno.test("acquireLock() names the path in the way when .kittify/locks, the lock file, runs or logs have the wrong kind", async () => {
+  const cases: [string, (repo: string) => Promise<void>, string, string][] = [
+    ["locks is a file", (r) => Deno.writeTextFile(join(r, ".kittify", "locks"), ""), ".kittify/locks", "it is a file"],
+    [
+      "the lock file is a directory",
+      (r) => Deno.mkdir(join(r, ".kittify", "locks", `${MISSION}.lock`), { recursive: true }),
+      `.kittify/locks/${MISSION}.lock`,
+      "it is a directory",
+    ],
+    ["runs is a file", (r) => Deno.writeTextFile(join(r, ".kittify", "runs"), ""), ".kittify/runs", "it is a file"],
+    ["logs is a file", (r) => Deno.writeTextFile(join(r, ".kittify", "logs"), ""), ".kittify/logs", "it is a file"],
+    [
+      "kittify is a file",
+      (r) => Deno.remove(join(r, ".kittify")).then(() => Deno.writeTextFile(join(r, ".kittify"), "")),
+      ".kittify",
+      "it is a file",
+    ],
+  ];
+  for (const [name, arrange, path, kind] of cases) {
+    await withRepo(async (repo) => {
+      await Deno.mkdir(join(repo, ".kittify"));
+      await arrange(repo);
+      const error = await assertRejects(() => acquireLock(repo, MISSION, "run-a"), UserError);
+      assertEquals(error.exitCode, ExitCode.RunFailed, name);
+      assertStringIncludes(error.message, join(repo, path), name);
+      assertStringIncludes(error.message, kind, name);
+      assertStringIncludes(error.fix ?? "", `Move ${join(repo, path)} out of the way`, name);
+      assertEquals(await readLockInfo(repo, MISSION), null, `${name}: no sidecar`);
+    });
+  }
+});

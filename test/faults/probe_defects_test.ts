@@ -2,6 +2,7 @@
  * Defects found by the adversarial probe (issue 12 §4): bad host answers, mission files and
  * filesystem states that must end in a clear user error, never a stack trace, and change nothing.
  */
+import { join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
 import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, stateFiles } from "./invariants.ts";
@@ -66,3 +67,44 @@ Deno.test("D3: a dependency cycle is refused by the run as by the dry run, namin
     );
   });
 });
+
+Deno.test("D2: a file or directory of the wrong kind under .kittify/ is named with the fix; nothing is left behind", async () => {
+  await withFaultRepo({ wps: [{ id: "WP01" }] }, async (repo) => {
+    const kittify = join(repo.root, ".kittify");
+    const cases: [string, () => Promise<void>, string][] = [
+      ["logs", () => Deno.writeTextFile(join(kittify, "logs"), "x"), join(kittify, "logs")],
+      ["runs", () => Deno.writeTextFile(join(kittify, "runs"), "x"), join(kittify, "runs")],
+      ["locks", () => Deno.writeTextFile(join(kittify, "locks"), "x"), join(kittify, "locks")],
+      [
+        "lock file",
+        () => Deno.mkdir(join(kittify, "locks", `${repo.mission}.lock`), { recursive: true }),
+        join(kittify, "locks", `${repo.mission}.lock`),
+      ],
+    ];
+    for (const [name, arrange, path] of cases) {
+      await Deno.remove(kittify, { recursive: true }).catch(() => {});
+      await Deno.mkdir(kittify, { recursive: true });
+      await arrange();
+      const before = await listTree(kittify);
+      const result = await repo.cli(orchestrateArgs(repo));
+      assertMessage(result, 1, path, `fix: Move ${path} out of the way`);
+      assertNoCrash(result.out);
+      assertEquals(await listTree(kittify), before, `${name}: nothing was created under .kittify/`);
+    }
+    const mutations = (await repo.hostCalls()).filter(([sub]) => !READS.has(sub ?? ""));
+    assertEquals(mutations, [], "only read-only host calls were made");
+  });
+});
+
+/** Every path under `dir`, sorted. */
+async function listTree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string, rel: string): Promise<void> => {
+    for await (const e of Deno.readDir(d)) {
+      out.push(`${rel}${e.name}${e.isDirectory ? "/" : ""}`);
+      if (e.isDirectory) await walk(join(d, e.name), `${rel}${e.name}/`);
+    }
+  };
+  await walk(dir, "");
+  return out.sort();
+}
