@@ -22,6 +22,23 @@ function unwrapApiError(message: string): { status?: number; text: string } {
   return status === undefined ? { text } : { status, text };
 }
 
+/**
+ * The HTTP status in Codex's own error lines, as 0.169 prints them: "unexpected status 503
+ * Service Unavailable: …" and "exceeded retry limit, last status: 429 Too Many Requests". The
+ * JSONL `error` event has no code field, so the status in this fixed prefix is the most
+ * structured thing there is (a 403 says "Forbidden", which no text pattern classifies).
+ */
+function statusInMessage(message: string): number | undefined {
+  const m = /^(?:unexpected status|exceeded retry limit, last status:) (\d{3})\b/.exec(message);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Codex's own stream watchdog (`stream_idle_timeout_ms` of the model provider) gave up on a
+ * stream that sent nothing: the same failure our stall timer catches, so the same class.
+ */
+const IDLE_TIMEOUT = /^stream disconnected before completion: idle timeout waiting for SSE/;
+
 /** Parser for Codex. */
 export const codexParser: ParserFactory = (): StreamParser => {
   let finalMessage = "";
@@ -56,11 +73,19 @@ export const codexParser: ParserFactory = (): StreamParser => {
     finish(ctx) {
       if (terminal === "completed" && ctx.exitCode === 0) return succeeded(finalMessage, null, tokens);
       const raw = terminal === "failed" ? failMessage : lastError;
-      const { status, text } = unwrapApiError(raw);
+      const unwrapped = unwrapApiError(raw);
+      const text = unwrapped.text;
+      const prefixStatus = statusInMessage(text);
+      const status = unwrapped.status ?? prefixStatus;
       const stderr = lastLines(ctx.stderrTail);
       const retry = retryAfterFromText(`${text}\n${ctx.stderrTail}`, ctx.nowMs);
       const extra = { tokens, finalMessage, ...(retry === undefined ? {} : { retryAfterMs: retry }) };
-      const fromMessage = classifyText(text) ?? classifyHttpStatus(status);
+      if (IDLE_TIMEOUT.test(text)) return failed("stall", text, extra);
+      // A model Codex's endpoint does not know is "The model `x` does not exist…" (a text
+      // pattern); a bare "unexpected status 404 Not Found" means the URL serves no Responses API
+      // at all: a wrong `base_url` or `wire_api`, which no retry fixes.
+      const byStatus = prefixStatus === 404 ? "config" : classifyHttpStatus(status);
+      const fromMessage = classifyText(text) ?? byStatus;
       if (fromMessage) return failed(fromMessage, text, extra);
       const fromStderr = classifyText(ctx.stderrTail);
       if (fromStderr) return failed(fromStderr, explainingLine(ctx.stderrTail), extra);

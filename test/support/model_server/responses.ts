@@ -17,7 +17,8 @@
  * `login` argument, like a model that leaves the default (a login shell) alone.
  *
  * Errors use OpenAI's shape `{error: {message, type, param, code}}` with `retry-after` (and
- * `x-should-retry: false` on request).
+ * `x-should-retry: false` on request); a usage-limit 429 is `{error: {type:
+ * "usage_limit_reached", resets_at}}`.
  *
  * @module
  */
@@ -272,6 +273,21 @@ export function responsesError(
       };
     case 429: {
       const wait = fault.retryAfterSeconds ?? 20;
+      if (fault.usageLimit) {
+        // The shape of a plan's usage limit (Codex's ChatGPT sign-in): a reset instant, no code.
+        return {
+          status: 429,
+          headers,
+          body: {
+            error: {
+              type: "usage_limit_reached",
+              message: "The usage limit has been reached",
+              plan_type: "plus",
+              resets_at: Math.floor(Date.now() / 1000) + wait,
+            },
+          },
+        };
+      }
       headers["x-ratelimit-reset-requests"] = `${wait}s`;
       return {
         status: 429,

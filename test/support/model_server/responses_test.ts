@@ -141,6 +141,14 @@ Deno.test("responsesError: OpenAI's error shape with codes, retry-after and x-sh
   assertStringIncludes(nf.error.message, "The model `gpt-x` does not exist");
 });
 
+Deno.test("responsesError: a usage-limit 429 carries resets_at retryAfterSeconds from now", () => {
+  const before = Math.floor(Date.now() / 1000);
+  const e = responsesError({ kind: "status", status: 429, retryAfterSeconds: 60, usageLimit: true }, "m");
+  const err = (e.body as { error: { type: string; resets_at: number } }).error;
+  assertEquals([e.status, err.type], [429, "usage_limit_reached"]);
+  assert(err.resets_at >= before + 60 && err.resets_at <= Math.floor(Date.now() / 1000) + 60);
+});
+
 Deno.test("responsesAdapter over HTTP: SSE for /v1/responses, a fault in OpenAI's shape, a model list", async () => {
   const server = startModelServer({ adapters: [responsesAdapter] });
   try {

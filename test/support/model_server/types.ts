@@ -44,7 +44,18 @@ export type Action =
 
 /** A failure the server answers with instead of an action, rendered in the API's own error shape. */
 export type Fault =
-  | { kind: "status"; status: 401 | 404 | 429 | 500 | 503 | 529; retryAfterSeconds?: number; shouldRetry?: boolean }
+  | {
+    kind: "status";
+    status: 401 | 404 | 429 | 500 | 503 | 529;
+    retryAfterSeconds?: number;
+    shouldRetry?: boolean;
+    /**
+     * A 429 that is a plan's usage limit with a reset time (`retryAfterSeconds` from now), not a
+     * request rate limit; rendered where the API has such a shape (Responses: `usage_limit_reached`
+     * with `resets_at`, which Codex prints as "try again at <time>").
+     */
+    usageLimit?: boolean;
+  }
   | { kind: "stall" }
   | { kind: "slow"; delayMs: number };
 
