@@ -45,6 +45,11 @@ export interface FaultRule {
   wp?: string;
   /** How many requests it hits, then it is spent. @default Infinity */
   times?: number;
+  /**
+   * How many matching requests it lets through before it starts hitting (e.g. stall the
+   * second implement request, after the CLI has printed and written something). @default 0
+   */
+  skip?: number;
 }
 
 /** Options of {@link startModelServer}. */
@@ -144,9 +149,9 @@ function headerRecord(h: Headers): Record<string, string> {
 /** Starts the server on 127.0.0.1 with a random port. */
 export function startModelServer(options: ModelServerOptions): ModelServer {
   const script = new Script(options.knobs ?? {});
-  let rules: { rule: FaultRule; left: number }[] = [];
+  let rules: { rule: FaultRule; left: number; skip: number }[] = [];
   const setFaults = (r: FaultRule[]) => {
-    rules = r.map((rule) => ({ rule, left: rule.times ?? Number.POSITIVE_INFINITY }));
+    rules = r.map((rule) => ({ rule, left: rule.times ?? Number.POSITIVE_INFINITY, skip: rule.skip ?? 0 }));
   };
   setFaults(options.faults ?? []);
   const requests: LoggedRequest[] = [];
@@ -166,6 +171,10 @@ export function startModelServer(options: ModelServerOptions): ModelServer {
       if (r.left <= 0) continue;
       if ((r.rule.role ?? "any") !== "any" && r.rule.role !== role) continue;
       if (r.rule.wp !== undefined && r.rule.wp !== wp) continue;
+      if (r.skip > 0) {
+        r.skip--;
+        continue;
+      }
       r.left--;
       return r.rule.fault;
     }

@@ -1,0 +1,242 @@
+/**
+ * One attempt of a pinned real agent CLI that speaks OpenAI Chat Completions (opencode, qwen,
+ * pi), driven THROUGH OUR AGENT RUNNER exactly as the engine drives it: the built-in
+ * definition's argv and environment allow-list, the prompt from `src/agents/prompt.ts`, a temp
+ * git repository as the workspace, and a `spec-kitty` shim on PATH that records every
+ * mark-status call. The model is the scripted server on loopback (`chatAdapter`).
+ *
+ * The CLI's setup (HOME, config files, endpoint) goes into the runner's *source* environment,
+ * so only what the agent's `passEnv` and the base allow-list let through reaches it: a variable
+ * the adapter forgets to pass shows up here as a failing test, as it would for a user.
+ *
+ * The binary on PATH is a small wrapper that runs the pinned binary with the same argv and
+ * copies its stdout, stderr and exit code to files (the runner's log interleaves them); with
+ * `RECORD_REAL_SAMPLES=1` they are saved as fixtures under
+ * `test/fixtures/agent-samples-real/<agent>-<version>/<case>.{out,err,code}`, with the temp
+ * directory rewritten to `/sandbox`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { defaultResolvedConfig } from "../../src/config/mod.ts";
+import { createAgentRunner } from "../../src/agents/runner.ts";
+import { buildImplementPrompt, buildReviewPrompt } from "../../src/agents/prompt.ts";
+import type { AgentRole, AttemptResult, FailureClass } from "../../src/agents/types.ts";
+import { chatAdapter } from "../support/model_server/chat.ts";
+import { type FaultRule, startModelServer, type WireAdapter } from "../support/model_server/server.ts";
+import type { ScriptKnobs } from "../support/model_server/script.ts";
+import type { LoggedRequest } from "../support/model_server/types.ts";
+import { gitWorkspaceProbe, type WorkspaceProbe } from "../../src/agents/workspace_probe.ts";
+import { pinned, pinnedBinary, pinnedPath, REPO_ROOT } from "../support/real_cli/pinned.ts";
+
+/** The mission and WP every case uses. */
+export const MISSION = "001-demo";
+/** The WP every case implements or reviews. */
+export const WP = "WP01";
+/** The file the WP owns (the script writes it). */
+export const OWNED_FILE = "src/wp01.txt";
+/** The WP's subtasks (one mark-status line each). */
+export const SUBTASKS = ["T001", "T002"] as const;
+
+/** The WP markdown (frontmatter the script reads: owned file, subtasks). */
+export const WP_MARKDOWN = [
+  "---",
+  `work_package_id: ${WP}`,
+  "title: Part 1",
+  "owned_files:",
+  `- ${OWNED_FILE}`,
+  "subtasks:",
+  ...SUBTASKS.map((s) => `- ${s}`),
+  "---",
+  `# ${WP} - Part 1`,
+  "",
+  `Implement ${WP}: create \`${OWNED_FILE}\` with one line saying it is implemented.`,
+  "",
+].join("\n");
+
+/** The mark-status lines the implement prompt asks for, as the shim records them. */
+export const EXPECTED_CALLS: readonly string[] = SUBTASKS.map((s) =>
+  `agent tasks mark-status ${s} --status done --mission ${MISSION}`
+);
+
+/** Whether the engine's default retry policy retries `cls` with the same agent (a transient failure). */
+export function retriedByEngine(cls: FailureClass | undefined): boolean {
+  const config = defaultResolvedConfig();
+  const policy = config.pipelines[config.defaultPipeline]?.implement.retry;
+  return cls !== undefined && policy !== undefined && !policy.nonRetryable.includes(cls);
+}
+
+/** Sets a CLI up against the server; returns the environment to run it with. */
+export type CliSetup = (server: { url: string }, dir: string) => Promise<{ env: Record<string, string> }>;
+
+/** One case. */
+export interface RealCase {
+  agentId: "opencode" | "qwen" | "pi" | "kilocode" | "gemini";
+  /** The wire APIs the server speaks. @default [chatAdapter()] */
+  adapters?: readonly WireAdapter[];
+  /** Fixture name (`impl`, `review`, `err-429`, ...). */
+  name: string;
+  role: AgentRole;
+  setup: CliSetup;
+  faults?: FaultRule[];
+  knobs?: ScriptKnobs;
+  /** Our stall limit, counted from the CLI's first model request (see {@link runReal}). @default 60_000 */
+  stallTimeoutMs?: number;
+  /** Our wall-clock limit. @default 90_000 */
+  timeoutMs?: number;
+}
+
+/** What one case produced. */
+export interface RealRun {
+  result: AttemptResult;
+  /** The shim's recorded calls (argv after `spec-kitty`), in order. */
+  calls: string[];
+  /** The owned file's content afterwards, or null. */
+  owned: string | null;
+  requests: LoggedRequest[];
+  stdout: string;
+  stderr: string;
+  /** The CLI's exit code as its wrapper saw it (null when killed before it wrote one). */
+  exitCode: number | null;
+  wallMs: number;
+}
+
+async function sh(args: string[], cwd: string): Promise<void> {
+  const out = await new Deno.Command(args[0]!, { args: args.slice(1), cwd, stdout: "null", stderr: "piped" }).output();
+  if (!out.success) throw new Error(`${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+}
+
+async function readOr(path: string, fallback: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return fallback;
+  }
+}
+
+/** Writes an executable script. */
+async function script(path: string, text: string): Promise<void> {
+  await Deno.writeTextFile(path, text);
+  await Deno.chmod(path, 0o755);
+}
+
+/** Runs one case; see the module doc. */
+export async function runReal(c: RealCase): Promise<RealRun> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: `real-${c.agentId}-` }));
+  const server = startModelServer({
+    adapters: c.adapters ?? [chatAdapter()],
+    faults: c.faults ?? [],
+    knobs: c.knobs ?? {},
+    logFile: join(dir, "requests.jsonl"),
+  });
+  try {
+    const setup = await c.setup(server, dir);
+    const repo = join(dir, "repo");
+    await Deno.mkdir(join(repo, "src"), { recursive: true });
+    await Deno.writeTextFile(join(repo, "README.md"), "# demo\n");
+    if (c.role === "review") await Deno.writeTextFile(join(repo, OWNED_FILE), `${WP} implemented\n`);
+    await sh(["git", "init", "-q", "-b", "main"], repo);
+    await sh(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "add", "-A"], repo);
+    await sh(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base"], repo);
+
+    // The host shim: records each call, answers like spec-kitty does.
+    const shimDir = join(dir, "shim");
+    await Deno.mkdir(shimDir);
+    const callsFile = join(dir, "calls.txt");
+    await script(
+      join(shimDir, "spec-kitty"),
+      `#!/bin/sh\nprintf '%s\\n' "$*" >> '${callsFile}'\nprintf '%s\\n' '{"result": "success"}'\n`,
+    );
+    // The wrapper: same argv to the pinned binary, its three outputs copied to files.
+    const teeDir = join(dir, "tee");
+    await Deno.mkdir(teeDir);
+    const real = pinnedBinary(c.agentId);
+    const bin = pinned(c.agentId).bin;
+    const cap = join(dir, "captured");
+    await script(
+      join(teeDir, bin),
+      `#!/bin/bash\n'${real}' "$@" > >(tee '${cap}.out') 2> >(tee '${cap}.err' >&2)\ncode=$?\n` +
+        `printf '%s\\n' "$code" > '${cap}.code'\nwait\nexit "$code"\n`,
+    );
+
+    // Our stall timer starts when the CLI first talks to the model: until then the probe reports
+    // a change on every poll. A real CLI's start-up is silent (opencode: several seconds, 20 s
+    // on a loaded 2-core machine) and a stall case with a short limit would otherwise measure
+    // the start-up, not the stalled stream. After the first request it is the engine's probe.
+    const probe: WorkspaceProbe = (ws) =>
+      server.requests.length === 0 ? Promise.resolve(`starting ${performance.now()}`) : gitWorkspaceProbe(ws);
+    const runner = createAgentRunner({
+      config: { ...defaultResolvedConfig(), logMaxBytes: 4 * 1024 * 1024, agents: {} },
+      repoRoot: repo,
+      mission: MISSION,
+      env: { PATH: `${teeDir}:${pinnedPath([shimDir])}`, LANG: "C.UTF-8", ...setup.env },
+      graceMs: 1_000,
+      pollMs: 250,
+      probe,
+    });
+    const prompt = c.role === "implement"
+      ? buildImplementPrompt({
+        wpMarkdown: WP_MARKDOWN,
+        mission: MISSION,
+        wp: WP,
+        subtasks: SUBTASKS,
+        markStatusCommand: ["spec-kitty"],
+      })
+      : buildReviewPrompt({
+        wpMarkdown: WP_MARKDOWN,
+        mission: MISSION,
+        wp: WP,
+        subtasks: SUBTASKS,
+        diff: `--- /dev/null\n+++ b/${OWNED_FILE}\n@@ -0,0 +1 @@\n+${WP} implemented\n`,
+      });
+    const started = performance.now();
+    let result: AttemptResult;
+    try {
+      result = await runner.run({
+        agentId: c.agentId,
+        role: c.role,
+        workspace: repo,
+        prompt,
+        logPath: join(dir, "logs", `${c.name}.log`),
+        timeoutMs: c.timeoutMs ?? 90_000,
+        stallTimeoutMs: c.stallTimeoutMs ?? 60_000,
+        wp: WP,
+      });
+    } finally {
+      await runner.terminateAll();
+    }
+    const wallMs = Math.round(performance.now() - started);
+    const calls = (await readOr(callsFile, "")).split("\n").filter((l) => l !== "");
+    const ownedText = await readOr(join(repo, OWNED_FILE), "\u0000");
+    const codeText = (await readOr(`${cap}.code`, "")).trim();
+    const run: RealRun = {
+      result,
+      calls,
+      owned: ownedText === "\u0000" ? null : ownedText,
+      requests: [...server.requests],
+      stdout: await readOr(`${cap}.out`, ""),
+      stderr: await readOr(`${cap}.err`, ""),
+      exitCode: codeText === "" ? null : Number(codeText),
+      wallMs,
+    };
+    if (Deno.env.get("RECORD_REAL_SAMPLES") === "1") await record(c, run, dir);
+    return run;
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Where a CLI's real samples live. */
+export function fixtureDir(agentId: string): string {
+  return join(REPO_ROOT, "test", "fixtures", "agent-samples-real", `${agentId}-${pinned(agentId).version}`);
+}
+
+async function record(c: RealCase, run: RealRun, dir: string): Promise<void> {
+  const out = fixtureDir(c.agentId);
+  await Deno.mkdir(out, { recursive: true });
+  const clean = (s: string) => s.replaceAll(dir, "/sandbox");
+  await Deno.writeTextFile(join(out, `${c.name}.out`), clean(run.stdout));
+  await Deno.writeTextFile(join(out, `${c.name}.err`), clean(run.stderr));
+  await Deno.writeTextFile(join(out, `${c.name}.code`), `${run.exitCode ?? "killed"}\n`);
+}
