@@ -75,10 +75,16 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
     .option("--pipeline <name>", "pipeline from the config to use for every WP")
     .addOption(hostOption())
     .option("--json", "NDJSON events on stdout and a final JSON summary", false)
-    .option("--fresh", "start a new run even if an unfinished one exists", false)
+    .option("--fresh", "archive this mission's unfinished run and start over (default: continue it)", false)
     .option(
       "--continue",
-      "resume this mission's unfinished run if there is one, else start a new run (for cron)",
+      "continue this mission's unfinished run if there is one, else start one (the default; for old cron lines)",
+      false,
+    )
+    .option(
+      "--retry-blocked",
+      "also retry WPs blocked by a person or by review rejections (WPs this orchestrator blocked for an agent " +
+        "configuration error are retried anyway)",
       false,
     )
     .option("--accept", "call accept-mission when every WP is done", false)
@@ -86,6 +92,13 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
     .action(async (opts) => {
       if (opts.feature !== undefined) {
         notice("warning: --feature is deprecated; use --mission (same value).");
+      }
+      if (opts.feature !== undefined && opts.mission !== undefined && opts.feature !== opts.mission) {
+        throw new UserError(
+          `Cannot run 'orchestrate' as '--feature' (the old spelling of '--mission') must name the same mission: ` +
+            `--mission is '${opts.mission}', --feature is '${opts.feature}'`,
+          { exitCode: ExitCode.Usage, fix: "Pass only --mission <slug>." },
+        );
       }
       const mission = opts.mission ?? opts.feature;
       if (mission === undefined) {
@@ -123,7 +136,16 @@ Exit codes: 0 all done (or dry-run/validate ok), 1 run failed, 2 usage or config
     .addOption(hostOption())
     .option("--json", "NDJSON events on stdout", false)
     .option("--accept", "call accept-mission when every WP is done", false)
-    .addHelpText("after", `\nExamples:\n  $ ${PRODUCT} resume\n  $ ${PRODUCT} resume --max-concurrent 2`)
+    .option(
+      "--retry-blocked",
+      "also retry WPs blocked by a person or by review rejections (WPs this orchestrator blocked for an agent " +
+        "configuration error are retried anyway)",
+      false,
+    )
+    .addHelpText(
+      "after",
+      `\nExamples:\n  $ ${PRODUCT} resume\n  $ ${PRODUCT} resume --max-concurrent 2\n  $ ${PRODUCT} resume --mission 034-my-feature --retry-blocked`,
+    )
     .action(async (opts) => {
       if (opts.mission !== undefined) assertMissionSlug(opts.mission);
       exitCode = await run("resume", opts);

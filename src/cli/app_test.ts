@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../../test/assert.ts";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
+import { UserError } from "../errors.ts";
 import { buildProgram, parsePositiveInt, resultCode } from "./app.ts";
 
 function program(calls: { command: string; opts: Record<string, unknown> }[] = []) {
@@ -41,4 +42,26 @@ Deno.test("orchestrate maps the legacy --feature onto --mission", async () => {
   assertEquals(calls[0]?.command, "orchestrate");
   assertEquals(calls[0]?.opts.mission, "034-my-feature");
   assertEquals(calls[0]?.opts.dryRun, true);
+});
+
+Deno.test("orchestrate refuses --mission and --feature naming different missions (exit 2)", async () => {
+  const calls: { command: string; opts: Record<string, unknown> }[] = [];
+  const { p } = program(calls);
+  const error = await p.parseAsync(["orchestrate", "--mission", "034-a", "--feature", "035-b"], { from: "user" })
+    .then(() => null, (e) => e);
+  assert(error instanceof UserError, String(error));
+  assertEquals(error.exitCode, 2);
+  assert(error.message.includes("--mission is '034-a', --feature is '035-b'"), error.message);
+  assertEquals(calls, []);
+  // The same value twice is only the deprecated spelling.
+  await p.parseAsync(["orchestrate", "--mission", "034-a", "--feature", "034-a"], { from: "user" });
+  assertEquals(calls[0]?.opts.mission, "034-a");
+});
+
+Deno.test("orchestrate and resume take --retry-blocked", async () => {
+  const calls: { command: string; opts: Record<string, unknown> }[] = [];
+  const { p } = program(calls);
+  await p.parseAsync(["orchestrate", "-m", "034-a", "--retry-blocked"], { from: "user" });
+  await p.parseAsync(["resume", "--retry-blocked"], { from: "user" });
+  assertEquals(calls.map((c) => [c.command, c.opts.retryBlocked]), [["orchestrate", true], ["resume", true]]);
 });

@@ -27,12 +27,14 @@ export interface OrchestrateOptions extends RepoOptions {
   caffeinate: boolean;
   pipeline?: string;
   host?: "spec-kitty" | "builtin";
-  /** Start a new run even though an unfinished one exists (its counters are archived). */
+  /** Archive this mission's unfinished run and start over (without it, the unfinished run is continued). */
   fresh: boolean;
   /** Call accept-mission at the end. */
   accept: boolean;
-  /** Resume the unfinished run of this mission if there is one, else start a new run (cron). */
+  /** Continue the unfinished run of this mission if there is one (the default; kept for old cron lines). */
   continue?: boolean;
+  /** Also retry WPs blocked by a person or by review rejections (config blocks are always retried). */
+  retryBlocked?: boolean;
 }
 
 /** `resume` options. */
@@ -46,6 +48,10 @@ export interface ResumeOptions extends RepoOptions {
   maxConcurrent?: number;
   host?: "spec-kitty" | "builtin";
   accept: boolean;
+  /** `--pipeline` of an `orchestrate` that continues this run (resume itself has no such flag). */
+  pipeline?: string;
+  /** Also retry WPs blocked by a person or by review rejections (config blocks are always retried). */
+  retryBlocked?: boolean;
 }
 
 /** `status` options. */

@@ -3,8 +3,12 @@
  *
  * Order matters (weakness 14 of the reference): config → host contract and the mission exists
  * (read at once, the contract verdict first) → policy → (dry run stops here) → lock → look at any
- * previous run state (refuse an unfinished one unless `--fresh`, which archives it) → new state →
- * engine.
+ * previous run state → new state → engine.
+ *
+ * An unfinished run of the mission (killed, interrupted, aborted) is continued, not refused: the
+ * guide's plain command, often a cron line, must recover after a reboot. Continuing is `resume`
+ * with the flags of this command applied from now on. `--fresh` archives it instead (saving any
+ * uncommitted work the dead run left in its worktrees on a rescue branch first, see `rescue.ts`).
  *
  * @module
  */
@@ -13,6 +17,7 @@ import { ExitCode, UserError } from "../errors.ts";
 import { planDryRun, printDryRun } from "../engine/dry_run.ts";
 import { acquireLock, isLockHeld } from "../engine/lock.ts";
 import { reapLeftovers } from "../engine/reaper.ts";
+import { rescueDirtyWorktrees } from "../engine/rescue.ts";
 import { agentInstalled, executeRun, openSession, preflightAgents } from "../engine/session.ts";
 import { newRunId, newRunState, StateCorruptError, StateStore } from "../engine/state_store.ts";
 import { pipelineFor } from "../config/mod.ts";
@@ -29,6 +34,30 @@ async function hasUnfinishedRun(repoRoot: string, mission: string): Promise<bool
   return file !== undefined && file.status !== "finished";
 }
 
+/**
+ * Refuses flags that contradict each other instead of letting one silently win.
+ *
+ * @throws {UserError} (exit 2) for `--fresh` with `--continue`.
+ */
+export function checkOrchestrateFlags(opts: OrchestrateOptions): void {
+  if (opts.fresh && opts.continue) {
+    throw new UserError(
+      "Cannot run 'orchestrate' as '--fresh' (archive the unfinished run and start over) and '--continue' " +
+        "(continue it) contradict each other: both were given",
+      {
+        exitCode: ExitCode.Usage,
+        fix: "Pass one of them; without either, an unfinished run of the mission is continued.",
+      },
+    );
+  }
+}
+
+/** The one-line notice printed when the plain command continues an unfinished run. */
+export function continueNotice(run: { run_id: string; mission: string; status: string; started_at: string }): string {
+  return `Continuing the unfinished run ${run.run_id} of mission '${run.mission}' (status ${run.status}, ` +
+    `started ${run.started_at}); flags given now apply from here on; pass --fresh to archive it and start over.`;
+}
+
 /** Runs `orchestrate` and returns the exit code. */
 export async function runOrchestrate(
   opts: OrchestrateOptions,
@@ -36,9 +65,12 @@ export async function runOrchestrate(
   cwd: string = Deno.cwd(),
 ): Promise<number> {
   const repoRoot = await findRepoRoot(opts.repoRoot, cwd);
-  if (opts.continue && !opts.dryRun && !opts.fresh && await hasUnfinishedRun(repoRoot, opts.mission)) {
-    // One idempotent command for cron: continue the unfinished run of this mission, else start one.
-    term.line(`An unfinished run of mission '${opts.mission}' exists: resuming it (--continue).`);
+  checkOrchestrateFlags(opts);
+  if (!opts.fresh && !opts.dryRun && await hasUnfinishedRun(repoRoot, opts.mission)) {
+    // The guide's plain command continues this mission's unfinished run (reap, adopt, keep counters).
+    const store = new StateStore(repoRoot, { mission: opts.mission, onWarning: (m) => term.warn(m) });
+    const previous = await store.load();
+    if (previous !== null && !(await isLockHeld(repoRoot, opts.mission))) term.line(continueNotice(previous));
     return await runResume(
       {
         mission: opts.mission,
@@ -47,11 +79,13 @@ export async function runOrchestrate(
         implAgent: opts.implAgent,
         reviewAgent: opts.reviewAgent,
         maxConcurrent: opts.maxConcurrent,
+        pipeline: opts.pipeline,
         host: opts.host,
         accept: opts.accept,
         config: opts.config,
         repoRoot: opts.repoRoot,
         json: opts.json,
+        retryBlocked: opts.retryBlocked,
       },
       term,
       cwd,
@@ -77,6 +111,11 @@ export async function runOrchestrate(
   const mission = opts.mission;
 
   if (opts.dryRun) {
+    if (!opts.fresh && await hasUnfinishedRun(repoRoot, mission)) {
+      term.line(
+        `An unfinished run of mission '${mission}' exists: a real run would continue it (--fresh starts over).`,
+      );
+    }
     const plan = await planDryRun({
       host,
       mission,
@@ -115,19 +154,26 @@ export async function runOrchestrate(
           { exitCode: ExitCode.Locked, fix: "Wait for that run to finish, or stop it with `abort`." },
         );
       }
-      if (unfinished && !opts.fresh) {
-        throw new UserError(
-          `Cannot start a new run of mission '${mission}' as run ${previous.run_id} of mission ` +
-            `'${previous.mission}' is unfinished (status ${previous.status}); its retry counters would be lost`,
-          {
-            fix: previous.mission === mission
-              ? "Continue it with `spec-kitty-orchestrator resume`, or pass --fresh to archive it and start over."
-              : "Finish it with `resume`, or pass --fresh to archive it and start this mission.",
-          },
-        );
-      }
       for (const line of await reapLeftovers(previous)) {
         term.warn(`leftover agent from run ${previous.run_id}: ${line}`);
+      }
+      if (unfinished) {
+        // The dead run's agents are gone now; what they left uncommitted would make the host refuse
+        // to re-allocate the lane (LANE_ALLOCATION_FAILED). Save it on a rescue branch, never drop it.
+        for (const r of await rescueDirtyWorktrees(repoRoot, previous)) {
+          if (r.ok) {
+            term.warn(
+              `${r.wpId}: saved the uncommitted changes run ${previous.run_id} left in ${r.worktree} on branch ` +
+                `${r.branch} (${r.commit.slice(0, 12)}) and cleaned the worktree; restore them with ` +
+                `\`git -C ${r.worktree} cherry-pick --no-commit ${r.branch}\``,
+            );
+          } else {
+            throw new UserError(`Cannot start over as ${r.message}`, {
+              exitCode: ExitCode.RunFailed,
+              fix: `Commit or stash the changes in ${r.worktree} yourself, then run the command again.`,
+            });
+          }
+        }
       }
       const archived = await store.archive(`${unfinished ? "fresh" : "prev"}-${previous.run_id}`);
       term.line(`Archived the previous run state to ${archived}`);

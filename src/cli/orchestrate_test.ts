@@ -66,7 +66,7 @@ Deno.test("runOrchestrate() refuses an unknown mission before writing anything",
   }
 });
 
-Deno.test("runOrchestrate() runs the demo to done; an unfinished or damaged state is refused, resumed, or archived with --fresh", async () => {
+Deno.test("runOrchestrate() runs the demo to done; an unfinished state is continued or archived with --fresh, a damaged one refused", async () => {
   const dir = await demo();
   try {
     const term = memoryTerminal();
@@ -78,17 +78,23 @@ Deno.test("runOrchestrate() runs the demo to done; an unfinished or damaged stat
     assertEquals(Object.keys(state.wps).sort(), ["WP01", "WP02", "WP03", "WP04", "WP05"]);
     assertEquals(state.wps.WP02!.review_cycles, 1);
 
-    // Pretend the run died mid-way: the next orchestrate must not throw its counters away.
+    // Pretend the run died mid-way: the plain command continues it, counters kept, and says so.
     state.status = "interrupted";
     await store.save(state);
-    await assertRejects(() => runOrchestrate(opts(dir), memoryTerminal(), dir), UserError, "is unfinished");
-
-    const resumed = memoryTerminal();
-    assertEquals(await runResume({ repoRoot: dir, json: false, caffeinate: false, accept: false }, resumed, dir), 0);
+    const continued = memoryTerminal();
+    assertEquals(await runOrchestrate(opts(dir, { maxConcurrent: 1 }), continued, dir), 0);
+    assertStringIncludes(continued.text(), `Continuing the unfinished run ${state.run_id} of mission '001-demo'`);
     const after = (await new StateStore(dir, { mission: "001-demo" }).load())!;
     assertEquals(after.run_id, state.run_id);
     assertEquals(after.resume_count, 1);
     assertEquals(after.wps.WP02!.review_cycles, 1);
+    assertEquals(after.flags.max_concurrent, 1, "the new command's flags apply from now on");
+
+    after.status = "interrupted";
+    await new StateStore(dir, { mission: "001-demo" }).save(after);
+    const resumed = memoryTerminal();
+    assertEquals(await runResume({ repoRoot: dir, json: false, caffeinate: false, accept: false }, resumed, dir), 0);
+    assertEquals((await new StateStore(dir, { mission: "001-demo" }).load())!.resume_count, 2);
 
     after.status = "interrupted";
     await new StateStore(dir, { mission: "001-demo" }).save(after);
@@ -116,7 +122,7 @@ Deno.test("runOrchestrate() --continue resumes an unfinished run of the mission,
   try {
     const first = memoryTerminal();
     assertEquals(await runOrchestrate(opts(dir, { continue: true }), first, dir), 0);
-    assert(!first.text().includes("resuming it"), "no previous run: a new run starts");
+    assert(!first.text().includes("Continuing"), "no previous run: a new run starts");
     const store = new StateStore(dir, { mission: "001-demo" });
     const state = (await store.load())!;
     state.status = "interrupted";
@@ -124,11 +130,43 @@ Deno.test("runOrchestrate() --continue resumes an unfinished run of the mission,
 
     const second = memoryTerminal();
     assertEquals(await runOrchestrate(opts(dir, { continue: true }), second, dir), 0);
-    assertStringIncludes(second.text(), "An unfinished run of mission '001-demo' exists: resuming it");
+    assertStringIncludes(second.text(), `Continuing the unfinished run ${state.run_id} of mission '001-demo'`);
     const after = (await store.load())!;
     assertEquals(after.run_id, state.run_id, "the same run continued");
     assertEquals(after.resume_count, state.resume_count + 1);
     assertEquals(after.status, "finished");
+  } finally {
+    await Deno.remove(join(dir, ".."), { recursive: true });
+  }
+});
+
+Deno.test("runOrchestrate() refuses --fresh with --continue before touching anything (exit 2)", async () => {
+  const dir = await demo();
+  try {
+    const error = await assertRejects(
+      () => runOrchestrate(opts(dir, { fresh: true, continue: true }), memoryTerminal(), dir),
+      UserError,
+      "'--fresh' (archive the unfinished run and start over) and '--continue'",
+    );
+    assertEquals(error.exitCode, 2);
+    assertEquals(await exists(join(dir, STATE)), false);
+  } finally {
+    await Deno.remove(join(dir, ".."), { recursive: true });
+  }
+});
+
+Deno.test("runOrchestrate() --dry-run says a real run would continue the unfinished run", async () => {
+  const dir = await demo();
+  try {
+    assertEquals(await runOrchestrate(opts(dir), memoryTerminal(), dir), 0);
+    const store = new StateStore(dir, { mission: "001-demo" });
+    const state = (await store.load())!;
+    state.status = "interrupted";
+    await store.save(state);
+    const term = memoryTerminal();
+    assertEquals(await runOrchestrate(opts(dir, { dryRun: true }), term, dir), 0);
+    assertStringIncludes(term.text(), "a real run would continue it");
+    assertEquals((await store.load())!.status, "interrupted", "a dry run changes nothing");
   } finally {
     await Deno.remove(join(dir, ".."), { recursive: true });
   }

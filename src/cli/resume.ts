@@ -4,7 +4,11 @@
  * The contract is checked again (weakness 14), leftover agent process groups of the dead run are
  * reaped first, the saved flags are re-applied unless given again, WPs in flight are adopted
  * from their host lanes, and counters (attempts, review cycles, cost) survive. Failed and skipped
- * WPs of a finished run get a fresh try.
+ * WPs of a finished run get a fresh try, and so do WPs this orchestrator blocked because an agent
+ * could not run (auth, model not found, config): the user re-runs after fixing it. Other blocked
+ * WPs (a person's, review rejections) need `--retry-blocked` (see `engine/unblock.ts`).
+ *
+ * `orchestrate` continues an unfinished run through here, with its own flags applied.
  *
  * @module
  */
@@ -15,6 +19,7 @@ import { reapLeftovers } from "../engine/reaper.ts";
 import { executeRun, openSession, preflightAgents } from "../engine/session.ts";
 import { StateStore } from "../engine/state_store.ts";
 import { selectStateMission } from "../engine/state_select.ts";
+import { blockedToRetry, lanesOf, takeUpBlocked } from "../engine/unblock.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { ResumeOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
@@ -43,7 +48,7 @@ export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string
       implAgent: opts.implAgent ?? flags.impl_agent ?? undefined,
       reviewAgent: opts.reviewAgent ?? flags.review_agent ?? undefined,
       maxConcurrent: opts.maxConcurrent ?? flags.max_concurrent ?? undefined,
-      pipeline: flags.pipeline ?? undefined,
+      pipeline: opts.pipeline ?? flags.pipeline ?? undefined,
       host,
       actor: opts.actor ?? peek.actor,
       accept: opts.accept || undefined,
@@ -79,10 +84,22 @@ export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string
       impl_agent: opts.implAgent ?? state.flags.impl_agent,
       review_agent: opts.reviewAgent ?? state.flags.review_agent,
       max_concurrent: opts.maxConcurrent ?? state.flags.max_concurrent,
+      pipeline: opts.pipeline ?? state.flags.pipeline,
       host: opts.host ?? state.flags.host,
       config: opts.config === undefined ? state.flags.config : resolve(cwd, opts.config),
     };
     for (const [id, wp] of Object.entries(state.wps)) state.wps[id] = prepareForResume(wp);
+    let missionState = session.missionState;
+    if (missionState !== undefined) {
+      const retries = blockedToRetry(state, lanesOf(missionState.workPackages), opts.retryBlocked === true);
+      const results = await takeUpBlocked(session.host, state, retries);
+      for (const r of results) {
+        if (r.ok) term.line(`${r.retry.wpId}: retrying (${r.detail})`);
+        else term.warn(`${r.retry.wpId} stays blocked: ${r.detail}`);
+      }
+      // Lanes moved: the engine reads the mission state again instead of using the preflight's.
+      if (results.some((r) => r.ok && r.retry.transition)) missionState = undefined;
+    }
     return await executeRun({
       session,
       state,
@@ -93,7 +110,7 @@ export async function runResume(opts: ResumeOptions, term: Terminal, cwd: string
       caffeinate: opts.caffeinate,
       accept: session.config.accept,
       maxConcurrent: session.config.maxConcurrent,
-      missionState: session.missionState,
+      missionState,
       ready: session.ready,
     });
   } catch (error) {

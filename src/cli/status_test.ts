@@ -5,6 +5,8 @@ import { acquireLock } from "../engine/lock.ts";
 import { StateCorruptError, StateStore } from "../engine/state_store.ts";
 import type { Host, MissionState } from "../host/types.ts";
 import { memoryTerminal } from "../output/terminal.ts";
+import { UserError } from "../errors.ts";
+import { runResume } from "./resume.ts";
 import { runStatus, type StatusDeps } from "./status.ts";
 
 async function withRepo(fn: (repo: string) => Promise<void>): Promise<void> {
@@ -168,5 +170,25 @@ Deno.test("runStatus() warns when it falls back to the backup", async () => {
     assertEquals(await runStatus({ repoRoot: repo, json: false }, term, lanes), 0);
     assertStringIncludes(term.err.join(""), "using its backup");
     assertStringIncludes(term.text(), "Run ID:");
+  });
+});
+
+Deno.test("runStatus() and resume report a state path that is a directory instead of 'no run state'", async () => {
+  await withRepo(async (repo) => {
+    const path = join(repo, ".kittify", "orchestrator-run-state.034-my-feature.json");
+    await Deno.mkdir(path);
+    for (const mission of [undefined, "034-my-feature"]) {
+      const error = await assertRejects(
+        () => runStatus({ repoRoot: repo, json: false, mission }, memoryTerminal(), lanes),
+        UserError,
+        `Cannot use the run state ${path} as it must be a file: it is a directory`,
+      );
+      assertStringIncludes(error.fix ?? "", `mv ${path} ${path}.moved`);
+    }
+    await assertRejects(
+      () => runResume({ repoRoot: repo, json: false, caffeinate: false, accept: false }, memoryTerminal(), repo),
+      UserError,
+      "it is a directory",
+    );
   });
 });

@@ -59,6 +59,7 @@ export function sampleState(): RunState {
     lane_branch: null,
     last_error: "timed out after 30m",
     cost_usd: 0.12,
+    stop_cause: null,
   };
   state.running.push({
     wp_id: "WP01",

@@ -7,8 +7,9 @@
  *
  * @module
  */
+import type { AgentRole } from "../agents/types.ts";
 import type { ReviewResult, TransitionEvidence } from "../host/types.ts";
-import type { WpRunState } from "./state_types.ts";
+import { CONFIG_FAILURE_CLASSES, type ConfigFailureClass, type WpRunState, type WpStopCause } from "./state_types.ts";
 
 /** What follows a parsed review verdict. */
 export type ReviewDecision =
@@ -81,10 +82,65 @@ export function prepareForResume(wp: WpRunState): WpRunState {
       review_agent_index: 0,
       implement_failures: 0,
       review_failures: 0,
+      stop_cause: null,
     };
   }
   if (kind === "done" || kind === "approved" || kind === "blocked") return wp;
   return wp;
+}
+
+/**
+ * The cause to record when a stage of `wp` gave up: `agent_config` when its last attempt of
+ * `role` failed with a class no retry fixes (auth, model not found, config), else null. Decided
+ * on the recorded failure class, never on the message.
+ */
+export function configStopCause(
+  wp: WpRunState,
+  role: AgentRole,
+): Extract<WpStopCause, { kind: "agent_config" }> | null {
+  const last = wp.attempts.filter((a) => a.role === role).at(-1);
+  if (last === undefined || !(CONFIG_FAILURE_CLASSES as readonly string[]).includes(last.result)) return null;
+  return {
+    kind: "agent_config",
+    role,
+    agent: last.agent,
+    failure_class: last.result as ConfigFailureClass,
+    message: last.message ?? `${last.agent} ${last.result}`,
+  };
+}
+
+/**
+ * Prepares a blocked WP that a new run moves back to in_progress (blocked → in_progress is the
+ * host's only way out of blocked): no outcome, fresh agent chains, the stop cause cleared.
+ * Where it picks up: a WP whose reviewer could not run has its commit resubmitted for review
+ * (no new implementation); a WP with review feedback is reworked with it; any other starts its
+ * implementation again. Review rejections (`review_cycles`) survive.
+ */
+export function prepareForRetry(wp: WpRunState): WpRunState {
+  const reviewerBlocked = wp.stop_cause?.kind === "agent_config" && wp.stop_cause.role === "review" &&
+    implementationUnreviewed(wp);
+  return {
+    ...wp,
+    outcome: null,
+    phase: reviewerBlocked ? "awaiting_review" : wp.review_feedback !== null ? "rework" : "pending",
+    review_ref: null,
+    implement_agent_index: 0,
+    review_agent_index: 0,
+    implement_failures: 0,
+    review_failures: 0,
+    stop_cause: null,
+  };
+}
+
+/**
+ * True when the last implementer attempt of `wp` succeeded (its commit is the WP's current work)
+ * and no review of it ran since: the only later attempts are reviewers that could not start at
+ * all (a config-class failure). An interrupted or finished review means the lane moved on.
+ */
+export function implementationUnreviewed(wp: WpRunState): boolean {
+  const i = wp.attempts.findLastIndex((a) => a.role === "implement");
+  if (i < 0 || wp.attempts[i]?.result !== "ok") return false;
+  return wp.attempts.slice(i + 1).every((a) => (CONFIG_FAILURE_CLASSES as readonly string[]).includes(a.result));
 }
 
 /** A blank WP state. */
@@ -109,5 +165,6 @@ export function newWpState(wpId: string, pipeline: string): WpRunState {
     lane_branch: null,
     last_error: null,
     cost_usd: 0,
+    stop_cause: null,
   };
 }

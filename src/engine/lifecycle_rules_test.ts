@@ -1,10 +1,13 @@
 import { assertEquals, assertMatch } from "../../test/assert.ts";
+import type { AttemptRecord } from "./state_types.ts";
 import {
   afterReviewVerdict,
+  configStopCause,
   newReviewRef,
   newWpState,
   noteText,
   prepareForResume,
+  prepareForRetry,
   reviewEvidence,
   reviewResult,
 } from "./lifecycle_rules.ts";
@@ -64,4 +67,86 @@ Deno.test("prepareForResume() keeps done/blocked outcomes and interrupted chain 
   assertEquals(prepareForResume(done), done);
   const mid = { ...newWpState("WP02", "d"), phase: "implementing" as const, implement_agent_index: 1 };
   assertEquals(prepareForResume(mid), mid);
+});
+
+function attempt(role: AttemptRecord["role"], result: AttemptRecord["result"], agent = "claude-code"): AttemptRecord {
+  return {
+    n: 1,
+    role,
+    agent,
+    started_at: "t",
+    duration_ms: 1,
+    result,
+    exit_code: 1,
+    signal: null,
+    cost_usd: null,
+    tokens: null,
+    log_path: "l",
+    message: result === "ok" ? null : `${agent} says ${result}`,
+    verdict: null,
+  };
+}
+
+Deno.test("configStopCause() records auth/model/config failures of the role's last attempt only", () => {
+  const wp = newWpState("WP01", "default");
+  assertEquals(configStopCause(wp, "review"), null, "no attempt");
+  wp.attempts.push(attempt("implement", "ok"), attempt("review", "model_not_found", "opencode"));
+  assertEquals(configStopCause(wp, "review"), {
+    kind: "agent_config",
+    role: "review",
+    agent: "opencode",
+    failure_class: "model_not_found",
+    message: "opencode says model_not_found",
+  });
+  assertEquals(configStopCause(wp, "implement"), null, "the implementer succeeded");
+  wp.attempts.push(attempt("review", "timeout", "codex"));
+  assertEquals(configStopCause(wp, "review"), null, "the stage ended on a timeout: not a configuration problem");
+  for (const cls of ["auth", "config"] as const) {
+    wp.attempts.push(attempt("review", cls, "codex"));
+    assertEquals(configStopCause(wp, "review")?.failure_class, cls);
+  }
+});
+
+Deno.test("prepareForRetry() resubmits the commit of a WP whose reviewer could not run", () => {
+  const wp = {
+    ...newWpState("WP01", "default"),
+    phase: "finished" as const,
+    outcome: { kind: "blocked" as const, reason: "review could not run", at: "t" },
+    review_ref: "review-WP01-cycle1-aaaaaaaa",
+    review_agent_index: 1,
+    review_failures: 2,
+    attempts: [attempt("implement", "ok"), attempt("review", "model_not_found", "opencode")],
+    stop_cause: configStopCause(
+      { ...newWpState("WP01", "default"), attempts: [attempt("review", "model_not_found", "opencode")] },
+      "review",
+    ),
+  };
+  const next = prepareForRetry(wp);
+  assertEquals(next.outcome, null);
+  assertEquals(next.phase, "awaiting_review");
+  assertEquals(next.stop_cause, null);
+  assertEquals(next.review_ref, null);
+  assertEquals([next.review_agent_index, next.review_failures], [0, 0]);
+});
+
+Deno.test("prepareForRetry() reworks a WP with review feedback and restarts any other; review cycles survive", () => {
+  const rejected = {
+    ...newWpState("WP01", "default"),
+    phase: "finished" as const,
+    outcome: { kind: "blocked" as const, reason: "review rejected 3 times", at: "t" },
+    review_cycles: 3,
+    review_feedback: "fix the tests",
+  };
+  const retried = prepareForRetry(rejected);
+  assertEquals([retried.phase, retried.review_cycles, retried.review_feedback], ["rework", 3, "fix the tests"]);
+  const implementer = {
+    ...newWpState("WP02", "default"),
+    phase: "finished" as const,
+    outcome: { kind: "blocked" as const, reason: "implementation failed", at: "t" },
+    attempts: [attempt("implement", "auth")],
+    implement_failures: 1,
+  };
+  implementer.stop_cause = configStopCause(implementer, "implement");
+  const again = prepareForRetry(implementer);
+  assertEquals([again.phase, again.implement_failures, again.stop_cause], ["pending", 0, null]);
 });

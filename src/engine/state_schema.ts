@@ -36,6 +36,23 @@ const attemptSchema = z.looseObject({
   verdict: z.enum(["approved", "changes_requested"]).nullable(),
 });
 
+const stopCauseSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("agent_config"),
+    role,
+    agent: z.string(),
+    failure_class: z.enum(["auth", "model_not_found", "config"]),
+    message: z.string(),
+  }),
+  z.object({
+    kind: z.literal("wrong_branch"),
+    workspace: z.string(),
+    branch: z.string().nullable(),
+    message: z.string(),
+  }),
+  z.object({ kind: z.literal("lane_allocation"), workspace: z.string().nullable(), message: z.string() }),
+]);
+
 const wpSchema = z.looseObject({
   wp_id: z.string().min(1),
   pipeline: z.string(),
@@ -60,6 +77,8 @@ const wpSchema = z.looseObject({
   lane_branch: z.string().nullable(),
   last_error: z.string().nullable(),
   cost_usd: z.number(),
+  // Added within v1 (additive): files written before it read as null.
+  stop_cause: stopCauseSchema.nullable().default(null),
 });
 
 const runningSchema = z.looseObject({

@@ -133,3 +133,32 @@ Deno.test("encodeState() hashes a snapshot even when the state changes during ha
   assert(decoded.ok);
   assertEquals(decoded.state.wps.WP01!.review_cycles, 0);
 });
+
+Deno.test("decodeState() reads a state written before stop_cause existed as stop_cause null", async () => {
+  const text = await reencode((doc) => {
+    for (const wp of Object.values(doc.wps as Record<string, Record<string, unknown>>)) delete wp.stop_cause;
+  });
+  const decoded = await decodeState(text);
+  assert(decoded.ok, JSON.stringify(decoded));
+  assertEquals(decoded.state.wps.WP01?.stop_cause, null);
+});
+
+Deno.test("decodeState() round-trips a recorded stop cause and names a malformed one", async () => {
+  const state = sampleState();
+  state.wps.WP01!.stop_cause = {
+    kind: "agent_config",
+    role: "review",
+    agent: "opencode",
+    failure_class: "model_not_found",
+    message: "Model not found",
+  };
+  const decoded = await decodeState(await encodeState(state));
+  assert(decoded.ok);
+  assertEquals(decoded.state.wps.WP01?.stop_cause, state.wps.WP01!.stop_cause);
+  const bad = await reencode((doc) => {
+    (doc.wps as Record<string, Record<string, unknown>>).WP01!.stop_cause = { kind: "agent_config", role: "x" };
+  });
+  const refused = await decodeState(bad);
+  assert(!refused.ok);
+  assertStringIncludes(refused.detail, "wps.WP01.stop_cause");
+});

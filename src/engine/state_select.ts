@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { isValidMissionSlug } from "../ids.ts";
+import { stateNotAFileError } from "./state_store.ts";
 
 /** One per-mission state file. */
 export interface RunStateFile {
@@ -30,10 +31,14 @@ export async function listRunStateFiles(repoRoot: string): Promise<RunStateFile[
   const found: RunStateFile[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      const match = entry.isFile ? STATE_NAME.exec(entry.name) : null;
+      const match = STATE_NAME.exec(entry.name);
       const mission = match?.[1];
       if (mission === undefined || ARCHIVE_SUFFIX.test(mission) || !isValidMissionSlug(mission)) continue;
       const path = join(dir, entry.name);
+      // A directory where a state file belongs is reported, never taken for "no run state".
+      if (!entry.isFile && !(entry.isSymlink && (await Deno.stat(path).catch(() => null))?.isFile)) {
+        throw stateNotAFileError(path);
+      }
       const info = await Deno.stat(path);
       found.push({ mission, path, mtimeMs: info.mtime?.getTime() ?? 0, status: await readStatus(path) });
     }

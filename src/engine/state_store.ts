@@ -280,11 +280,28 @@ function corruptError(
   );
 }
 
+/**
+ * The run state path holds something that is not a file (a directory, a socket...): nothing can
+ * be read or written there, and it must not pass for "no run state".
+ */
+export function stateNotAFileError(path: string): UserError {
+  return new UserError(
+    `Cannot use the run state ${path} as it must be a file: it is a directory or another non-file`,
+    {
+      exitCode: ExitCode.RunFailed,
+      fix: `Move it aside (mv ${path} ${path}.moved) or remove it if it holds nothing you need, then retry.`,
+    },
+  );
+}
+
 async function readText(path: string): Promise<string | null> {
   let bytes: Uint8Array;
   try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) throw stateNotAFileError(path);
     bytes = await Deno.readFile(path);
   } catch (error) {
+    if (error instanceof UserError) throw error;
     if (error instanceof Deno.errors.NotFound) return null;
     throw new UserError(`Cannot read the run state ${path}: ${error instanceof Error ? error.message : error}`, {
       exitCode: ExitCode.RunFailed,

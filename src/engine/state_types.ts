@@ -55,6 +55,27 @@ export interface AttemptRecord {
   verdict: "approved" | "changes_requested" | null;
 }
 
+/** Agent failure classes no retry fixes: a person must fix the agent's installation or configuration. */
+export type ConfigFailureClass = "auth" | "model_not_found" | "config";
+
+/** The {@link ConfigFailureClass} values. */
+export const CONFIG_FAILURE_CLASSES: readonly ConfigFailureClass[] = ["auth", "model_not_found", "config"];
+
+/**
+ * Why this orchestrator stopped a WP, when what to do next depends on it: recorded as data where
+ * the cause is known (a failure class, a commit gate kind, a host error code) so the next steps
+ * and the next run never parse error prose.
+ *
+ * - `agent_config`: the last agent of a stage failed with a {@link ConfigFailureClass}; the WP
+ *   was moved to blocked, and the next `orchestrate`/`resume` retries it (the user fixed the agent).
+ * - `wrong_branch`: the worktree was not on the WP's branch when its work was committed.
+ * - `lane_allocation`: the host could not allocate or reuse the lane worktree.
+ */
+export type WpStopCause =
+  | { kind: "agent_config"; role: AgentRole; agent: string; failure_class: ConfigFailureClass; message: string }
+  | { kind: "wrong_branch"; workspace: string; branch: string | null; message: string }
+  | { kind: "lane_allocation"; workspace: string | null; message: string };
+
 /** Provider-local state of one WP. */
 export interface WpRunState {
   wp_id: string;
@@ -83,6 +104,12 @@ export interface WpRunState {
   last_error: string | null;
   /** Total cost across attempts, when agents report it. */
   cost_usd: number;
+  /**
+   * Why this orchestrator stopped the WP, when the next step depends on it; null otherwise and
+   * once the WP is retried. Added within schema v1: a file without it reads as null, and an older
+   * orchestrator keeps the key (unknown WP keys are written back).
+   */
+  stop_cause: WpStopCause | null;
 }
 
 /** An agent process group that was running when the state was written. */

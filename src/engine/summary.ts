@@ -7,6 +7,7 @@
 import { ExitCode } from "../errors.ts";
 import type { Lane } from "../host/types.ts";
 import type { RunSummary, WpSummary } from "../run/types.ts";
+import { attentionSteps, resumeCommand } from "./next_steps.ts";
 import type { RunState } from "./state_types.ts";
 
 /** Inputs of {@link buildSummary} besides the state. */
@@ -79,7 +80,7 @@ function nextSteps(input: SummaryInput, wps: WpSummary[], status: RunSummary["st
   const steps: string[] = [];
   if (input.fatal !== null) steps.push(`fix the cause: ${input.fatal}`);
   if (status === "interrupted" || status === "failed") {
-    steps.push("continue: spec-kitty-orchestrator resume");
+    steps.push(`continue: ${resumeCommand(input.state.mission)} (or re-run the orchestrate command)`);
     return steps;
   }
   if (wps.length === 0) {
@@ -89,10 +90,8 @@ function nextSteps(input: SummaryInput, wps: WpSummary[], status: RunSummary["st
   const attention = wps.filter((w) => w.outcome !== "done" && w.outcome !== "approved");
   for (const w of attention) steps.push(`${w.wp_id} ${w.outcome} (lane ${w.lane ?? "unknown"}): ${w.reason}`);
   if (attention.length > 0) {
-    // resume retries failed and skipped WPs only; a blocked WP needs a person first.
-    if (attention.some((w) => w.outcome === "failed" || w.outcome === "skipped")) {
-      steps.push("then retry the failed and skipped WPs: spec-kitty-orchestrator resume");
-    }
+    // Each command named acts on the WPs it names (see next_steps.ts): never one that does nothing.
+    steps.push(...attentionSteps(input.state, attention));
     steps.push("lane branches are NOT merged; merge only once every WP is done");
     return steps;
   }

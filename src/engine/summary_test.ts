@@ -51,13 +51,61 @@ Deno.test("buildSummary() tells the truth about what is left", () => {
   const partial = buildSummary(input(["done", "blocked"]));
   assertStringIncludes(partial.next_steps.join("\n"), "WP02 blocked (lane unknown): blocked reason");
   assertStringIncludes(partial.next_steps.join("\n"), "NOT merged");
-  // resume does not retry blocked WPs: no resume hint for them alone, one as soon as a WP failed.
-  assertEquals(partial.next_steps.some((s) => s.includes("resume")), false);
+  // A plain resume does not retry a WP blocked by review rejections or a person: the step names
+  // the flag that does, and a plain resume only for the WPs it retries.
+  assertEquals(partial.next_steps.some((s) => s.includes("resume --mission 001-demo (")), false);
+  assertStringIncludes(
+    partial.next_steps.join("\n"),
+    "WP02 blocked: resolve what the reason says (a plain re-run leaves these alone), then retry with: " +
+      "spec-kitty-orchestrator resume --mission 001-demo --retry-blocked",
+  );
   const failed = buildSummary(input(["failed", "blocked"]));
   assertStringIncludes(
     failed.next_steps.join("\n"),
-    "retry the failed and skipped WPs: spec-kitty-orchestrator resume",
+    "then retry WP01: spec-kitty-orchestrator resume --mission 001-demo (or re-run the orchestrate command)",
   );
   const unfinished = buildSummary(input([null]));
   assertEquals(unfinished.wps[0]!.outcome, "unfinished");
+});
+
+Deno.test("buildSummary() names the fix and the command that acts for config blocks, wrong branches, lane allocation", () => {
+  const i = input(["blocked", "failed", "failed"]);
+  i.state.wps.WP01!.stop_cause = {
+    kind: "agent_config",
+    role: "review",
+    agent: "opencode",
+    failure_class: "model_not_found",
+    message: "Model not found: nope/nope",
+  };
+  i.state.wps.WP02!.stop_cause = {
+    kind: "wrong_branch",
+    workspace: "/r/.worktrees/m-lane-b",
+    branch: "kitty/mission-m-lane-b",
+    message: "Refusing to commit",
+  };
+  i.state.wps.WP03!.stop_cause = { kind: "lane_allocation", workspace: "/r/.worktrees/m-lane-c", message: "dirty" };
+  const steps = buildSummary(i).next_steps;
+  const text = steps.join("\n");
+  assertStringIncludes(
+    text,
+    "WP01: fix opencode (model not found: Model not found: nope/nope); re-running then retries it",
+  );
+  assertStringIncludes(
+    text,
+    "WP02: put the worktree back on its branch: git -C /r/.worktrees/m-lane-b checkout kitty/mission-m-lane-b",
+  );
+  assertStringIncludes(
+    text,
+    "WP03: the host could not allocate its lane worktree; inspect git -C /r/.worktrees/m-lane-c status",
+  );
+  assertStringIncludes(text, "then retry WP01, WP02, WP03: spec-kitty-orchestrator resume --mission 001-demo");
+  // The config-blocked WP is retried by a plain resume: no --retry-blocked for it.
+  assertEquals(text.includes("--retry-blocked"), false);
+});
+
+Deno.test("buildSummary() of an interrupted run names the mission in the resume command", () => {
+  const steps = buildSummary(input(["done", null], { interruptedBy: "SIGINT" })).next_steps;
+  assertEquals(steps, [
+    "continue: spec-kitty-orchestrator resume --mission 001-demo (or re-run the orchestrate command)",
+  ]);
 });

@@ -19,7 +19,15 @@ import type { Dispatch } from "./decide.ts";
 import type { EnsuredWorkspace } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
 import { faultPoint } from "./fault_points.ts";
-import { afterReviewVerdict, newReviewRef, noteText, reviewEvidence, reviewResult } from "./lifecycle_rules.ts";
+import {
+  afterReviewVerdict,
+  configStopCause,
+  implementationUnreviewed,
+  newReviewRef,
+  noteText,
+  reviewEvidence,
+  reviewResult,
+} from "./lifecycle_rules.ts";
 import { oneLine } from "./retry.ts";
 import { outsideOwned } from "./owned_files.ts";
 import { runStage, type StageResult } from "./stage.ts";
@@ -89,11 +97,18 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
       if (gate.kind === "no_output") {
         return { ok: false, failure: { class: "no_output", message: `agent exited cleanly but made ${gate.message}` } };
       }
+      if (gate.kind === "wrong_branch") {
+        wp.stop_cause = { kind: "wrong_branch", workspace: ws.path, branch: ws.branch, message: gate.message };
+      }
       throw new WpStop("failed", gate.message);
     },
   });
-  if (!stage.ok) await block(ctx, wp.wp_id, "in_progress", `implementation failed: ${stage.reason}`);
-  if (!stage.ok) return;
+  if (!stage.ok) {
+    // A config-class failure (auth, model not found) is recorded so the next run retries the WP.
+    wp.stop_cause = configStopCause(wp, "implement");
+    await block(ctx, wp.wp_id, "in_progress", `implementation failed: ${stage.reason}`);
+    return;
+  }
   const head = stage.value.head.slice(0, 12);
   const stray = outsideOwned(stage.value.files, wpOwnedPaths(markdown));
   if (stray.length > 0) {
@@ -119,12 +134,14 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
 
 /**
  * True when a previous process committed this WP's work and died before `transition --to
- * for_review`: our state says the implementation was accepted (phase awaiting_review, last
- * attempt an implementer's success) while the host lane is still in_progress.
+ * for_review` (or blocked it because its reviewer could not run, and a new run unblocked it):
+ * our state says the implementation was accepted (phase awaiting_review, the last implementer
+ * attempt a success) while the host lane is in_progress.
  */
 export function committedBeforeCrash(wp: WpRunState): boolean {
-  const last = wp.attempts.at(-1);
-  return wp.phase === "awaiting_review" && last !== undefined && last.role === "implement" && last.result === "ok";
+  // A reviewer that could not run at all (a config block a later run lifted) leaves the commit
+  // it was given as the WP's work; any other review after it means the lane moved on.
+  return wp.phase === "awaiting_review" && implementationUnreviewed(wp);
 }
 
 /**
@@ -220,6 +237,20 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
     });
     if (reviewedHead !== null) await discardReviewerChanges(unit, reviewedHead, stage.ok ? stage.agent : null);
     if (!stage.ok) {
+      const cause = configStopCause(wp, "review");
+      if (cause !== null) {
+        // No retry fixes a reviewer that cannot run (auth, model not found): block it with the
+        // agent's error so the next run, after the fix, retries it. Every exit from in_review
+        // needs a review result; changes_requested is the one that approves nothing.
+        wp.stop_cause = cause;
+        await block(
+          ctx,
+          wp.wp_id,
+          "in_review",
+          `review could not run: ${stage.reason}; fix ${cause.agent}'s configuration, then re-run`,
+          { reviewRef: reference, reviewResult: reviewResult(cause.agent, "changes_requested", reference) },
+        );
+      }
       throw new WpStop(
         "failed",
         `review could not be completed: ${stage.reason}; the WP stays in_review and 'resume' re-runs its review`,

@@ -27,6 +27,8 @@ Deno.test("committedBeforeCrash() is true only after an accepted implementation 
   assertEquals(committedBeforeCrash(wp), false, "the commit gate has not accepted it");
   wp.phase = "awaiting_review";
   assertEquals(committedBeforeCrash(wp), true);
+  wp.attempts.push(attempt("review", "model_not_found"));
+  assertEquals(committedBeforeCrash(wp), true, "a reviewer that could not run reviewed nothing");
   wp.attempts.push(attempt("review", "interrupted"));
   assertEquals(committedBeforeCrash(wp), false, "a review already started: the lane moved on");
   wp.attempts.push(attempt("implement", "interrupted"));

@@ -1,0 +1,70 @@
+/**
+ * The next steps of a run that left WPs behind: for each, the exact command (or manual fix and
+ * then the command) that will act on it, never one that would do nothing. Pure; decided on the
+ * typed stop cause and outcome recorded in the run state, never on reason prose.
+ *
+ * What each command does to a WP (see `cli/resume.ts` and `engine/unblock.ts`): `resume` (and
+ * the plain `orchestrate` command, which continues an unfinished run) retries failed and skipped
+ * WPs and WPs this orchestrator blocked for an agent configuration error; a WP blocked by a
+ * person or by review rejections is retried only with `--retry-blocked`.
+ *
+ * @module
+ */
+import { shellJoin } from "../agents/shell_quote.ts";
+import type { WpSummary } from "../run/types.ts";
+import type { RunState } from "./state_types.ts";
+import { PRODUCT } from "../version.ts";
+
+/** `resume --mission <m>` (the mission is named: with several missions a bare resume must ask). */
+export function resumeCommand(mission: string, retryBlocked = false): string {
+  return shellJoin([PRODUCT, "resume", "--mission", mission, ...(retryBlocked ? ["--retry-blocked"] : [])]);
+}
+
+/**
+ * Steps for the WPs that are not done or approved, after their one-line reasons: per-WP manual
+ * fixes first, then one line per command that will act, naming the WPs it acts on.
+ */
+export function attentionSteps(state: RunState, attention: readonly WpSummary[]): string[] {
+  const steps: string[] = [];
+  const rerun: string[] = [];
+  const needsPerson: string[] = [];
+  for (const w of attention) {
+    const cause = state.wps[w.wp_id]?.stop_cause ?? null;
+    if (cause?.kind === "agent_config") {
+      steps.push(
+        `${w.wp_id}: fix ${cause.agent} (${cause.failure_class.replaceAll("_", " ")}: ${cause.message}); ` +
+          `re-running then retries it`,
+      );
+      rerun.push(w.wp_id);
+    } else if (cause?.kind === "wrong_branch") {
+      const checkout = cause.branch === null
+        ? `check out the WP's branch in ${cause.workspace}`
+        : `put the worktree back on its branch: ${shellJoin(["git", "-C", cause.workspace, "checkout", cause.branch])}`;
+      steps.push(`${w.wp_id}: ${checkout} (commit or stash what is there first)`);
+      rerun.push(w.wp_id);
+    } else if (cause?.kind === "lane_allocation") {
+      const where = cause.workspace === null
+        ? "the lane worktree named in the reason"
+        : shellJoin(["git", "-C", cause.workspace, "status"]);
+      steps.push(
+        `${w.wp_id}: the host could not allocate its lane worktree; inspect ${where}, commit, stash or ` +
+          "remove what is left there (a concurrent allocation needs nothing)",
+      );
+      rerun.push(w.wp_id);
+    } else if (w.outcome === "blocked") {
+      needsPerson.push(w.wp_id);
+    } else if (w.outcome === "failed" || w.outcome === "skipped" || w.outcome === "unfinished") {
+      rerun.push(w.wp_id);
+    }
+  }
+  if (rerun.length > 0) {
+    steps.push(`then retry ${rerun.join(", ")}: ${resumeCommand(state.mission)} (or re-run the orchestrate command)`);
+  }
+  if (needsPerson.length > 0) {
+    steps.push(
+      `${needsPerson.join(", ")} blocked: resolve what the reason says (a plain re-run leaves these alone), ` +
+        `then retry with: ${resumeCommand(state.mission, true)}`,
+    );
+  }
+  return steps;
+}
