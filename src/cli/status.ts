@@ -16,6 +16,7 @@ import type { RunState, WpRunState } from "../engine/state_types.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { StatusOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
+import { clipForeign } from "../output/escape.ts";
 
 /** How long `status` waits for the host before showing "lanes: host unreachable". */
 export const STATUS_HOST_TIMEOUT_MS = 10_000;
@@ -215,8 +216,9 @@ function firstLine(text: string, max: number): string {
   return clip(text.split("\n")[0] ?? "", max);
 }
 
+/** Agent and host text, escaped and cut on whole escapes (never inside one). */
 function clip(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+  return clipForeign(text, max);
 }
 
 function round(n: number): number {

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { escapeForeign } from "../output/escape.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { RunEvent, RunSummary } from "../run/types.ts";
 
@@ -45,8 +46,16 @@ export function formatCost(usd: number | null): string {
   return usd === null || usd === 0 ? "-" : `$${usd.toFixed(2)}`;
 }
 
-/** One human line for an event, or null for events shown only in the live table. */
+/**
+ * One human line for an event, or null for events shown only in the live table. Messages and
+ * reasons carry agent and host text, so the whole line is escaped (`escapeForeign`).
+ */
 export function describeEvent(event: RunEvent): string | null {
+  const line = eventLine(event);
+  return line === null ? null : escapeForeign(line);
+}
+
+function eventLine(event: RunEvent): string | null {
   switch (event.type) {
     case "run_started":
       return `${event.resumed ? "Resuming" : "Starting"} run ${event.run_id} for mission ${event.mission} ` +
@@ -94,8 +103,8 @@ export function createRunView(term: Terminal, options: RunViewOptions = {}): Run
       [...rows.values()].sort((a, b) => a.wp.localeCompare(b.wp)).map((r) => [
         r.wp,
         r.lane,
-        r.role,
-        r.agent,
+        escapeForeign(r.role),
+        escapeForeign(r.agent),
         r.attempt === 0 ? "-" : String(r.attempt),
         formatDuration(now() - r.since),
         formatCost(r.cost),
@@ -178,7 +187,7 @@ export function createRunView(term: Terminal, options: RunViewOptions = {}): Run
           String(w.attempts),
           String(w.review_cycles),
           formatCost(w.cost_usd),
-          w.reason,
+          escapeForeign(w.reason),
         ]),
       );
       term.line("");
@@ -189,7 +198,7 @@ export function createRunView(term: Terminal, options: RunViewOptions = {}): Run
       );
       if (summary.next_steps.length > 0) {
         term.line("Next steps:");
-        for (const step of summary.next_steps) term.line(`  - ${step}`);
+        for (const step of summary.next_steps) term.line(`  - ${escapeForeign(step)}`);
       }
     },
     close() {

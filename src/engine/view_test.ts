@@ -85,3 +85,20 @@ Deno.test("createRunView() on a TTY draws a live table of WPs in flight", () => 
   view.close();
   assertStringIncludes(term.out.join(""), "WP01  in_progress  implement  claude");
 });
+
+Deno.test("createRunView() shows agent and host text with control characters escaped (events, table, next steps)", () => {
+  const attack = "\x1b]0;PWNED\x07\x1b[2J";
+  const term = memoryTerminal();
+  const view = createRunView(term, { tickMs: 0 });
+  view.onEvent({ ...base, type: "warning", wp_id: "WP01", message: `host said ${attack}` } as RunEvent);
+  view.printSummary({
+    ...summary,
+    wps: summary.wps.map((w) => ({ ...w, reason: `agent said ${attack}` })),
+    next_steps: [`look at ${attack}`],
+  });
+  const text = term.text();
+  assertEquals(text.includes("\x1b") || text.includes("\x07"), false, JSON.stringify(text));
+  assertStringIncludes(text, "host said \\x1b]0;PWNED\\x07\\x1b[2J");
+  assertStringIncludes(text, "agent said \\x1b]0;PWNED\\x07\\x1b[2J");
+  assertStringIncludes(text, "  - look at \\x1b]0;PWNED");
+});

@@ -9,6 +9,7 @@
 import type { HostCallEvent } from "../host/mod.ts";
 import type { RunEvent } from "../run/types.ts";
 import { diagnosticsLogger } from "./diagnostics.ts";
+import { clipForeign } from "./escape.ts";
 
 /** Longest free-text message (failure reasons, warnings) kept in a line. */
 const MAX_TEXT = 300;
@@ -86,6 +87,7 @@ export function logSignal(signal: string): void {
   diagnosticsLogger("signal").warning("{signal} received: stopping agents and saving state", { signal });
 }
 
+/** Escaped and cut on whole escapes: a cut never leaves half of one. */
 function clip(text: string): string {
-  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT)}…`;
+  return clipForeign(text, MAX_TEXT + 1);
 }

@@ -14,6 +14,7 @@
  * @module
  */
 import { configureSync, getLogger, type Logger, type LogLevel, type LogRecord, resetSync } from "@logtape/logtape";
+import { escapeForeign } from "./escape.ts";
 
 /** Root category of every orchestrator logger. */
 export const DIAGNOSTICS_CATEGORY = "sko";
@@ -140,7 +141,8 @@ const LEVEL_LABELS: Record<LogLevel, string> = {
 
 /**
  * `2026-11-21T11:15:54.123Z INFO  host: mission-state ok in 120 ms (attempt 1)`: one line per
- * record; values are rendered plainly (strings unquoted, others as JSON) with newlines escaped.
+ * record; values are rendered plainly (strings unquoted, others as JSON) with newlines and every
+ * other control character escaped (agent and host text lands here: `cat`-ing the log must be safe).
  */
 export function formatRecord(record: LogRecord): string {
   let message = "";
@@ -149,7 +151,7 @@ export function formatRecord(record: LogRecord): string {
   });
   const area = record.category.slice(1).join(".") || record.category.join(".");
   const when = new Date(record.timestamp).toISOString();
-  return `${when} ${LEVEL_LABELS[record.level]} ${area}: ${message.replace(/\r?\n/g, "\\n")}\n`;
+  return `${when} ${LEVEL_LABELS[record.level]} ${area}: ${escapeForeign(message)}\n`;
 }
 
 function renderValue(value: unknown): string {

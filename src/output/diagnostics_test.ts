@@ -30,6 +30,13 @@ Deno.test("formatRecord() writes one timestamped line with plain values and esca
   );
 });
 
+Deno.test("formatRecord() escapes every control character of agent and host text", () => {
+  assertEquals(
+    formatRecord(record(["agent said ", "\x1b]0;PWNED\x07\x1b[2J\r", ""], "warning")),
+    "2026-11-21T11:15:54.123Z WARN  host: agent said \\x1b]0;PWNED\\x07\\x1b[2J\\r\n",
+  );
+});
+
 Deno.test("openDiagnosticLog() writes the lines buffered since beginDiagnostics(), then live lines", async () => {
   await withTempDir(async (dir) => {
     beginDiagnostics();

@@ -8,8 +8,12 @@
  * - plain (cron, pipes): timestamped lines, no colour, no redraws;
  * - `--json`: NDJSON events on stdout; human text goes to stderr so stdout stays machine-readable.
  *
+ * Every human line passes {@link escapeForTerminal}: a control character that reached it
+ * unescaped (foreign text a boundary missed) is shown, never obeyed.
+ *
  * @module
  */
+import { escapeForTerminal } from "./escape.ts";
 
 /** A sink for text; the real one writes to a file descriptor, tests use {@link memoryTerminal}. */
 export interface TextSink {
@@ -127,7 +131,8 @@ export function createTerminal(options: TerminalOptions = {}): Terminal {
       liveHeight = 0;
     }
   };
-  const human = (text: string) => {
+  const human = (raw: string) => {
+    const text = escapeForTerminal(raw);
     if (json) stderr.write(text + "\n");
     else {
       clearLive();
@@ -146,11 +151,11 @@ export function createTerminal(options: TerminalOptions = {}): Terminal {
     },
     warn(text) {
       clearLive();
-      stderr.write(style.yellow(`warning: ${text}`) + "\n");
+      stderr.write(style.yellow(`warning: ${escapeForTerminal(text)}`) + "\n");
     },
     error(text) {
       clearLive();
-      stderr.write(style.red(`error: ${text}`) + "\n");
+      stderr.write(style.red(`error: ${escapeForTerminal(text)}`) + "\n");
     },
     event(event) {
       if (json) stdout.write(JSON.stringify(event) + "\n");
@@ -159,12 +164,13 @@ export function createTerminal(options: TerminalOptions = {}): Terminal {
       stdout.write(JSON.stringify(value, null, 2) + "\n");
     },
     raw(text) {
+      // Machine output (envelopes, schema): written as is, JSON already escapes its controls.
       stdout.write(text.endsWith("\n") ? text : text + "\n");
     },
     live(lines) {
       if (!isTty) return;
       clearLive();
-      if (lines.length > 0) stdout.write(lines.join("\n") + "\n");
+      if (lines.length > 0) stdout.write(lines.map(escapeForTerminal).join("\n") + "\n");
       liveHeight = lines.length;
     },
     table: renderTable,

@@ -12,6 +12,7 @@ import { buildRunModel, type RunInput } from "./model.ts";
 import { countOutcomes, formatDuration, formatUsd } from "./format.ts";
 import { TIMELINE_SCRIPT } from "./timeline_script.ts";
 import { PRODUCT, VERSION } from "../version.ts";
+import { escapeForeign } from "../output/escape.ts";
 
 const CSS = `
 :root { color-scheme: light; --fg: #1f2328; --muted: #656d76; --line: #d0d7de; --bg: #fff; --stripe: #f6f8fa; }
@@ -114,9 +115,13 @@ ${m.warnings.length > 0 ? `<h2>Warnings</h2>\n${list(m.warnings)}` : ""}
 `;
 }
 
-/** Escapes text for HTML element content and quoted attribute values. */
+/**
+ * Escapes text for HTML element content and quoted attribute values; control characters other
+ * than line breaks and tabs (agent and host text) are shown as escapes.
+ */
 export function h(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;")
+  return escapeForeign(text, { keepNewlines: true, keepTabs: true }).replaceAll("&", "&amp;").replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;").replaceAll('"', "&quot;")
     .replaceAll("'", "&#39;");
 }
 

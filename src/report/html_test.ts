@@ -30,3 +30,10 @@ Deno.test("embedJson() cannot close a script element", () => {
   assert(!text.includes("<") && !text.includes(">"));
   assertEquals(JSON.parse(text), { a: "</script><script>x()</script>", b: "\u2028" });
 });
+
+Deno.test("renderHtml() shows an agent's control characters as escapes in the markup", () => {
+  const summary = { ...sampleSummary, wps: sampleSummary.wps.map((w) => ({ ...w, reason: "x \x1b]0;PWNED\x07 y" })) };
+  const html = renderHtml({ events: sampleEvents, summary });
+  assert(!html.includes("\x1b") && !html.includes("\x07"), "no raw control character");
+  assertStringIncludes(html, "x \\x1b]0;PWNED\\x07 y");
+});

@@ -7,6 +7,7 @@
 import { buildRunModel, type RunInput } from "./model.ts";
 import { countOutcomes, formatDuration, formatUsd } from "./format.ts";
 import { PRODUCT } from "../version.ts";
+import { escapeForeign } from "../output/escape.ts";
 
 /** Renders the Markdown report of a recorded run. */
 export function renderMarkdown(run: RunInput): string {
@@ -70,7 +71,13 @@ function row(cells: readonly string[]): string {
   return `| ${cells.map((c) => md(c).replaceAll("|", "\\|")).join(" | ")} |`;
 }
 
-/** Escapes text for Markdown: HTML is neutralised and line breaks flattened (cells stay on one line). */
+/**
+ * Escapes text for Markdown: line breaks flattened (cells stay on one line), other control
+ * characters shown as escapes (agent and host text), HTML neutralised.
+ */
 function md(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replace(/\r?\n/g, " ");
+  return escapeForeign(text.replace(/\r?\n/g, " ")).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(
+    ">",
+    "&gt;",
+  );
 }

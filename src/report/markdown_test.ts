@@ -21,3 +21,15 @@ Deno.test("renderMarkdown() neutralises HTML and pipes in text", () => {
   assert(!md.includes("<img"), "raw HTML must not survive");
   assertStringIncludes(md, "a \\| b &lt;img src=x onerror=alert(1)&gt; next");
 });
+
+Deno.test("renderMarkdown() shows an agent's control characters as escapes", () => {
+  const summary = {
+    ...sampleSummary,
+    wps: sampleSummary.wps.map((w) => ({ ...w, reason: "x \x1b]0;PWNED\x07\x1b[2J y" })),
+    next_steps: ["retry \x1b[2J now"],
+  };
+  const md = renderMarkdown({ events: sampleEvents, summary });
+  assert(!md.includes("\x1b") && !md.includes("\x07"), "no raw control character");
+  assertStringIncludes(md, "x \\x1b]0;PWNED\\x07\\x1b[2J y");
+  assertStringIncludes(md, "- retry \\x1b[2J now");
+});

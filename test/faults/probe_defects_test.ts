@@ -108,3 +108,27 @@ async function listTree(dir: string): Promise<string[]> {
   await walk(dir, "");
   return out.sort();
 }
+
+/** Raw ESC, BEL, CR or any other C0 control except newline and tab. */
+// deno-lint-ignore no-control-regex -- looking for raw control characters
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f\u009b]/;
+
+Deno.test("D8: an agent's escape sequences reach the summary, status and the diagnostic log escaped", async () => {
+  await withFaultRepo({ wps: [{ id: "WP01" }], yaml: { maxAttempts: 1 } }, async (repo) => {
+    await repo.agentMode("impl-a", "implement", "ansi_exit1");
+    const run = await repo.cli(orchestrateArgs(repo));
+    assertEquals(run.code, 3, run.out);
+    assert(!RAW_CONTROL.test(run.out), `raw control characters in the run output: ${JSON.stringify(run.out)}`);
+    assert(run.out.includes("\\x1b]0;PWNED\\x07\\x1b[2J"), `the sequence is shown escaped:\n${run.out}`);
+    const status = await repo.cli(["status", "--repo-root", repo.root]);
+    assert(!RAW_CONTROL.test(status.out), `raw control characters in status: ${JSON.stringify(status.out)}`);
+    assert(!/\\x?[0-9a-f]?…/.test(status.out), `status cut inside an escape:\n${status.out}`);
+    const runs = join(repo.root, ".kittify", "runs");
+    let logs = "";
+    for await (const e of Deno.readDir(runs)) {
+      logs += await Deno.readTextFile(join(runs, e.name, "orchestrator.log")).catch(() => "");
+    }
+    assert(logs.includes("PWNED"), "the diagnostic log has the agent's message");
+    assert(!RAW_CONTROL.test(logs), `raw control characters in the diagnostic log: ${JSON.stringify(logs)}`);
+  });
+});

@@ -74,7 +74,8 @@ esac
  * `<control>/mode.<agent>.<role>.<wp>`, else `<control>/mode.<agent>.<role>`, else `ok`; a mode
  * written as `X:once` applies only to the first call (per agent, role and WP). Implement modes:
  * `ok` (append to `work/<wp>.md` and mark the subtasks with the commands of the prompt),
- * `crash` (SIGSEGV), `exit1`, `hang` (silent sleep), `ignore_term` (traps TERM, leaves a
+ * `crash` (SIGSEGV), `exit1`, `ansi_exit1` (exit 1 after a window-title and clear-screen escape
+ * on stderr), `hang` (silent sleep), `ignore_term` (traps TERM, leaves a
  * grandchild and a `setsid` escapee, then sleeps), `stdin` (reads stdin to EOF, then works),
  * `flood` (200 MB on stdout without a newline, then works), `garbage` (binary noise, exit 0),
  * `noop` (exit 0, no change), `git_config` (sets core.hooksPath, then works), `git_hook` (plants
@@ -129,6 +130,7 @@ case "$mode" in
   ok) work ;;
   crash) echo "fatal: injected segfault" >&2; kill -SEGV $$ ;;
   exit1) echo "fatal: injected failure" >&2; exit 1 ;;
+  ansi_exit1) printf '\\033]0;PWNED\\007\\033[2Jhostile\\n' >&2; exit 1 ;;
   hang) sleep 1000 ;;
   ignore_term)
     trap '' TERM
