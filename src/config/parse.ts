@@ -10,6 +10,7 @@
  */
 import { LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors.ts";
+import { escapeForeign } from "../output/escape.ts";
 import { type ConfigIssue, formatPath, fromZodIssues, ZOD_DEFAULT } from "./issues.ts";
 import { locate } from "./locate.ts";
 import { checkReferences } from "./references.ts";
@@ -34,6 +35,20 @@ function configError(name: string, lines: string[], path?: string): ConfigError 
     file: name,
     path,
     fix: FIX,
+  });
+}
+
+/**
+ * The code frame of a YAML error with control characters escaped (the file is foreign text), the
+ * caret under a source line moved to where its column ended up after escaping.
+ */
+export function escapeFrame(lines: readonly string[]): string[] {
+  return lines.map((line, i) => {
+    const caret = /^( *)\^+ *$/.exec(line);
+    const source = lines[i - 1];
+    if (caret === null || source === undefined) return escapeForeign(line);
+    const column = escapeForeign(source.slice(0, caret[1]!.length)).length;
+    return " ".repeat(column) + line.trimStart();
   });
 }
 
@@ -68,9 +83,15 @@ export function parseConfigText(text: string, name: string): OrchestrationFile {
       yamlProblems.map((e) => {
         const pos = e.linePos?.[0];
         const where = pos === undefined ? name : `${name}:${pos.line}:${pos.col}`;
+        if (e.code === "MULTIPLE_DOCS") {
+          // The library's text ("use parseAllDocuments()") speaks to programmers, not to users.
+          return `${where}: a configuration file must hold one YAML document, but a second one starts at line ` +
+            `${pos?.line ?? "?"} (a \`---\` separator); keep one document per file`;
+        }
         const [first = "", ...context] = e.message.split("\n");
-        const snippet = context.filter((l) => l.trim() !== "").map((l) => `    ${l}`);
-        return [`${where}: ${first.replace(/ at line \d+, column \d+:?$/, "")}`, ...snippet].join("\n  ");
+        const snippet = escapeFrame(context.filter((l) => l.trim() !== "")).map((l) => `    ${l}`);
+        return [`${where}: ${escapeForeign(first.replace(/ at line \d+, column \d+:?$/, ""))}`, ...snippet]
+          .join("\n  ");
       }),
     );
   }

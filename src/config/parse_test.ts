@@ -208,6 +208,24 @@ Deno.test("parseConfigText() names file:line:col for YAML syntax errors", () => 
   assertStringIncludes(problems('version: 1\nactor: "unclosed\n'), 'o.yaml:3:1: Missing closing "quote');
 });
 
+Deno.test("parseConfigText() escapes control characters in a YAML error's code frame, caret kept under the column", () => {
+  const message = problems("version: 1\nfoo: \x1b]0;PWNED\x07\x1b[2J: [\n");
+  // deno-lint-ignore no-control-regex -- looking for raw control characters
+  assert(!/[\x00-\x08\x0b-\x1f\x7f]/.test(message), `raw control characters: ${JSON.stringify(message)}`);
+  assertStringIncludes(message, "foo: \\x1b]0;PWNED\\x07\\x1b[2J: [");
+  // "Nested mappings ... at line 2, column 6": the caret sits under the first escape.
+  const lines = message.split("\n");
+  const at = lines.findIndex((l) => l.includes("foo: \\x1b]0;PWNED"));
+  assertEquals(lines[at + 1]?.indexOf("^"), lines[at]!.indexOf("\\x1b"));
+});
+
+Deno.test("parseConfigText() says one document per file, with the line of the second", () => {
+  const message = problems("version: 1\nmax_concurrent: 2\n---\nversion: 1\n");
+  assertStringIncludes(message, "o.yaml:3:1: a configuration file must hold one YAML document");
+  assertStringIncludes(message, "a second one starts at line 3");
+  assert(!message.includes("parseAllDocuments"), message);
+});
+
 Deno.test("parseConfigText() fails fast on an alias bomb (billion laughs)", () => {
   const rows = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
   for (const [prev, name] of ["ab", "bc", "cd", "de", "ef", "fg", "gh", "hi"].map((p) => [p[0], p[1]])) {
