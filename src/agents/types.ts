@@ -25,6 +25,8 @@ export type FailureClass =
   | "auth"
   /** 429 / usage limit; may carry `retryAfterMs`. */
   | "rate_limit"
+  /** 529 / 503 "overloaded": the provider is busy for everyone; may carry `retryAfterMs`. */
+  | "overloaded"
   /** The configured model does not exist or is not available. */
   | "model_not_found"
   /** Bad invocation / CLI configuration (unknown flag, untrusted workspace, ...). */
@@ -42,6 +44,7 @@ export const FAILURE_CLASSES: readonly FailureClass[] = [
   "stall",
   "auth",
   "rate_limit",
+  "overloaded",
   "model_not_found",
   "config",
   "no_output",

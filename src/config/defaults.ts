@@ -37,6 +37,7 @@ export const DEFAULTS = {
     maximumIntervalMs: 10 * 60_000,
     jitter: true,
     nonRetryable: ["auth", "model_not_found", "config"],
+    rateLimitBudgetMs: 30 * 60_000,
   } satisfies RetryPolicy,
   maxReviewCycles: 3,
   notify: {

@@ -15,13 +15,17 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+function budgetText(retry: RetryPolicy): string {
+  return `rate limits waited out up to ${formatDuration(retry.rateLimitBudgetMs)} per WP`;
+}
+
 function retryText(retry: RetryPolicy): string {
   const attempts = `${retry.maxAttempts} attempt${retry.maxAttempts === 1 ? "" : "s"} per agent`;
-  if (retry.maxAttempts === 1) return attempts;
+  if (retry.maxAttempts === 1) return `${attempts}; ${budgetText(retry)}`;
   const wait = `wait ${formatDuration(retry.initialIntervalMs)} x${retry.backoffCoefficient} up to ` +
     `${formatDuration(retry.maximumIntervalMs)}${retry.jitter ? " (jittered)" : ""}`;
   const skip = retry.nonRetryable.length > 0 ? `; no retry on ${retry.nonRetryable.join(", ")}` : "";
-  return `${attempts}, ${wait}${skip}`;
+  return `${attempts}, ${wait}${skip}; ${budgetText(retry)}`;
 }
 
 function stageLines(role: string, stage: StageConfig): string[] {

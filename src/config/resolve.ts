@@ -64,6 +64,7 @@ function resolveRetry(layers: readonly (RetryFile | undefined)[]): RetryPolicy {
     maximumIntervalMs: ms(pick("maximum_interval"), d.maximumIntervalMs),
     jitter: pick("jitter") ?? d.jitter,
     nonRetryable: (pick("non_retryable") as FailureClass[] | undefined) ?? [...d.nonRetryable],
+    rateLimitBudgetMs: ms(pick("rate_limit_budget"), d.rateLimitBudgetMs),
   };
 }
 

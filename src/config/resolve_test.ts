@@ -2,6 +2,7 @@ import { assertEquals, assertStringIncludes, assertThrows } from "../../test/ass
 import { ConfigError, ExitCode } from "../errors.ts";
 import { parseConfigText } from "./parse.ts";
 import { resolveConfig } from "./resolve.ts";
+import { describeConfig } from "./describe.ts";
 
 const FILE = parseConfigText(
   `version: 1
@@ -46,6 +47,7 @@ Deno.test("resolveConfig() with no file gives the documented defaults", () => {
   assertEquals(config.pipelines.default?.review.timeoutMs, 20 * 60_000);
   assertEquals(config.pipelines.default?.maxReviewCycles, 3);
   assertEquals(config.pipelines.default?.implement.retry.nonRetryable, ["auth", "model_not_found", "config"]);
+  assertEquals(config.pipelines.default?.implement.retry.rateLimitBudgetMs, 30 * 60_000);
   assertEquals(config.policy, {
     approvalMode: "full_auto",
     sandboxMode: "workspace_write",
@@ -142,4 +144,34 @@ Deno.test("resolveConfig() picks the only pipeline as default when none is named
     "o",
   );
   assertEquals(resolveConfig(file, {}, "o").defaultPipeline, "solo");
+});
+
+Deno.test("resolveConfig() layers retry.rate_limit_budget: stage > defaults > 30m", () => {
+  const file = parseConfigText(
+    `version: 1
+defaults:
+  retry: { rate_limit_budget: 2h }
+pipelines:
+  default:
+    implement: { agents: [claude-code], retry: { rate_limit_budget: 45m } }
+    review: { agents: [codex] }
+`,
+    "o.yaml",
+  );
+  const config = resolveConfig(file, {}, "/r/o.yaml");
+  assertEquals(config.pipelines.default!.implement.retry.rateLimitBudgetMs, 45 * 60_000);
+  assertEquals(config.pipelines.default!.review.retry.rateLimitBudgetMs, 2 * 3_600_000);
+});
+
+Deno.test("parseConfigText() names retry.rate_limit_budget when it is not a duration", () => {
+  const error = assertThrows(
+    () => parseConfigText("version: 1\ndefaults: { retry: { rate_limit_budget: soon } }\n", "o.yaml"),
+    ConfigError,
+  );
+  assertStringIncludes(error.message, "defaults.retry.rate_limit_budget must be a duration");
+});
+
+Deno.test("describeConfig() shows each stage's rate-limit wait budget", () => {
+  const lines = describeConfig(resolveConfig(null, {}, null)).join("\n");
+  assertStringIncludes(lines, "no retry on auth, model_not_found, config; rate limits waited out up to 30m per WP");
 });

@@ -70,6 +70,13 @@ export const RetrySchema = z.strictObject({
   jitter: z.boolean().optional().describe("Full jitter: wait a random time up to the computed interval. Default true."),
   non_retryable: z.array(z.enum(FAILURE_CLASSES as [string, ...string[]])).optional()
     .describe("Failure classes that skip the remaining attempts and move to the next agent in the chain."),
+  rate_limit_budget: duration(
+    "Total time one WP may wait out rate limits and overloads (rate_limit, overloaded) in this stage: each " +
+      "waits the CLI's retry-after (at least the backoff) and does not count against max_attempts. When the " +
+      "next wait would exceed it the next agent of the chain runs; when none is left the WP is blocked. " +
+      "The agent CLI's own retries come on top (Claude Code retries a 429 itself). Default 30m.",
+    { max: 7 * 24 * 3_600_000 },
+  ).optional(),
 }).describe("Retry policy for one agent before falling back to the next one in the chain.");
 
 const stageTiming = {

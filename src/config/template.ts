@@ -44,6 +44,7 @@ defaults:
     maximum_interval: 10m
     jitter: true
     non_retryable: [auth, model_not_found, config]   # go straight to the next agent
+    rate_limit_budget: 30m  # per WP: rate limits/overloads are waited out this long, not counted as attempts
   max_review_cycles: 3      # review rejections before the WP is blocked
 
 pipeline: default           # used when no selector below matches (--pipeline forces one)

@@ -20,6 +20,11 @@ export interface RetryPolicy {
   readonly jitter: boolean;
   /** Classes that skip the remaining attempts and go straight to the next agent. */
   readonly nonRetryable: readonly FailureClass[];
+  /**
+   * Total time one WP may wait out rate limits and overloads in a stage (these waits do not
+   * count against `maxAttempts`); past it the next agent of the chain runs.
+   */
+  readonly rateLimitBudgetMs: number;
 }
 
 /** One stage (implement or review) of a pipeline. */

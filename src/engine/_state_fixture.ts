@@ -34,6 +34,8 @@ export function sampleState(): RunState {
     review_agent_index: 0,
     implement_failures: 1,
     review_failures: 0,
+    implement_wait_ms: 0,
+    review_wait_ms: 0,
     attempts: [{
       n: 1,
       role: "implement",

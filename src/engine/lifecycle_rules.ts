@@ -154,6 +154,8 @@ export function newWpState(wpId: string, pipeline: string): WpRunState {
     review_agent_index: 0,
     implement_failures: 0,
     review_failures: 0,
+    implement_wait_ms: 0,
+    review_wait_ms: 0,
     attempts: [],
     review_cycles: 0,
     review_feedback: null,

@@ -1,25 +1,40 @@
 /**
- * What to do after a failed agent attempt: retry the same agent, fall back to the next one in
- * the chain, or give up. Pure; the caller sleeps and updates counters.
+ * What to do after a failed agent attempt: retry the same agent, wait out a transient failure,
+ * fall back to the next one in the chain, or give up. Pure; the caller sleeps and updates
+ * counters.
  *
  * Policy (Temporal vocabulary, see config/types.ts `RetryPolicy`):
  * - `maxAttempts` attempts per agent, then the next agent of the stage's chain;
  * - classes in `nonRetryable` skip the remaining attempts of that agent;
  * - backoff `initial × coefficient^(n-1)` capped at `maximum`, with full jitter when enabled;
- * - a rate limit waits `max(retryAfter, backoff)`; a wait longer than {@link RATE_LIMIT_WAIT_CAP_MS}
- *   is not worth sleeping through overnight, so it falls back instead.
+ * - a transient failure ({@link TRANSIENT_CLASSES}: rate limit, overload) is the provider's, not
+ *   the agent's: it is waited out and never counts against `maxAttempts`. It waits
+ *   `max(retryAfter, backoff)` (the CLI's retry-after when it gave one, and a growing backoff so
+ *   a CLI that fails at once cannot spin), the backoff counting the agent's transient failures in
+ *   a row. These waits have their own budget per WP and stage (`rateLimitBudgetMs`): when the next
+ *   wait would go over it, the next agent of the chain runs, and when none is left the stage is
+ *   exhausted (the WP is blocked).
  *
  * @module
  */
-import type { AttemptFailure } from "../agents/types.ts";
+import type { AttemptFailure, FailureClass } from "../agents/types.ts";
 import type { StageConfig } from "../config/types.ts";
+import { formatDuration } from "../config/duration.ts";
 
-/** Longest rate-limit wait we sleep through before preferring the next agent (1 h). */
-export const RATE_LIMIT_WAIT_CAP_MS = 60 * 60 * 1000;
+/** Failures of the provider (rate limit, overload) that are waited out instead of counted. */
+export const TRANSIENT_CLASSES: ReadonlySet<FailureClass> = new Set<FailureClass>(["rate_limit", "overloaded"]);
+
+/** True for a failure class that is waited out (see {@link TRANSIENT_CLASSES}). */
+export function isTransient(failureClass: FailureClass): boolean {
+  return TRANSIENT_CLASSES.has(failureClass);
+}
 
 /** The decision after a failed attempt. */
 export type FailureDecision =
+  /** Retry the same agent after `delayMs` (a counted failure). */
   | { kind: "retry"; delayMs: number }
+  /** A transient failure: the agent may not start before `delayMs` has passed (not counted). */
+  | { kind: "wait"; delayMs: number }
   | { kind: "fallback"; agentIndex: number }
   | { kind: "exhausted"; reason: string };
 
@@ -27,8 +42,15 @@ export type FailureDecision =
 export interface StageCursor {
   /** Index of the agent that just failed. */
   agentIndex: number;
-  /** Failed attempts of that agent, counting the one that just failed (≥ 1). */
+  /**
+   * Counted (non-transient) failures of that agent, including the one that just failed when it
+   * is counted (≥ 1 then).
+   */
   failures: number;
+  /** Transient failures of that agent in a row, including the one that just failed when transient. */
+  transientStreak?: number;
+  /** What this WP already waited out on transient failures in this stage (ms). */
+  waitedMs?: number;
 }
 
 /**
@@ -44,6 +66,11 @@ export function backoffMs(
   return Math.min(policy.maximumIntervalMs, Number.isFinite(raw) ? raw : policy.maximumIntervalMs);
 }
 
+/** A duration in whole seconds for messages (`30m`, `1m30s`). */
+function shown(ms: number): string {
+  return formatDuration(Math.round(ms / 1000) * 1000);
+}
+
 /**
  * Decides what follows a failed attempt of `stage.agents[cursor.agentIndex]`.
  *
@@ -57,25 +84,33 @@ export function afterAttemptFailure(
 ): FailureDecision {
   const policy = stage.retry;
   const agent = stage.agents[cursor.agentIndex] ?? "?";
-  const nextAgent = () =>
+  const nextAgent = (why = "") =>
     cursor.agentIndex + 1 < stage.agents.length ? { kind: "fallback" as const, agentIndex: cursor.agentIndex + 1 } : {
       kind: "exhausted" as const,
       reason: `every agent of the chain [${stage.agents.join(", ")}] failed; last: ${agent} ${failure.class}: ${
         oneLine(failure.message)
-      }`,
+      }${why}`,
     };
+  const jittered = (n: number) => {
+    const computed = backoffMs(policy, n);
+    return policy.jitter ? Math.floor(random() * computed) : computed;
+  };
 
   if (policy.nonRetryable.includes(failure.class)) return nextAgent();
-  if (cursor.failures >= policy.maxAttempts) return nextAgent();
-
-  const computed = backoffMs(policy, cursor.failures);
-  const jittered = policy.jitter ? Math.floor(random() * computed) : computed;
-  if (failure.class === "rate_limit" && failure.retryAfterMs !== undefined) {
-    const wait = Math.max(failure.retryAfterMs, jittered);
-    if (wait > RATE_LIMIT_WAIT_CAP_MS) return nextAgent();
-    return { kind: "retry", delayMs: wait };
+  if (isTransient(failure.class)) {
+    const wait = Math.max(failure.retryAfterMs ?? 0, jittered(Math.max(1, cursor.transientStreak ?? 1)));
+    const waited = cursor.waitedMs ?? 0;
+    if (waited + wait > policy.rateLimitBudgetMs) {
+      return nextAgent(
+        ` (waiting ${shown(wait)} more would exceed the ${shown(policy.rateLimitBudgetMs)} rate_limit_budget; waited ${
+          shown(waited)
+        })`,
+      );
+    }
+    return { kind: "wait", delayMs: wait };
   }
-  return { kind: "retry", delayMs: jittered };
+  if (cursor.failures >= policy.maxAttempts) return nextAgent();
+  return { kind: "retry", delayMs: jittered(cursor.failures) };
 }
 
 /** First line of a message, capped, for reasons shown in tables. */

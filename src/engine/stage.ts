@@ -1,7 +1,9 @@
 /**
  * One stage (implement or review) of a WP: attempts along the stage's agent chain with
  * retries, backoff and fallback (decisions in `retry.ts`), every attempt recorded in the run
- * state before it starts (as `interrupted`, so a crash is visible) and after it ends.
+ * state before it starts (as `interrupted`, so a crash is visible) and after it ends. Rate
+ * limits and overloads are waited out through the run's shared per-agent cooldowns, and the
+ * time each WP waits is recorded in its state (`implement_wait_ms` / `review_wait_ms`).
  *
  * @module
  */
@@ -10,7 +12,7 @@ import type { AgentRole, AttemptFailure, AttemptResult, AttemptSpec } from "../a
 import { errorMessage } from "../errors.ts";
 import type { StageConfig } from "../config/types.ts";
 import { type EngineContext, InterruptedError } from "./context.ts";
-import { afterAttemptFailure, oneLine } from "./retry.ts";
+import { afterAttemptFailure, isTransient, oneLine } from "./retry.ts";
 import { faultPoint } from "./fault_points.ts";
 import type { AttemptRecord, WpRunState } from "./state_types.ts";
 import { RUN_ID_ENV } from "./reap_tagged.ts";
@@ -47,6 +49,10 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
   const setIndex = (i: number) => implement ? (wp.implement_agent_index = i) : (wp.review_agent_index = i);
   const getFailures = () => implement ? wp.implement_failures : wp.review_failures;
   const setFailures = (n: number) => implement ? (wp.implement_failures = n) : (wp.review_failures = n);
+  const waited = (): WaitCounter => ({
+    get: () => implement ? wp.implement_wait_ms : wp.review_wait_ms,
+    add: (ms: number) => implement ? (wp.implement_wait_ms += ms) : (wp.review_wait_ms += ms),
+  });
 
   while (true) {
     ctx.checkpoint();
@@ -55,7 +61,7 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
     if (agent === undefined) {
       return { ok: false, reason: `no ${run.role} agent left in [${run.stage.agents.join(", ")}]` };
     }
-    await waitForCooldown(ctx, run, agent);
+    await waitForCooldown(ctx, run, agent, waited());
     const { result, record } = await attempt(ctx, wp, run, agent);
     const judged = await run.judge(result);
     record.result = judged.ok ? "ok" : judged.failure.class;
@@ -78,11 +84,17 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
       await ctx.save();
       return { ok: true, agent, value: judged.value };
     }
-    setFailures(getFailures() + 1);
+    // Rate limits and overloads are the provider's: waited out, never counted against max_attempts.
+    if (!isTransient(judged.failure.class)) setFailures(getFailures() + 1);
     wp.last_error = `${agent} ${judged.failure.class}: ${oneLine(judged.failure.message, 500)}`;
     const decision = afterAttemptFailure(
       run.stage,
-      { agentIndex: index, failures: getFailures() },
+      {
+        agentIndex: index,
+        failures: getFailures(),
+        transientStreak: transientStreak(wp, run.role, agent),
+        waitedMs: waited().get(),
+      },
       judged.failure,
       ctx.deps.clock.random,
     );
@@ -101,7 +113,7 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
       ctx.history(run.wpId, `${run.role} falls back from '${agent}' to '${next}' (${judged.failure.class})`);
       continue;
     }
-    if (judged.failure.class === "rate_limit") {
+    if (decision.kind === "wait") {
       // The wait applies to every WP using this agent; the next attempt waits it out before starting.
       ctx.cooldowns.note(agent, ctx.deps.clock.monotonic() + decision.delayMs);
       continue;
@@ -118,15 +130,53 @@ async function pause(ctx: EngineContext, ms: number): Promise<void> {
   }
 }
 
-async function waitForCooldown<T>(ctx: EngineContext, run: StageRun<T>, agent: string): Promise<void> {
+/** This WP's time spent waiting out rate limits in the current stage (in its run state). */
+interface WaitCounter {
+  get(): number;
+  add(ms: number): void;
+}
+
+/** The agent's rate-limited or overloaded attempts in a row at the end of the WP's `role` attempts. */
+export function transientStreak(wp: WpRunState, role: AgentRole, agent: string): number {
+  let n = 0;
+  for (let i = wp.attempts.length - 1; i >= 0; i--) {
+    const a = wp.attempts[i]!;
+    if (a.role !== role) continue;
+    if (a.agent !== agent || a.result === "ok" || a.result === "interrupted" || !isTransient(a.result)) break;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Waits out the agent's rate-limit cooldown (set by this WP or another one) and charges the wait
+ * to this WP's counter, so it shows in the summary and counts against the budget.
+ */
+async function waitForCooldown<T>(
+  ctx: EngineContext,
+  run: StageRun<T>,
+  agent: string,
+  waited: WaitCounter,
+): Promise<void> {
   const wait = ctx.cooldowns.remaining(agent, ctx.deps.clock.monotonic());
   if (wait <= 0) return;
   ctx.emit({
     type: "warning",
     wp_id: run.wpId,
-    message: `${agent} is rate limited: waiting ${Math.ceil(wait / 1000)}s before the next ${run.role} attempt`,
+    message: `${agent} is rate limited or overloaded: waiting ${Math.ceil(wait / 1000)}s before the next ` +
+      `${run.role} attempt (this WP has waited ${Math.round(waited.get() / 1000)}s of its ` +
+      `${Math.round(run.stage.retry.rateLimitBudgetMs / 60_000)}m rate_limit_budget)`,
   });
-  await pause(ctx, wait);
+  const started = ctx.deps.clock.monotonic();
+  try {
+    await pause(ctx, wait);
+    waited.add(wait);
+  } catch (error) {
+    // Interrupted: only the part actually waited counts (resume goes on from there).
+    waited.add(Math.max(0, Math.min(wait, ctx.deps.clock.monotonic() - started)));
+    throw error;
+  }
+  await ctx.save();
 }
 
 async function attempt<T>(

@@ -66,6 +66,9 @@ const wpSchema = z.looseObject({
   review_agent_index: z.number().int().nonnegative(),
   implement_failures: z.number().int().nonnegative(),
   review_failures: z.number().int().nonnegative(),
+  // Added within v1 (additive): files written before them read as 0.
+  implement_wait_ms: z.number().nonnegative().default(0),
+  review_wait_ms: z.number().nonnegative().default(0),
   attempts: z.array(attemptSchema),
   review_cycles: z.number().int().nonnegative(),
   review_feedback: z.string().nullable(),

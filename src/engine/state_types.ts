@@ -89,6 +89,12 @@ export interface WpRunState {
   /** Failed attempts of the current implementer / reviewer (reset on fallback). */
   implement_failures: number;
   review_failures: number;
+  /**
+   * Time this WP spent waiting out rate limits and overloads in each stage (ms): counted against
+   * the stage's `rate_limit_budget`, shown in the summary, kept across resumes.
+   */
+  implement_wait_ms: number;
+  review_wait_ms: number;
   attempts: AttemptRecord[];
   /** Rejections so far. */
   review_cycles: number;

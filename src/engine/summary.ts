@@ -38,6 +38,7 @@ export function wpSummary(state: RunState, wpId: string, lane: Lane | null): WpS
     cost_usd: wp?.cost_usd ?? 0,
     duration_ms: attempts.reduce((sum, a) => sum + (a.duration_ms ?? 0), 0),
     agents: [...new Set(attempts.map((a) => a.agent))],
+    wait_ms: (wp?.implement_wait_ms ?? 0) + (wp?.review_wait_ms ?? 0),
   };
 }
 

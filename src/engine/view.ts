@@ -41,6 +41,18 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
+/**
+ * The time WPs spent waiting out rate limits and overloads, or null when none did:
+ * `Waited out rate limits: 3m05s (WP01 2m00s, WP02 1m05s)`.
+ */
+export function waitLine(summary: RunSummary): string | null {
+  const waits = summary.wps.filter((w) => (w.wait_ms ?? 0) > 0);
+  if (waits.length === 0) return null;
+  const total = waits.reduce((sum, w) => sum + (w.wait_ms ?? 0), 0);
+  return `Waited out rate limits: ${formatDuration(total)} (` +
+    waits.map((w) => `${w.wp_id} ${formatDuration(w.wait_ms ?? 0)}`).join(", ") + ")";
+}
+
 /** Formats a cost (`$0.42`, `-` when unknown/zero). */
 export function formatCost(usd: number | null): string {
   return usd === null || usd === 0 ? "-" : `$${usd.toFixed(2)}`;
@@ -196,6 +208,8 @@ export function createRunView(term: Terminal, options: RunViewOptions = {}): Run
       term.line(
         `Run ${summary.run_id}: ${summary.status} (exit ${summary.exit_code}), cost ${formatCost(summary.cost_usd)}`,
       );
+      const waited = waitLine(summary);
+      if (waited !== null) term.line(waited);
       if (summary.next_steps.length > 0) {
         term.line("Next steps:");
         for (const step of summary.next_steps) term.line(`  - ${escapeForeign(step)}`);

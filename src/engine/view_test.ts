@@ -1,7 +1,7 @@
 import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import type { RunEvent, RunSummary } from "../run/types.ts";
-import { createRunView, describeEvent, formatCost, formatDuration } from "./view.ts";
+import { createRunView, describeEvent, formatCost, formatDuration, waitLine } from "./view.ts";
 
 const base = { at: "2026-01-01T00:00:00.000Z", run_id: "r1" };
 const summary: RunSummary = {
@@ -84,6 +84,22 @@ Deno.test("createRunView() on a TTY draws a live table of WPs in flight", () => 
   });
   view.close();
   assertStringIncludes(term.out.join(""), "WP01  in_progress  implement  claude");
+});
+
+Deno.test("waitLine() sums the WPs' rate-limit waits and the summary prints it, only when there were some", () => {
+  assertEquals(waitLine(summary), null);
+  const waited: RunSummary = {
+    ...summary,
+    wps: [
+      { ...summary.wps[0]!, wait_ms: 120_000 },
+      { ...summary.wps[0]!, wp_id: "WP02", wait_ms: 65_000 },
+      { ...summary.wps[0]!, wp_id: "WP03", wait_ms: 0 },
+    ],
+  };
+  assertEquals(waitLine(waited), "Waited out rate limits: 3m05s (WP01 2m00s, WP02 1m05s)");
+  const term = memoryTerminal();
+  createRunView(term).printSummary(waited);
+  assertStringIncludes(term.text(), "Waited out rate limits: 3m05s (WP01 2m00s, WP02 1m05s)");
 });
 
 Deno.test("createRunView() shows agent and host text with control characters escaped (events, table, next steps)", () => {

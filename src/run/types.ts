@@ -62,6 +62,8 @@ export interface WpSummary {
   cost_usd: number;
   duration_ms: number;
   agents: string[];
+  /** Time spent waiting out rate limits and overloads (ms); absent in summaries written before it. */
+  wait_ms?: number;
 }
 
 /** The final summary of a run (`summary.json`, the `--json` final object). */

@@ -141,6 +141,11 @@ const DEFS: Record<BuiltinAgentId, Def> = {
       "GOOGLE_CLOUD_LOCATION",
       "GOOGLE_APPLICATION_CREDENTIALS",
       "GEMINI_MODEL",
+      // A Gemini-API endpoint other than Google's (a proxy or gateway); with it, settings.json
+      // must select `security.auth.selectedType: "gemini-api-key"` (0.61.0 refuses the `gateway`
+      // auth type it would pick from this variable alone).
+      "GOOGLE_GEMINI_BASE_URL",
+      "GEMINI_CLI_HOME",
     ],
     dangerousFlags: { implement: ["gemini:yolo"], review: [] },
     parser: PARSERS.gemini,

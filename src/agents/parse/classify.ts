@@ -46,6 +46,13 @@ const RATE_LIMIT = new RegExp(
   "i",
 );
 
+/**
+ * The provider is busy for everyone (Anthropic's 529 `overloaded_error`, shown by Claude Code as
+ * "API Error: 529 Overloaded"): transient, like a rate limit. The word alone is not enough, as a
+ * compiler's "overloaded operator" in an agent's stderr is not the API's answer.
+ */
+const OVERLOADED = /overloaded_error|\b529\b[^\n]{0,40}overloaded|overloaded[^\n]{0,40}\b529\b/i;
+
 const MODEL = new RegExp(
   [
     "models?\\W[^\\n]*(not found|does not exist|is not supported|is not available)",
@@ -79,6 +86,7 @@ export function classifyText(text: string): FailureClass | null {
   if (text.trim() === "") return null;
   if (AUTH.test(text)) return "auth";
   if (RATE_LIMIT.test(text)) return "rate_limit";
+  if (OVERLOADED.test(text)) return "overloaded";
   if (MODEL.test(text)) return "model_not_found";
   if (CONFIG.test(text)) return "config";
   if (TURN_LIMIT.test(text)) return "timeout";
@@ -89,6 +97,7 @@ export function classifyText(text: string): FailureClass | null {
 export function classifyHttpStatus(status: number | undefined | null): FailureClass | null {
   if (status === 401 || status === 403) return "auth";
   if (status === 429 || status === 402) return "rate_limit";
+  if (status === 529 || status === 503) return "overloaded";
   if (status === 404) return "model_not_found";
   return null;
 }

@@ -27,3 +27,14 @@ Deno.test("explainingLine() picks the line that explains the failure", () => {
   assertEquals(explainingLine("noise\nError: Not authenticated.\nmore"), "Error: Not authenticated.");
   assertEquals(explainingLine("a\nb"), "a\nb");
 });
+
+Deno.test("classifyText() and classifyHttpStatus() know the provider's overload (529), not the word alone", () => {
+  assertEquals(classifyText("API Error: 529 Overloaded"), "overloaded");
+  assertEquals(
+    classifyText('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'),
+    "overloaded",
+  );
+  assertEquals(classifyText("error: call to overloaded operator '+' is ambiguous"), null);
+  assertEquals(classifyHttpStatus(529), "overloaded");
+  assertEquals(classifyHttpStatus(503), "overloaded");
+});

@@ -82,11 +82,16 @@ function decide(ctx: ParseContext): ParsedOutput {
 
   const fixed = ctx.exitCode === null ? undefined : EXIT_CODES[ctx.exitCode];
   if (fixed) return failed(fixed, why, extra);
+  // The API's HTTP status in the error object (`code`) decides before any text: 0.61.0 prints
+  // its retry stack trace on stderr, and names a 503 "The model is overloaded" a
+  // `RetryableQuotaError` there, which the text patterns took for a rate limit.
+  const code = num(error, "code");
+  const fromCode = classifyHttpStatus(code !== undefined && code >= 400 ? code : undefined);
+  if (fromCode) return failed(fromCode, why, extra);
   const fromText = classifyText(message) ?? classifyText(ctx.stderrTail);
   if (fromText) return failed(fromText, why, extra);
-  const code = num(error, "code");
-  const status = code !== undefined && code >= 400 ? code : ctx.exitCode !== null ? ctx.exitCode + 256 : undefined;
-  const fromStatus = classifyHttpStatus(status);
+  // Exit codes above 255 wrap: 0.61.0 exits with the HTTP status mod 256 (429 → 173, 503 → 247).
+  const fromStatus = classifyHttpStatus(ctx.exitCode !== null && ctx.exitCode > 0 ? ctx.exitCode + 256 : undefined);
   if (fromStatus) return failed(fromStatus, why, extra);
   if (ctx.exitCode === 0 && !error) {
     return failed(

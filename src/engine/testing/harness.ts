@@ -37,6 +37,7 @@ export function testStage(agents: string[], overrides: Partial<StageConfig["retr
       maximumIntervalMs: 8000,
       jitter: false,
       nonRetryable: ["auth", "model_not_found", "config"],
+      rateLimitBudgetMs: 30 * 60_000,
       ...overrides,
     },
   };
