@@ -38,6 +38,11 @@ async function loadCommand(name: string): Promise<Runner> {
       return (await import("./cli/version.ts")).runVersion as unknown as Runner;
     case "upgrade":
       return (await import("./cli/upgrade.ts")).runUpgrade as unknown as Runner;
+    case "host": {
+      // Reached when commander parsed the call (e.g. `--json host ...`); `main` usually bypasses it.
+      const { runHostCommand } = await import("./cli/host.ts");
+      return (opts) => runHostCommand(Array.isArray(opts.args) ? opts.args.map(String) : []);
+    }
     default:
       throw new InternalError(`Cannot dispatch command as it is not known: current value is ${JSON.stringify(name)}`);
   }
@@ -67,10 +72,12 @@ export function reportError(error: unknown, term: Terminal): number {
 
 /** Runs the CLI with `args` (without the program name) and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  if (args[0] === "host") {
+  // `-- host ...` (a wrapper that ends our options first) is the same call as `host ...`.
+  const hostArgs = args[0] === "host" ? args.slice(1) : args[0] === "--" && args[1] === "host" ? args.slice(2) : null;
+  if (hostArgs !== null) {
     // The built-in host mimics spec-kitty's own argument parsing and envelopes, so it bypasses commander.
     const { runHostCommand } = await import("./cli/host.ts");
-    return await runHostCommand(args.slice(1));
+    return await runHostCommand(hostArgs);
   }
   const term = createTerminal({ json: args.includes("--json") });
   const program = buildProgram(

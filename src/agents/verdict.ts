@@ -4,7 +4,8 @@
  * A reviewer's final message must end with a line `VERDICT: APPROVED` or
  * `VERDICT: CHANGES_REQUESTED`, or be the structured object `{"verdict": …, "feedback": …}`
  * (Claude `structured_output`, Codex `--output-schema`). Anything else is `null`, which the
- * engine treats as a reviewer failure (`no_output`), never as approval or rejection.
+ * engine treats as a reviewer failure (`no_output`), never as approval or rejection. A message
+ * holding both verdict lines is `null` too ({@link missingVerdictReason} says why).
  *
  * @module
  */
@@ -68,6 +69,7 @@ export function parseVerdict(text: string): ReviewVerdict | null {
     }
   }
   const lines = trimmed.split(/\r?\n/);
+  if (conflictingLines(lines) !== null) return null;
   for (let i = lines.length - 1; i >= 0; i--) {
     const verdict = lineVerdict(lines[i] ?? "");
     if (!verdict) continue;
@@ -76,4 +78,28 @@ export function parseVerdict(text: string): ReviewVerdict | null {
     return { verdict, feedback: after !== "" ? after : before };
   }
   return null;
+}
+
+/** The 1-based lines of the last approval and the last change request, when both are present. */
+function conflictingLines(lines: readonly string[]): { approved: number; changes: number } | null {
+  let approved = 0;
+  let changes = 0;
+  lines.forEach((line, i) => {
+    const verdict = lineVerdict(line);
+    if (verdict === "approved") approved = i + 1;
+    if (verdict === "changes_requested") changes = i + 1;
+  });
+  return approved > 0 && changes > 0 ? { approved, changes } : null;
+}
+
+/**
+ * Why {@link parseVerdict} found no verdict in `text`, for the attempt's failure message: none at
+ * all, or both verdicts (a reviewer that says both has decided nothing; taking the last one
+ * would silently pick for it).
+ */
+export function missingVerdictReason(text: string): string {
+  const both = conflictingLines(text.trim().split(/\r?\n/));
+  if (both === null) return "reviewer finished without a verdict";
+  return `reviewer gave both verdicts (VERDICT: APPROVED on line ${both.approved}, VERDICT: CHANGES_REQUESTED on ` +
+    `line ${both.changes} of its final message); treated as no verdict`;
 }

@@ -1,5 +1,5 @@
 import { assertEquals } from "../../test/assert.ts";
-import { parseVerdict, VERDICT_JSON_SCHEMA_TEXT } from "./verdict.ts";
+import { missingVerdictReason, parseVerdict, VERDICT_JSON_SCHEMA_TEXT } from "./verdict.ts";
 
 Deno.test("parseVerdict() reads an approval line and keeps the text before it as feedback", () => {
   assertEquals(parseVerdict("Looks good.\n\nVERDICT: APPROVED"), { verdict: "approved", feedback: "Looks good." });
@@ -18,8 +18,22 @@ Deno.test("parseVerdict() tolerates markdown, case and CRLF", () => {
   assertEquals(parseVerdict("> verdict = changes-requested.")?.verdict, "changes_requested");
 });
 
-Deno.test("parseVerdict() lets the last verdict line win", () => {
-  assertEquals(parseVerdict("VERDICT: CHANGES_REQUESTED\nOn reflection:\nVERDICT: APPROVED")?.verdict, "approved");
+Deno.test("parseVerdict() takes the last of several agreeing verdict lines", () => {
+  assertEquals(parseVerdict("VERDICT: APPROVED\nOn reflection:\nVERDICT: APPROVED\nnit: typo"), {
+    verdict: "approved",
+    feedback: "nit: typo",
+  });
+});
+
+Deno.test("parseVerdict() gives no verdict when both are printed, and missingVerdictReason() says so", () => {
+  const both = "VERDICT: CHANGES_REQUESTED\nOn reflection:\nVERDICT: APPROVED";
+  assertEquals(parseVerdict(both), null);
+  assertEquals(
+    missingVerdictReason(both),
+    "reviewer gave both verdicts (VERDICT: APPROVED on line 3, VERDICT: CHANGES_REQUESTED on line 1 of its final " +
+      "message); treated as no verdict",
+  );
+  assertEquals(missingVerdictReason("looks fine"), "reviewer finished without a verdict");
 });
 
 Deno.test("parseVerdict() returns null when no verdict line is present or it is ambiguous", () => {

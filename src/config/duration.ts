@@ -28,6 +28,22 @@ export function parseDuration(text: string): number {
   return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
 }
 
+/** The syntax without digit caps: a duration that is only too long to be a {@link DURATION_PATTERN}. */
+const UNCAPPED_PATTERN = /^(?=[0-9])(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$/;
+
+/**
+ * The message for a value that failed {@link DURATION_PATTERN}: the range rule when it is
+ * written like a duration but too large for the digit caps (`99999999999h`), else
+ * {@link DURATION_RULE}. `range` is the field's bounds in ms, `rangeRule` their wording.
+ */
+export function durationSyntaxMessage(input: unknown, range: { min: number; max: number }, rangeRule: string): string {
+  const match = typeof input === "string" ? UNCAPPED_PATTERN.exec(input) : null;
+  if (match === null) return DURATION_RULE;
+  const [, h = "0", m = "0", s = "0"] = match;
+  const ms = ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+  return ms >= range.min && ms <= range.max ? DURATION_RULE : rangeRule;
+}
+
 /** True when `text` parses as a duration. */
 export function isDuration(text: string): boolean {
   return DURATION_PATTERN.test(text);

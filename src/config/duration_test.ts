@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertThrows } from "../../test/assert.ts";
-import { formatDuration, isDuration, parseDuration } from "./duration.ts";
+import { DURATION_RULE, durationSyntaxMessage, formatDuration, isDuration, parseDuration } from "./duration.ts";
 
 Deno.test("parseDuration() converts h/m/s combinations to milliseconds", () => {
   assertEquals(parseDuration("30s"), 30_000);
@@ -28,4 +28,13 @@ Deno.test("formatDuration() prints the shortest form and round-trips", () => {
   assertEquals(formatDuration(0), "0s");
   assertEquals(formatDuration(1500), "1s500ms");
   for (const text of ["45m", "1h", "2h15m30s", "10s"]) assertEquals(formatDuration(parseDuration(text)), text);
+});
+
+Deno.test("durationSyntaxMessage() gives the range rule only for a duration that is too large for the syntax", () => {
+  const range = { min: 1000, max: 24 * 3_600_000 };
+  assertEquals(durationSyntaxMessage("99999999999h", range, "must be at most 24h"), "must be at most 24h");
+  assertEquals(durationSyntaxMessage("1234567s", range, "must be at most 24h"), "must be at most 24h");
+  assertEquals(durationSyntaxMessage("00001h", range, "must be at most 24h"), DURATION_RULE, "in range: the syntax");
+  assertEquals(durationSyntaxMessage("30", range, "x"), DURATION_RULE);
+  assertEquals(durationSyntaxMessage(30, range, "x"), DURATION_RULE);
 });

@@ -85,6 +85,11 @@ Deno.test("parseConfigText() checks ranges and enums", () => {
   assertStringIncludes(problems("version: 1\nmax_concurrent: 65\n"), "must be at most 64");
   assertStringIncludes(problems("version: 1\nhost: { kind: spekitty }\n"), "did you mean `spec-kitty`?");
   assertStringIncludes(problems("version: 1\ndefaults: { timeout: 0s }\n"), "defaults.timeout must be at least 1s");
+  // Too many digits for the syntax is still a duration: the message gives the bound.
+  assertStringIncludes(
+    problems("version: 1\ndefaults: { timeout: 99999999999h }\n"),
+    'defaults.timeout must be at most 24h: current value is "99999999999h"',
+  );
   assertStringIncludes(
     problems("version: 1\ndefaults: { retry: { non_retryable: [auth, rate-limit] } }\n"),
     "defaults.retry.non_retryable[1] must be one of `timeout`, `stall`, `auth`, `rate_limit`",

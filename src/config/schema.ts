@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { FAILURE_CLASSES } from "../agents/types.ts";
 import { BUILTIN_AGENT_IDS } from "../agents/ids.ts";
-import { DURATION_PATTERN, DURATION_RULE, isDuration, parseDuration } from "./duration.ts";
+import { DURATION_PATTERN, DURATION_RULE, durationSyntaxMessage, isDuration, parseDuration } from "./duration.ts";
 import { parseSize, SIZE_PATTERN, SIZE_RULE } from "./size.ts";
 import { isPlaceholderName, PLACEHOLDER_NAMES, placeholdersIn } from "./placeholders.ts";
 import { globProblem } from "./glob.ts";
@@ -45,10 +45,13 @@ function typeError(rule: string) {
 function duration(description: string, options: { min?: number; max?: number } = {}) {
   const min = options.min ?? 0;
   const max = options.max ?? 7 * 24 * 3_600_000;
+  const tooSmall = `must be at least ${min / 1000}s`;
+  const tooLarge = `must be at most ${max / 3_600_000}h`;
   return z.string({ error: typeError(DURATION_RULE) })
-    .regex(DURATION_PATTERN, DURATION_RULE)
-    .refine((s) => !isDuration(s) || parseDuration(s) >= min, `must be at least ${min / 1000}s`)
-    .refine((s) => !isDuration(s) || parseDuration(s) <= max, `must be at most ${max / 3_600_000}h`)
+    // `99999999999h` is a duration too large for the pattern's digit caps: say the bound, not the syntax.
+    .regex(DURATION_PATTERN, { error: (issue) => durationSyntaxMessage(issue.input, { min, max }, tooLarge) })
+    .refine((s) => !isDuration(s) || parseDuration(s) >= min, tooSmall)
+    .refine((s) => !isDuration(s) || parseDuration(s) <= max, tooLarge)
     .describe(description);
 }
 

@@ -333,7 +333,7 @@ export class Engine {
         const r = await ctx.deps.host.acceptMission({ mission: state.mission, actor: state.actor });
         acceptance = { ok: true, detail: `mission accepted at ${r.acceptedAt} (${r.acceptedWps.length} WPs)` };
       } catch (error) {
-        const code = error instanceof HostError ? ` (${error.code})` : "";
+        const code = error instanceof HostError ? ` (${error.shownCode})` : "";
         acceptance = { ok: false, detail: `accept-mission failed${code}: ${errorMessage(error)}` };
       }
     }

@@ -10,6 +10,7 @@
  * @module
  */
 import { extractSubtasks } from "../agents/prompt.ts";
+import { missingVerdictReason } from "../agents/verdict.ts";
 import type { AttemptFailure, AttemptResult, ReviewVerdict } from "../agents/types.ts";
 import type { PipelineConfig } from "../config/types.ts";
 import { errorMessage } from "../errors.ts";
@@ -227,9 +228,10 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
         if (!result.ok) return Promise.resolve({ ok: false, failure: failureOf(result) });
         const verdict = prompts.parseVerdict(result.finalMessage);
         if (verdict === null) {
+          // Says whether there was no verdict at all or both (the attempt's failure line warns).
           return Promise.resolve({
             ok: false,
-            failure: { class: "no_output", message: "reviewer finished without a verdict" },
+            failure: { class: "no_output", message: missingVerdictReason(result.finalMessage) },
           });
         }
         return Promise.resolve({ ok: true, value: verdict, verdict: verdict.verdict });

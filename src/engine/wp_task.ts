@@ -190,7 +190,7 @@ function hostReason(error: HostError): string {
   const reason = error.data.reason;
   // Hosts often repeat the reason inside the message: say it once.
   const detail = typeof reason === "string" && !message.includes(reason) ? `: ${reason}` : "";
-  return `host ${error.command} refused with ${error.code}: ${message}${detail}`;
+  return `host ${error.command} refused with ${error.shownCode}: ${message}${detail}`;
 }
 
 async function settleError(ctx: EngineContext, wpId: string, error: unknown): Promise<void> {

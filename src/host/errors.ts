@@ -74,6 +74,11 @@ export class HostError extends Error {
     this.data = data;
   }
 
+  /** The code to show to people: exactly what the host sent (`code` is for decisions only). */
+  get shownCode(): string {
+    return this.rawCode ?? this.code;
+  }
+
   override get name(): string {
     return "HostError";
   }

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
 import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, stateFiles } from "./invariants.ts";
+import { assertAfterFault, assertMessage, hostLanes, stateFiles } from "./invariants.ts";
 
 /** No stack trace and no "this is a bug" in what the user sees. */
 function assertNoCrash(out: string): void {
@@ -130,5 +130,34 @@ Deno.test("D8: an agent's escape sequences reach the summary, status and the dia
     }
     assert(logs.includes("PWNED"), "the diagnostic log has the agent's message");
     assert(!RAW_CONTROL.test(logs), `raw control characters in the diagnostic log: ${JSON.stringify(logs)}`);
+  });
+});
+
+Deno.test("minor: `-- host orchestrator-api contract-version` is the built-in host, not a crash", async () => {
+  await withFaultRepo({ wps: [{ id: "WP01" }] }, async (repo) => {
+    const result = await repo.cli(["--", "host", "orchestrator-api", "contract-version"]);
+    assertEquals(result.code, 0, result.out);
+    assertNoCrash(result.out);
+    const envelope = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
+    assertEquals([envelope.command, envelope.success], ["orchestrator-api.contract-version", true]);
+  });
+});
+
+Deno.test("minor: a host's unknown error_code is shown as sent, not as UNKNOWN_ERROR", async () => {
+  await withFaultRepo({ wps: [{ id: "WP01" }] }, async (repo) => {
+    await repo.hostFault("start-implementation", "fail * BRAND_NEW_CODE");
+    const result = await repo.cli(orchestrateArgs(repo));
+    assertMessage(result, 3, "refused with BRAND_NEW_CODE");
+    assert(!result.out.includes("UNKNOWN_ERROR"), result.out);
+    assertNoCrash(result.out);
+  });
+});
+
+Deno.test("minor: a reviewer printing both verdicts gets no verdict, with a warning saying so", async () => {
+  await withFaultRepo({ wps: [{ id: "WP01" }], yaml: { maxAttempts: 1 } }, async (repo) => {
+    await repo.agentMode("review-a", "review", "both");
+    const result = await repo.cli(orchestrateArgs(repo));
+    assertMessage(result, 3, "reviewer gave both verdicts", "treated as no verdict");
+    assert((await hostLanes(repo)).get("WP01") !== "done", "not approved by the last line");
   });
 });

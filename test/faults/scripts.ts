@@ -81,7 +81,7 @@ esac
  * `noop` (exit 0, no change), `git_config` (sets core.hooksPath, then works), `git_hook` (plants
  * commit hooks in the common git dir, then works),
  * `fill_disk` (works, then fills `<repo>/.kittify`), `slow:N`. Review modes: `ok`/`approve`,
- * `reject`, `hang`, `crash`. Calls go to `<control>/agent-calls.log`, pids to
+ * `reject`, `both` (prints both verdict lines), `hang`, `crash`. Calls go to `<control>/agent-calls.log`, pids to
  * `<control>/pid.<agent>.<role>.<wp>.<n>`.
  */
 export function agentScript(control: string, tag: string): string {
@@ -120,6 +120,7 @@ work() {
 if [ "$role" = review ]; then
   case "$mode" in
     reject) echo "Needs more work."; echo "VERDICT: CHANGES_REQUESTED"; exit 0 ;;
+    both) echo "VERDICT: CHANGES_REQUESTED"; echo "On reflection:"; echo "VERDICT: APPROVED"; exit 0 ;;
     hang) sleep 1000; exit 0 ;;
     crash) echo "reviewer crashed" >&2; exit 134 ;;
     *) echo "Looks complete."; echo "VERDICT: APPROVED"; exit 0 ;;
