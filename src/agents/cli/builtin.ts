@@ -81,7 +81,8 @@ const DEFS: Record<BuiltinAgentId, Def> = {
       // Codex 0.169 runs `exec_command` as `bash -lc` unless told otherwise, and a login shell
       // may reset PATH (Debian's /etc/profile does, for root and for everyone else): a
       // `spec-kitty` found on our PATH was "command not found" inside the agent, so no subtask
-      // got marked. A plain `bash -c` keeps the PATH we start Codex with.
+      // got marked. A plain `bash -c` keeps the PATH we start Codex with. (A model that still
+      // asks for `login: true` gets "login shell is disabled by config; omit `login`…" back.)
       "-c",
       "allow_login_shell=false",
       // The workspace-write sandbox makes everything outside the workspace read-only, but
@@ -153,8 +154,21 @@ const DEFS: Record<BuiltinAgentId, Def> = {
   },
   qwen: {
     family: "qwen",
-    implementArgv: ["qwen", "--output-format", "json", "--yolo", "-p", STDIN_PROMPT_NUDGE],
-    reviewArgv: ["qwen", "--output-format", "json", "--approval-mode", "plan", "-p", STDIN_PROMPT_NUDGE],
+    // Qwen 0.24.4 marks `-p` deprecated ("Use the positional prompt instead ... will be removed"):
+    // the nudge is the positional prompt, appended to the prompt read from stdin.
+    implementArgv: ["qwen", "--output-format", "json", "--yolo", STDIN_PROMPT_NUDGE],
+    reviewArgv: [
+      "qwen",
+      "--output-format",
+      "json",
+      "--approval-mode",
+      "plan",
+      // Structured output: a synthetic `structured_output` tool with this schema; the run ends
+      // on its first valid call and the result carries `structured_result` ({verdict, feedback}).
+      "--json-schema",
+      "@{verdict_schema_file}",
+      STDIN_PROMPT_NUDGE,
+    ],
     prompt: "stdin",
     env: { NO_COLOR: "1", CI: "1", QWEN_CODE_SUPPRESS_YOLO_WARNING: "1" },
     passEnv: ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DASHSCOPE_API_KEY", "QWEN_CODE_UNATTENDED_RETRY"],
