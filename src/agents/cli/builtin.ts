@@ -154,21 +154,8 @@ const DEFS: Record<BuiltinAgentId, Def> = {
   },
   qwen: {
     family: "qwen",
-    // Qwen 0.24.4 marks `-p` deprecated ("Use the positional prompt instead ... will be removed"):
-    // the nudge is the positional prompt, appended to the prompt read from stdin.
-    implementArgv: ["qwen", "--output-format", "json", "--yolo", STDIN_PROMPT_NUDGE],
-    reviewArgv: [
-      "qwen",
-      "--output-format",
-      "json",
-      "--approval-mode",
-      "plan",
-      // Structured output: a synthetic `structured_output` tool with this schema; the run ends
-      // on its first valid call and the result carries `structured_result` ({verdict, feedback}).
-      "--json-schema",
-      "@{verdict_schema_file}",
-      STDIN_PROMPT_NUDGE,
-    ],
+    implementArgv: ["qwen", "--output-format", "json", "--yolo", "-p", STDIN_PROMPT_NUDGE],
+    reviewArgv: ["qwen", "--output-format", "json", "--approval-mode", "plan", "-p", STDIN_PROMPT_NUDGE],
     prompt: "stdin",
     env: { NO_COLOR: "1", CI: "1", QWEN_CODE_SUPPRESS_YOLO_WARNING: "1" },
     passEnv: ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DASHSCOPE_API_KEY", "QWEN_CODE_UNATTENDED_RETRY"],
