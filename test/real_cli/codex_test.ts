@@ -19,7 +19,7 @@ import { defaultResolvedConfig } from "../../src/config/mod.ts";
 import type { ResolvedConfig } from "../../src/config/types.ts";
 import { createAgentRunner } from "../../src/agents/runner.ts";
 import { buildImplementPrompt, buildReviewPrompt } from "../../src/agents/prompt.ts";
-import { parseVerdict } from "../../src/agents/verdict.ts";
+import { parseVerdict, VERDICT_JSON_SCHEMA } from "../../src/agents/verdict.ts";
 import type { AgentRole, AttemptResult } from "../../src/agents/types.ts";
 import { type FaultRule, type ModelServer, startModelServer } from "../support/model_server/server.ts";
 import { responsesAdapter } from "../support/model_server/responses.ts";
@@ -241,7 +241,7 @@ Deno.test(`${NAME}: rework appends to the committed file through the shell and m
   assertEquals(o.result.failure, null, o.result.outputTail);
   assertEquals(o.owned, `${WP} implemented\nrework: usage example added\n`);
   assertEquals(o.calls, MARK_CALLS);
-  assertStringIncludes(turns(o.server)[0]!.body ? JSON.stringify(turns(o.server)[0]!.body) : "", REJECT_FEEDBACK);
+  assertStringIncludes(JSON.stringify(turns(o.server)[0]!.body), REJECT_FEEDBACK);
 });
 
 for (const reject of [false, true]) {
@@ -253,8 +253,12 @@ for (const reject of [false, true]) {
       ...(reject ? { knobs: { reject: [WP] } } : {}),
     });
     assertEquals(o.result.failure, null, o.result.outputTail);
-    const sent = turns(o.server)[0]!.body as { text?: { format?: { type?: string; strict?: boolean } } };
+    // The schema file the runner wrote for --output-schema, sent as a strict json_schema format.
+    const sent = turns(o.server)[0]!.body as {
+      text?: { format?: { type?: string; strict?: boolean; schema?: unknown } };
+    };
     assertEquals([sent.text?.format?.type, sent.text?.format?.strict], ["json_schema", true]);
+    assertEquals(sent.text?.format?.schema, VERDICT_JSON_SCHEMA);
     const v = parseVerdict(o.result.finalMessage);
     assertEquals(v?.verdict, verdict);
     if (reject) assertEquals(v?.feedback, REJECT_FEEDBACK);
