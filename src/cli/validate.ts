@@ -12,6 +12,17 @@ import { CONFIG_CANDIDATES, loadResolvedConfig } from "../config/mod.ts";
 import type { ValidateOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
 import { exists } from "../util/fs.ts";
+import { argvWarnings } from "../config/argv_warnings.ts";
+
+/** Whether something exists at `path` (sync: a handful of argv elements, once). */
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Runs `validate` and returns the exit code; `cwd` is where `--config` and the repo search start. */
 export async function runValidate(opts: ValidateOptions, term: Terminal, cwd: string = Deno.cwd()): Promise<number> {
@@ -35,12 +46,14 @@ export async function runValidate(opts: ValidateOptions, term: Terminal, cwd: st
     if (error.fix) term.line(`  fix: ${error.fix}`);
     return ExitCode.Usage;
   }
+  const warnings = argvWarnings(config, repoRoot, existsSync).map((w) => w.message);
   if (opts.json) {
-    term.printJson({ ok: true, config });
+    term.printJson({ ok: true, config, warnings });
     return ExitCode.Ok;
   }
   term.line(term.style.green(config.source === null ? "No orchestration.yaml: the defaults apply." : "Valid."));
   for (const line of describeConfig(config)) term.line(line);
+  for (const warning of warnings) term.warn(warning);
   const [primary, fallback] = CONFIG_CANDIDATES.map((c) => resolve(repoRoot, c));
   if (config.source === primary && fallback !== undefined && (await exists(fallback))) {
     term.warn(`${fallback} is ignored because ${primary} exists.`);

@@ -99,3 +99,34 @@ Deno.test("runValidate() exits 2 for unknown flag values", async () => {
     assertStringIncludes(term.text(), "did you mean `default`?");
   });
 });
+
+Deno.test("runValidate() suggests the split list for a command string and warns on an argv item with a space", async () => {
+  await withRepo(async (root) => {
+    await Deno.writeTextFile(join(root, "orchestration.yaml"), 'version: 1\nhost:\n  command: "spec-kitty --foo"\n');
+    const bad = memoryTerminal();
+    assertEquals(await runValidate(opts(root), bad, root), 2);
+    assertStringIncludes(bad.err.join(""), "host.command must be a list");
+    assertStringIncludes(bad.err.join(""), "write a list, e.g. [spec-kitty, --foo]");
+
+    await Deno.mkdir(join(root, "My Tools"));
+    await Deno.writeTextFile(join(root, "My Tools", "host"), "#!/bin/sh\n");
+    await Deno.writeTextFile(
+      join(root, "orchestration.yaml"),
+      'version: 1\nhost:\n  command: ["spec-kitty --foo"]\nagents:\n  mine:\n' +
+        '    command: ["My Tools/host", "--message", "do {wp} now", "--model gpt-5", "{prompt_file}"]\n    prompt: file\n',
+    );
+    const term = memoryTerminal();
+    assertEquals(await runValidate(opts(root), term, root), 0);
+    const err = term.err.join("");
+    assertStringIncludes(err, 'host.command[0] is the single argument "spec-kitty --foo"');
+    assertStringIncludes(err, "write them as separate items: [spec-kitty, --foo]");
+    assertStringIncludes(err, 'agents.mine.command[3] is the single argument "--model gpt-5"');
+    assertStringIncludes(err, '["My Tools/host", --message, "do {wp} now", --model, gpt-5, "{prompt_file}"]');
+    assert(!err.includes('command[0] is the single argument "My Tools/host"'), "an existing path is fine");
+    assert(!err.includes('do {wp} now" '), "templated text is fine");
+    assertEquals((err.match(/is the single argument/g) ?? []).length, 2, err);
+    const json = memoryTerminal({ json: true });
+    assertEquals(await runValidate(opts(root, { json: true }), json, root), 0);
+    assertEquals((JSON.parse(json.out.join("")) as { warnings: string[] }).warnings.length, 2);
+  });
+});

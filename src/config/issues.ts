@@ -82,11 +82,59 @@ const TYPE_NAMES: Record<string, string> = {
   null: "null",
 };
 
+/**
+ * A string that should have been a list, as the YAML flow list it most likely meant: split into
+ * words like a shell would (quotes group words), each item quoted when YAML needs it.
+ * `spec-kitty --foo` → `[spec-kitty, --foo]` (not `[spec-kitty --foo]`, a one-item list).
+ */
+export function yamlFlowList(text: string): string {
+  return yamlList(splitWords(text));
+}
+
+/** `items` as a YAML flow list, each quoted when YAML needs it: `[spec-kitty, --foo, "a b"]`. */
+export function yamlList(items: readonly string[]): string {
+  return `[${items.map(yamlScalar).join(", ")}]`;
+}
+
+/** Shell-like word split: whitespace separates, single and double quotes group, no escapes inside single quotes. */
+export function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | null = null;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      else if (ch === "\\" && quote === '"' && i + 1 < text.length) word += text[++i]!;
+      else word += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      word ??= "";
+    } else if (/\s/.test(ch)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else if (ch === "\\" && i + 1 < text.length) {
+      word = (word ?? "") + text[++i]!;
+    } else {
+      word = (word ?? "") + ch;
+    }
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
+/** `item` as a YAML flow-sequence item: plain when safe, else double-quoted. */
+function yamlScalar(item: string): string {
+  const plainSafe = /^[A-Za-z0-9_./~+=-][A-Za-z0-9_./~@%+=:-]*$/.test(item) && !/: /.test(item) &&
+    !/^(true|false|yes|no|on|off|null|~|[0-9.+-]+)$/i.test(item);
+  return plainSafe ? item : JSON.stringify(item);
+}
+
 function hint(expected: string, value: unknown): string {
   if (expected === "boolean" && typeof value === "string" && /^(yes|no|on|off|true|false)$/i.test(value)) {
     return "; write true or false without quotes";
   }
-  if (expected === "array" && typeof value === "string") return `; write a list, e.g. [${value}]`;
+  if (expected === "array" && typeof value === "string") return `; write a list, e.g. ${yamlFlowList(value)}`;
   return "";
 }
 
