@@ -51,7 +51,8 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
   const setFailures = (n: number) => implement ? (wp.implement_failures = n) : (wp.review_failures = n);
   const waited = (): WaitCounter => ({
     get: () => implement ? wp.implement_wait_ms : wp.review_wait_ms,
-    add: (ms: number) => implement ? (wp.implement_wait_ms += ms) : (wp.review_wait_ms += ms),
+    // Whole milliseconds: the monotonic clock has fractions, the state file needs none.
+    add: (ms: number) => implement ? (wp.implement_wait_ms += Math.round(ms)) : (wp.review_wait_ms += Math.round(ms)),
   });
 
   while (true) {

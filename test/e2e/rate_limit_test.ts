@@ -1,0 +1,68 @@
+/**
+ * Rate limits end to end (issue 12 §3): Claude Code answering 429 three times (its JSON result with
+ * `api_error_status: 429`) must not block the WP with `max_attempts: 2`: the orchestrator waits each
+ * one out, the fourth attempt works, the WP ends done and the summary shows the time waited. With a
+ * wait budget too small for a single wait, the next agent of the chain runs at once.
+ */
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { setFakeMode } from "./fake_cli.ts";
+import {
+  checkInvariants,
+  configYaml,
+  MISSION,
+  orchestrateArgs,
+  readCalls,
+  readState,
+  runCli,
+  spreadMission,
+  withE2e,
+} from "./harness.ts";
+
+Deno.test("orchestrate: three 429s from claude with max_attempts 2 are waited out and the WP ends done", async () => {
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    await setFakeMode(e.control, "claude", "impl", "rate_limit_first:3");
+    const out = await runCli(
+      e,
+      orchestrateArgs(MISSION, "--impl-agent", "claude-code", "--review-agent", "codex"),
+      { timeoutMs: 90_000 },
+    );
+    assertEquals(out.code, 0, out.text);
+    await checkInvariants(e, { lanes: { WP01: "done" } });
+    const wp = (await readState(e)).wps.WP01! as unknown as {
+      attempts: { role: string; result: string }[];
+      implement_wait_ms: number;
+    };
+    assertEquals(wp.attempts.map((a) => `${a.role}:${a.result}`), [
+      "implement:rate_limit",
+      "implement:rate_limit",
+      "implement:rate_limit",
+      "implement:ok",
+      "review:ok",
+    ]);
+    // The e2e config backs off 1 s (no jitter) and the fake gives no retry-after: 1 s per wait.
+    assert(wp.implement_wait_ms > 2900 && wp.implement_wait_ms <= 3000, String(wp.implement_wait_ms));
+    assertStringIncludes(out.stdout, "Waited out rate limits: 3s (WP01 3s)");
+  });
+});
+
+Deno.test("orchestrate: a rate limit past retry.rate_limit_budget moves to the next agent of the chain", async () => {
+  const config = configYaml(`pipelines:
+  default:
+    implement:
+      agents: [claude-code, codex]
+      retry: { rate_limit_budget: 0s }
+    review:
+      agents: [codex]
+`);
+  await withE2e(spreadMission(1, 1), { config }, async (e) => {
+    await setFakeMode(e.control, "claude", "impl", "rate_limit_first:9");
+    const out = await runCli(e, orchestrateArgs(MISSION), { timeoutMs: 90_000 });
+    assertEquals(out.code, 0, out.text);
+    await checkInvariants(e, { lanes: { WP01: "done" } });
+    assertEquals((await readCalls(e.control)).map((c) => `${c.cli} ${c.role}`), [
+      "claude impl",
+      "codex impl",
+      "codex review",
+    ]);
+  });
+});
