@@ -5,9 +5,10 @@
  * (read at once, the contract verdict first) → policy → (dry run stops here) → lock → look at any
  * previous run state → new state → engine.
  *
- * An unfinished run of the mission (killed, interrupted, aborted) is continued, not refused: the
- * guide's plain command, often a cron line, must recover after a reboot. Continuing is `resume`
- * with the flags of this command applied from now on. `--fresh` archives it instead (saving any
+ * An unfinished run of the mission (killed, interrupted, aborted, or finished with WPs left that
+ * are not done) is continued, not refused: the guide's plain command, often a cron line, must
+ * recover after a reboot, and re-running it after fixing an agent's configuration must retry the
+ * WPs that blocked on it. Continuing is `resume` with the flags of this command applied from now on. `--fresh` archives it instead (saving any
  * uncommitted work the dead run left in its worktrees on a rescue branch first, see `rescue.ts`).
  *
  * @module
@@ -22,16 +23,32 @@ import { agentInstalled, executeRun, openSession, preflightAgents } from "../eng
 import { newRunId, newRunState, StateCorruptError, StateStore } from "../engine/state_store.ts";
 import { pipelineFor } from "../config/mod.ts";
 import { wpTags } from "../engine/wp_facts.ts";
+import type { RunState } from "../engine/state_types.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { OrchestrateOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
 import { runResume } from "./resume.ts";
 import { listRunStateFiles } from "../engine/state_select.ts";
 
-/** True when `mission` has a run state whose run did not finish (a damaged file counts: resume reports it). */
-async function hasUnfinishedRun(repoRoot: string, mission: string): Promise<boolean> {
+/**
+ * True when `mission` has a run to continue: one that did not finish (a damaged file counts:
+ * resume reports it), or one that finished leaving WPs not done or approved (failed, skipped,
+ * blocked: continuing retries what can be retried and keeps the counters; see `resume.ts`).
+ */
+async function hasRunToContinue(repoRoot: string, mission: string, term: Terminal): Promise<boolean> {
   const file = (await listRunStateFiles(repoRoot)).find((f) => f.mission === mission);
-  return file !== undefined && file.status !== "finished";
+  if (file === undefined) return false;
+  if (file.status !== "finished") return true;
+  const state = await new StateStore(repoRoot, { mission, onWarning: (m) => term.warn(m) }).load();
+  return state !== null && leftWork(state).length > 0;
+}
+
+/** The WPs a finished run left neither done nor approved, in id order. */
+export function leftWork(state: RunState): string[] {
+  return Object.values(state.wps)
+    .filter((wp) => wp.outcome?.kind !== "done" && wp.outcome?.kind !== "approved")
+    .map((wp) => wp.wp_id)
+    .sort();
 }
 
 /**
@@ -52,10 +69,11 @@ export function checkOrchestrateFlags(opts: OrchestrateOptions): void {
   }
 }
 
-/** The one-line notice printed when the plain command continues an unfinished run. */
-export function continueNotice(run: { run_id: string; mission: string; status: string; started_at: string }): string {
-  return `Continuing the unfinished run ${run.run_id} of mission '${run.mission}' (status ${run.status}, ` +
-    `started ${run.started_at}); flags given now apply from here on; pass --fresh to archive it and start over.`;
+/** The one-line notice printed when the plain command continues a run. */
+export function continueNotice(run: RunState): string {
+  const how = run.status === "finished" ? `finished with ${leftWork(run).join(", ")} not done` : `status ${run.status}`;
+  return `Continuing the unfinished run ${run.run_id} of mission '${run.mission}' (${how}, started ` +
+    `${run.started_at}); flags given now apply from here on; pass --fresh to archive it and start over.`;
 }
 
 /** Runs `orchestrate` and returns the exit code. */
@@ -66,7 +84,7 @@ export async function runOrchestrate(
 ): Promise<number> {
   const repoRoot = await findRepoRoot(opts.repoRoot, cwd);
   checkOrchestrateFlags(opts);
-  if (!opts.fresh && !opts.dryRun && await hasUnfinishedRun(repoRoot, opts.mission)) {
+  if (!opts.fresh && !opts.dryRun && await hasRunToContinue(repoRoot, opts.mission, term)) {
     // The guide's plain command continues this mission's unfinished run (reap, adopt, keep counters).
     const store = new StateStore(repoRoot, { mission: opts.mission, onWarning: (m) => term.warn(m) });
     const previous = await store.load();
@@ -111,7 +129,7 @@ export async function runOrchestrate(
   const mission = opts.mission;
 
   if (opts.dryRun) {
-    if (!opts.fresh && await hasUnfinishedRun(repoRoot, mission)) {
+    if (!opts.fresh && await hasRunToContinue(repoRoot, mission, term)) {
       term.line(
         `An unfinished run of mission '${mission}' exists: a real run would continue it (--fresh starts over).`,
       );

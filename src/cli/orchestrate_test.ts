@@ -4,7 +4,7 @@ import { createDemo } from "../builtin/demo.ts";
 import { UserError } from "../errors.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import type { OrchestrateOptions } from "./options.ts";
-import { runOrchestrate } from "./orchestrate.ts";
+import { continueNotice, leftWork, runOrchestrate } from "./orchestrate.ts";
 import { runResume } from "./resume.ts";
 import { StateStore } from "../engine/state_store.ts";
 
@@ -170,4 +170,14 @@ Deno.test("runOrchestrate() --dry-run says a real run would continue the unfinis
   } finally {
     await Deno.remove(join(dir, ".."), { recursive: true });
   }
+});
+
+Deno.test("leftWork() lists the WPs a finished run left neither done nor approved", async () => {
+  const { sampleState } = await import("../engine/_state_fixture.ts");
+  const state = sampleState();
+  state.wps.WP01!.outcome = { kind: "done", reason: "ok", at: "t" };
+  assertEquals(leftWork(state), []);
+  state.wps.WP01!.outcome = { kind: "blocked", reason: "model not found", at: "t" };
+  assertEquals(leftWork(state), ["WP01"]);
+  assertStringIncludes(continueNotice({ ...state, status: "finished" }), "finished with WP01 not done");
 });

@@ -5,13 +5,14 @@
  *
  * Behaviour is steered per CLI through files in a control directory (the orchestrator filters
  * the agents' environment, so env vars would not reach them):
- * - `<cli>.impl` : `ok` (default) | `fail` (exit 1, auth-like error) | `crash_once` | `noop` (exit 0, no change)
+ * - `<cli>.impl` : `ok` (default) | `fail` (exit 1, auth-like error) | `model_missing` (exit 1, the CLI's
+ *                  "model not found" error: opencode and claude; the others' auth error) | `crash_once` | `noop` (exit 0, no change)
  *                  | `hang` (sleeps; needs the timeout) | `slow:<seconds>` (sleeps then works)
  *                  | `slow_once:<seconds>` (the first call per WP sleeps, later ones work at once)
  *                  | `wait_release` (waits, at most 60 s, until `<control>/release` exists: see {@link releaseFakes})
  *                  | `rate_limit_first:<n>` (the first n calls per WP answer the CLI's 429; claude: `api_error_status`)
  * - `<cli>.review`: `approve` (default) | `reject_once` | `crash_once` | `no_verdict` | `reject_always`
- *                  | `slow:<seconds>` (sleeps then approves) | `slow_once:<seconds>`
+ *                  | `slow:<seconds>` (sleeps then approves) | `slow_once:<seconds>` | `model_missing` (as for impl)
  * Counters live in `<control>/count.<cli>.<role>.<wp>`; every call is logged to `<control>/calls.log`,
  * and its lifetime to `<control>/spans.log` (`start|end <cli> <role> <wp> <n> <pid> <epoch ms>`;
  * the pid is also the agent's process group, as the orchestrator starts each agent in its own).
@@ -32,13 +33,15 @@ function outputFunctions(cli: FakeCli): string {
     case "claude":
       return `emit_ok() { jq_msg=$(json_str "$1"); printf '{"type":"result","subtype":"success","is_error":false,"duration_ms":1200,"num_turns":3,"result":%s,"stop_reason":"end_turn","session_id":"fake","total_cost_usd":0.0125,"usage":{"input_tokens":100,"output_tokens":50}}\\n' "$jq_msg"; }
 emit_fail() { jq_msg=$(json_str "$1"); printf '{"type":"result","subtype":"success","is_error":true,"duration_ms":300,"num_turns":1,"result":%s,"session_id":"fake","total_cost_usd":0,"api_error_status":401,"usage":{"input_tokens":0,"output_tokens":0}}\\n' "$jq_msg"; }
+emit_model_missing() { jq_msg=$(json_str "$1"); printf '{"type":"result","subtype":"success","is_error":true,"duration_ms":300,"num_turns":1,"result":%s,"session_id":"fake","total_cost_usd":0,"api_error_status":404,"usage":{"input_tokens":0,"output_tokens":0}}\\n' "$jq_msg"; }
 emit_rate_limit() { jq_msg=$(json_str "$1"); printf '{"type":"result","subtype":"success","is_error":true,"duration_ms":300,"num_turns":1,"result":%s,"session_id":"fake","total_cost_usd":0,"api_error_status":429,"usage":{"input_tokens":0,"output_tokens":0}}\\n' "$jq_msg"; }`;
     case "codex":
       return `emit_ok() { jq_msg=$(json_str "$1"); printf '{"type":"thread.started","thread_id":"fake"}\\n{"type":"turn.started"}\\n{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":%s}}\\n{"type":"turn.completed","usage":{"input_tokens":200,"cached_input_tokens":0,"output_tokens":80}}\\n' "$jq_msg"; }
 emit_fail() { jq_msg=$(json_str "$1"); printf '{"type":"thread.started","thread_id":"fake"}\\n{"type":"turn.started"}\\n{"type":"error","message":%s}\\n{"type":"turn.failed","error":{"message":%s}}\\n' "$jq_msg" "$jq_msg"; }`;
     case "opencode":
       return `emit_ok() { jq_msg=$(json_str "$1"); printf '{"type":"step_start","timestamp":1,"sessionID":"ses_fake","part":{"id":"p1","sessionID":"ses_fake","messageID":"m1","type":"step-start"}}\\n{"type":"text","timestamp":2,"sessionID":"ses_fake","part":{"id":"p2","sessionID":"ses_fake","messageID":"m1","type":"text","text":%s,"time":{"start":1,"end":2}}}\\n{"type":"step_finish","timestamp":3,"sessionID":"ses_fake","part":{"id":"p3","sessionID":"ses_fake","messageID":"m1","type":"step-finish","reason":"stop","tokens":{"total":300,"input":250,"output":50,"reasoning":0,"cache":{"write":0,"read":0}},"cost":0.004}}\\n' "$jq_msg"; }
-emit_fail() { jq_msg=$(json_str "$1"); printf '{"type":"error","timestamp":1,"sessionID":"ses_fake","error":{"name":"ProviderAuthError","data":{"providerID":"anthropic","message":%s}}}\\n' "$jq_msg"; }`;
+emit_fail() { jq_msg=$(json_str "$1"); printf '{"type":"error","timestamp":1,"sessionID":"ses_fake","error":{"name":"ProviderAuthError","data":{"providerID":"anthropic","message":%s}}}\\n' "$jq_msg"; }
+emit_model_missing() { jq_msg=$(json_str "$1"); printf '{"type":"error","timestamp":1,"sessionID":"ses_fake","error":{"name":"ProviderModelNotFoundError","data":{"providerID":"fake","modelID":"nope","message":%s}}}\\n' "$jq_msg"; }`;
     case "gemini":
       return `emit_ok() { jq_msg=$(json_str "$1"); printf '{\\n  "session_id": "fake",\\n  "response": %s,\\n  "stats": {"models": {"gemini-2.5-pro": {"tokens": {"input": 100, "prompt": 120, "candidates": 40, "total": 160}}}}\\n}\\n' "$jq_msg"; }
 emit_fail() { printf '{"error":{"type":"FatalAuthenticationError","message":"%s","code":41}}\\n' "auth failed" >&2; exit 41; }`;
@@ -52,6 +55,7 @@ set -u
 CONTROL=${JSON.stringify(control)}
 json_str() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1" 2>/dev/null || printf '"%s"' "$(printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g' | tr '\\n' ' ')"; }
 ${outputFunctions(cli)}
+type emit_model_missing >/dev/null 2>&1 || emit_model_missing() { emit_fail "$1"; }
 type emit_rate_limit >/dev/null 2>&1 || emit_rate_limit() { echo "$1" >&2; }
 if [ "\${1:-}" = "--version" ]; then echo "${cli} 9.9.9 (fake)"; exit 0; fi
 echo "$$" >> "$CONTROL/pids.log"
@@ -70,6 +74,7 @@ mode="$(cat "$CONTROL/${cli}.$role" 2>/dev/null || true)"
 if [ "$role" = impl ]; then
   case "$mode" in
     fail) emit_fail "Invalid API key - please run /login"; exit 1 ;;
+    model_missing) emit_model_missing "Model not found: fake/nope"; exit 1 ;;
     rate_limit_first:*) if [ "$n" -le "\${mode#rate_limit_first:}" ]; then emit_rate_limit "API Error: Request rejected (429) · 429 Too Many Requests"; exit 1; fi ;;
     crash_once) if [ "$n" -eq 1 ]; then echo "segfault-ish crash" >&2; exit 139; fi ;;
     noop) emit_ok "I looked around and changed nothing."; exit 0 ;;
@@ -94,6 +99,7 @@ VERDICT: CHANGES_REQUESTED
 Please redo $wp."; exit 0 ;;
   crash_once) if [ "$n" -eq 1 ]; then echo "reviewer crashed" >&2; exit 134; fi ;;
   no_verdict) emit_ok "Looks fine to me I guess."; exit 0 ;;
+  model_missing) emit_model_missing "Model not found: fake/nope"; exit 1 ;;
   edit_approve) echo "reviewer was here" >> "e2e/$wp.txt"; echo scratch > "review-notes-$wp.txt" ;;
   slow:*) sleep "\${mode#slow:}" ;;
   slow_once:*) if [ "$n" -eq 1 ]; then sleep "\${mode#slow_once:}"; fi ;;
