@@ -4,7 +4,9 @@
  * (`unblock.ts`) and finishes it without redoing work that was done.
  */
 import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { WorkspaceError } from "./git.ts";
 import { prepareForResume } from "./lifecycle_rules.ts";
+import { FakeGit } from "./testing/fakes.ts";
 import { harness } from "./testing/harness.ts";
 import { blockedToRetry, takeUpBlocked } from "./unblock.ts";
 
@@ -53,4 +55,21 @@ Deno.test("an implementer that is not logged in blocks the WP with the reason re
   assertStringIncludes(text, "WP01: fix impl-b (auth: Not logged in. Run claude login)");
   assertStringIncludes(text, "WP02 blocked: resolve what the reason says (a plain re-run leaves these alone)");
   assertStringIncludes(text, "resume --mission 001-demo --retry-blocked");
+});
+
+Deno.test("a worktree on the wrong lane branch fails the WP with the checkout to run named in the next steps", async () => {
+  const git = new FakeGit();
+  git.ensureWorkspace = () =>
+    Promise.reject(
+      new WorkspaceError("Cannot use workspace /repo/.worktrees/w as it must be on lane branch 'lane-a'", {
+        wrongBranch: { workspace: "/repo/.worktrees/w", branch: "lane-a" },
+      }),
+    );
+  const h = harness([{ id: "WP01", lane: "planned", deps: [] }], { git });
+  const run = await h.engine.run();
+  assertEquals(run.exitCode, 3);
+  assertEquals(h.store.last!.wps.WP01!.stop_cause?.kind, "wrong_branch");
+  const text = run.summary.next_steps.join("\n");
+  assertStringIncludes(text, "WP01: put the worktree back on its branch: git -C /repo/.worktrees/w checkout lane-a");
+  assertStringIncludes(text, "then retry WP01: spec-kitty-orchestrator resume --mission 001-demo");
 });

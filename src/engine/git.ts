@@ -39,6 +39,14 @@ export interface WorkspaceRequest {
 
 /** A workspace that cannot be used; the WP fails with this message. */
 export class WorkspaceError extends Error {
+  /** Set when the worktree is on another branch than the lane's (the next steps name the checkout). */
+  readonly wrongBranch: { workspace: string; branch: string } | null;
+
+  constructor(message: string, options: { wrongBranch?: { workspace: string; branch: string } } = {}) {
+    super(message);
+    this.wrongBranch = options.wrongBranch ?? null;
+  }
+
   override get name(): string {
     return "WorkspaceError";
   }
@@ -188,6 +196,7 @@ export function createGit(options: GitOptions = {}): Git {
           throw new WorkspaceError(
             `Cannot use workspace ${path} as it must be on lane branch '${request.laneBranch}': ` +
               `current branch is ${branch === null ? "DETACHED" : `'${branch}'`}`,
+            { wrongBranch: { workspace: path, branch: request.laneBranch } },
           );
         }
         return { path, branch: branch ?? wanted, createdWorktree: false, createdBranch: null };

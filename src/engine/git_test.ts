@@ -35,11 +35,13 @@ Deno.test("ensureWorkspace() creates a missing lane worktree on a new branch and
     assertEquals(await git.currentBranch(first.path), "kitty/mission-m-lane-a");
     const again = await git.ensureWorkspace(root, req);
     assertEquals(again.createdWorktree, false);
-    await assertRejects(
+    const wrong = await assertRejects(
       () => git.ensureWorkspace(root, { ...req, laneBranch: "other" }),
       WorkspaceError,
       "must be on lane branch 'other'",
     );
+    // Typed, so the next steps can name the checkout without reading the message.
+    assertEquals(wrong.wrongBranch, { workspace: first.path, branch: "other" });
   } finally {
     await Deno.remove(root, { recursive: true });
   }

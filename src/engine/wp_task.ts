@@ -168,7 +168,12 @@ async function ensureWorkspace(ctx: EngineContext, info: WorkspaceInfo): Promise
     await ctx.save();
     return ensured;
   } catch (error) {
-    if (error instanceof WorkspaceError) throw new WpStop("failed", error.message);
+    if (error instanceof WorkspaceError) {
+      if (error.wrongBranch !== null) {
+        ctx.wp(info.wpId).stop_cause = { kind: "wrong_branch", ...error.wrongBranch, message: error.message };
+      }
+      throw new WpStop("failed", error.message);
+    }
     throw error;
   }
 }
