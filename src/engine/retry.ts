@@ -113,6 +113,22 @@ export function afterAttemptFailure(
   return { kind: "retry", delayMs: jittered(cursor.failures) };
 }
 
+/**
+ * Before an attempt of an agent that is still cooling down from a rate limit (noted by this or
+ * another WP): wait it out, or, when that wait would take this WP past its budget and the chain
+ * has another agent, move on to it now. With no agent left the WP waits (its next transient
+ * failure, if any, then exhausts the stage).
+ */
+export function beforeCooldown(
+  stage: StageConfig,
+  agentIndex: number,
+  cooldownMs: number,
+  waitedMs: number,
+): { kind: "wait" } | { kind: "fallback"; agentIndex: number } {
+  if (cooldownMs <= 0 || waitedMs + cooldownMs <= stage.retry.rateLimitBudgetMs) return { kind: "wait" };
+  return agentIndex + 1 < stage.agents.length ? { kind: "fallback", agentIndex: agentIndex + 1 } : { kind: "wait" };
+}
+
 /** First line of a message, capped, for reasons shown in tables. */
 export function oneLine(text: string, max = 200): string {
   const first = text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";

@@ -1,6 +1,13 @@
 import { assertEquals } from "../../test/assert.ts";
 import type { StageConfig } from "../config/types.ts";
-import { afterAllocationFailure, afterAttemptFailure, ALLOCATION_RETRIES, backoffMs, isTransient } from "./retry.ts";
+import {
+  afterAllocationFailure,
+  afterAttemptFailure,
+  ALLOCATION_RETRIES,
+  backoffMs,
+  beforeCooldown,
+  isTransient,
+} from "./retry.ts";
 
 function stage(overrides: Partial<StageConfig["retry"]> = {}, agents = ["a", "b"]): StageConfig {
   return {
@@ -157,4 +164,13 @@ Deno.test("isTransient() is true for rate limits and overloads only", () => {
   for (const cls of ["crash", "timeout", "stall", "auth", "no_output", "config"] as const) {
     assertEquals(isTransient(cls), false, cls);
   }
+});
+
+Deno.test("beforeCooldown() waits within the budget, else moves on while the chain has another agent", () => {
+  const budget = stage({ rateLimitBudgetMs: 60_000 });
+  assertEquals(beforeCooldown(budget, 0, 0, 59_000), { kind: "wait" });
+  assertEquals(beforeCooldown(budget, 0, 20_000, 40_000), { kind: "wait" });
+  assertEquals(beforeCooldown(budget, 0, 20_000, 40_001), { kind: "fallback", agentIndex: 1 });
+  // The last agent: nothing to move on to, so it waits.
+  assertEquals(beforeCooldown(budget, 1, 20_000, 59_000), { kind: "wait" });
 });

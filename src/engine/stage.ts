@@ -12,7 +12,7 @@ import type { AgentRole, AttemptFailure, AttemptResult, AttemptSpec } from "../a
 import { errorMessage } from "../errors.ts";
 import type { StageConfig } from "../config/types.ts";
 import { type EngineContext, InterruptedError } from "./context.ts";
-import { afterAttemptFailure, isTransient, oneLine } from "./retry.ts";
+import { afterAttemptFailure, beforeCooldown, isTransient, oneLine } from "./retry.ts";
 import { faultPoint } from "./fault_points.ts";
 import type { AttemptRecord, WpRunState } from "./state_types.ts";
 import { RUN_ID_ENV } from "./reap_tagged.ts";
@@ -61,6 +61,26 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
     const agent = run.stage.agents[index];
     if (agent === undefined) {
       return { ok: false, reason: `no ${run.role} agent left in [${run.stage.agents.join(", ")}]` };
+    }
+    const before = beforeCooldown(
+      run.stage,
+      index,
+      ctx.cooldowns.remaining(agent, ctx.deps.clock.monotonic()),
+      waited().get(),
+    );
+    if (before.kind === "fallback") {
+      const next = run.stage.agents[before.agentIndex] ?? "?";
+      setIndex(before.agentIndex);
+      setFailures(0);
+      await ctx.save();
+      ctx.emit({
+        type: "warning",
+        wp_id: run.wpId,
+        message: `${run.role}: ${agent} is still rate limited for longer than this WP's rate_limit_budget allows; ` +
+          `using ${next}`,
+      });
+      ctx.history(run.wpId, `${run.role} falls back from '${agent}' to '${next}' (rate limited)`);
+      continue;
     }
     await waitForCooldown(ctx, run, agent, waited());
     const { result, record } = await attempt(ctx, wp, run, agent);

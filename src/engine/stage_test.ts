@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
-import type { FakeAttempt } from "./testing/fakes.ts";
+import { type FakeAttempt, FakeClock } from "./testing/fakes.ts";
 import { harness, TEST_POLICY, testPipeline, testStage } from "./testing/harness.ts";
 import { newRunState } from "./state_store.ts";
 import { newWpState } from "./lifecycle_rules.ts";
@@ -116,4 +116,30 @@ Deno.test("transientStreak() counts the agent's trailing rate-limited/overloaded
   assertEquals(transientStreak(wp, "implement", "b"), 0);
   record("implement", "a", "timeout");
   assertEquals(transientStreak(wp, "implement", "a"), 0);
+});
+
+Deno.test("runStage() skips an agent whose cooldown (set by another WP) would overrun this WP's budget", async () => {
+  const clock = new FakeClock(() => 0.5, { advance: false });
+  const state = newRunState({
+    runId: "20260101T000000Z-abcd",
+    mission: "001-demo",
+    actor: "orch",
+    policy: TEST_POLICY,
+    flags: { impl_agent: null, review_agent: null, max_concurrent: null, pipeline: null, host: null, config: null },
+    now: clock.now(),
+  });
+  state.wps.WP02 = { ...newWpState("WP02", "default"), implement_wait_ms: 15 * 60_000 };
+  const h = harness([{ id: "WP01", lane: "planned", deps: [] }, { id: "WP02", lane: "planned", deps: ["WP01"] }], {
+    clock,
+    state,
+    pipeline: testPipeline({ implement: testStage(["impl-a", "impl-b"], { rateLimitBudgetMs: 30 * 60_000 }) }),
+  });
+  // WP01's 20 min retry-after fits its own budget; the clock stands still, so impl-a is still cooling
+  // down when WP02 starts, which has already waited 15 min: 15 + 20 > 30, so WP02 uses impl-b at once.
+  h.runner.plan("WP01", "implement", rateLimited(20 * 60_000), {});
+  const { exitCode, summary } = await h.engine.run();
+  assertEquals(exitCode, 0, JSON.stringify(summary.wps));
+  assertEquals(attemptsOf(h, "WP02").filter((a) => a.startsWith("implement")), ["implement:impl-b:ok"]);
+  assertEquals(clock.sleeps, [20 * 60_000]);
+  assert(h.events.some((e) => e.type === "warning" && e.wp_id === "WP02" && e.message.includes("using impl-b")));
 });
