@@ -175,9 +175,10 @@ export async function runOrchestrate(
       for (const line of await reapLeftovers(previous)) {
         term.warn(`leftover agent from run ${previous.run_id}: ${line}`);
       }
-      if (unfinished) {
-        // The dead run's agents are gone now; what they left uncommitted would make the host refuse
-        // to re-allocate the lane (LANE_ALLOCATION_FAILED). Save it on a rescue branch, never drop it.
+      if (opts.fresh) {
+        // Starting over: the old run's agents are gone now; what they (or a failed commit) left
+        // uncommitted would make the host refuse to re-allocate the lane (LANE_ALLOCATION_FAILED).
+        // Save it on a rescue branch, never drop it.
         for (const r of await rescueDirtyWorktrees(repoRoot, previous)) {
           if (r.ok) {
             term.warn(
