@@ -95,9 +95,9 @@ Deno.test("buildReviewPrompt() caps a huge diff with a note", () => {
   assert(prompt.length < 5000);
 });
 
-Deno.test("buildReviewPrompt() output ends in a form whose last verdict line the parser would not misread", () => {
-  // The prompt itself lists both verdicts; a CLI echoing it must not produce a verdict by accident
-  // in our favour: the last verdict line in the brief is CHANGES_REQUESTED.
+Deno.test("buildReviewPrompt() echoed back by a CLI is read as no verdict, never as an approval", () => {
+  // The prompt itself lists both verdicts; a CLI echoing it must not produce a verdict by accident:
+  // a message holding both verdict lines decides nothing.
   const prompt = buildReviewPrompt({ wpMarkdown: "wp", mission: "m", wp: "WP01", diff: "", subtasks: [] });
-  assertEquals(parseVerdict(prompt)?.verdict, "changes_requested");
+  assertEquals(parseVerdict(prompt), null);
 });
