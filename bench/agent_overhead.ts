@@ -12,15 +12,15 @@
  * **after** (the CLI exited → the next host call started: output parse, commit, state save).
  * The CLI's own startup (its process start → its first model request) is reported beside it but
  * is not ours. Host calls the agent itself makes (its `mark-status` lines) and the orchestrator's
- * heartbeat reads while the agent runs are inside the span and do not count.
+ * heartbeat reads while the agent runs are inside the span and do not count; nor does the
+ * preflight's `<cli> --version`.
  *
  * @module
  */
 
 /** One stamp (times: epoch ms, sub-millisecond). */
 export type Stamp =
-  | { kind: "agent_start" | "agent_end"; at: number; id: number }
-  | { kind: "host_start" | "host_end"; at: number; id: number; args: string }
+  | { kind: "agent_start" | "agent_end" | "host_start" | "host_end"; at: number; id: number; args: string }
   | { kind: "model_request"; at: number };
 
 /** One agent run, measured. */
@@ -33,6 +33,13 @@ export interface AttemptOverhead {
   cliStartupMs: number | null;
   /** The CLI's whole run (ms). */
   cliMs: number;
+  /** When the CLI process started (epoch ms). */
+  startAt: number;
+}
+
+/** True for an agent run that is an attempt (not the preflight's `--version`). */
+export function isAttempt(args: string): boolean {
+  return args.trim() !== "--version";
 }
 
 /** True for host calls the orchestrator makes (not an agent's `agent tasks mark-status`). */
@@ -58,7 +65,7 @@ function spans(stamps: readonly Stamp[], start: Stamp["kind"], end: Stamp["kind"
 
 /** The overhead of each agent run in `stamps` (any order), in start order. */
 export function attemptOverheads(stamps: readonly Stamp[]): AttemptOverhead[] {
-  const agents = spans(stamps, "agent_start", "agent_end", () => true);
+  const agents = spans(stamps, "agent_start", "agent_end", (s) => "args" in s && isAttempt(s.args));
   const hosts = spans(
     stamps,
     "host_start",
@@ -75,6 +82,7 @@ export function attemptOverheads(stamps: readonly Stamp[]): AttemptOverhead[] {
       afterMs: after.length === 0 ? null : Math.min(...after) - a.end,
       cliStartupMs: firstRequest === undefined ? null : firstRequest - a.start,
       cliMs: a.end - a.start,
+      startAt: a.start,
     };
   });
 }
@@ -86,8 +94,7 @@ export function parseStamps(text: string): Stamp[] {
     const [kind, at, id, ...rest] = line.trim().split(" ");
     const ms = Number(at) * 1000;
     if (!Number.isFinite(ms) || id === undefined || !/^\d+$/.test(id)) continue;
-    if (kind === "agent_start" || kind === "agent_end") out.push({ kind, at: ms, id: Number(id) });
-    else if (kind === "host_start" || kind === "host_end") {
+    if (kind === "agent_start" || kind === "agent_end" || kind === "host_start" || kind === "host_end") {
       out.push({ kind, at: ms, id: Number(id), args: rest.join(" ") });
     }
   }

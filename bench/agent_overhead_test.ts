@@ -2,28 +2,40 @@ import { join } from "node:path";
 import { assertEquals } from "../test/assert.ts";
 import { attemptOverheads, isOrchestratorHostCall, parseStamps, type Stamp, stampWrapper } from "./agent_overhead.ts";
 
-Deno.test("attemptOverheads() measures host end → CLI start and CLI exit → next host call, ignoring the agent's own host calls", () => {
+Deno.test("attemptOverheads() measures host end → CLI start and CLI exit → next host call, ignoring the agent's own host calls and the preflight", () => {
   const host = (id: number, start: number, end: number, args: string): Stamp[] => [
     { kind: "host_start", at: start, id, args },
     { kind: "host_end", at: end, id, args },
   ];
   const stamps: Stamp[] = [
     ...host(1, 0, 100, "host orchestrator-api start-implementation --mission m --wp WP01"),
-    { kind: "agent_start", at: 130, id: 9 },
+    // The preflight's --version run is no attempt.
+    { kind: "agent_start", at: 101, id: 8, args: "--version" },
+    { kind: "agent_end", at: 110, id: 8, args: "--version" },
+    { kind: "agent_start", at: 130, id: 9, args: "-p --output-format json" },
     { kind: "model_request", at: 900 },
     { kind: "model_request", at: 1200 },
     // The agent's mark-status and a heartbeat read while it runs: neither is before/after.
     ...host(2, 1300, 1400, "host agent tasks mark-status T001 --status done --mission m"),
     ...host(3, 1500, 1600, "host orchestrator-api mission-state --mission m"),
-    { kind: "agent_end", at: 2000, id: 9 },
+    { kind: "agent_end", at: 2000, id: 9, args: "-p --output-format json" },
     ...host(4, 2045, 2100, "host orchestrator-api transition --mission m --wp WP01 --to for_review"),
   ];
-  assertEquals(attemptOverheads(stamps), [{ beforeMs: 30, afterMs: 45, cliStartupMs: 770, cliMs: 1870 }]);
+  assertEquals(attemptOverheads(stamps), [{ beforeMs: 30, afterMs: 45, cliStartupMs: 770, cliMs: 1870, startAt: 130 }]);
 });
 
 Deno.test("attemptOverheads() gives null where nothing precedes, follows or is requested", () => {
-  const stamps: Stamp[] = [{ kind: "agent_end", at: 50, id: 1 }, { kind: "agent_start", at: 10, id: 1 }];
-  assertEquals(attemptOverheads(stamps), [{ beforeMs: null, afterMs: null, cliStartupMs: null, cliMs: 40 }]);
+  const stamps: Stamp[] = [
+    { kind: "agent_end", at: 50, id: 1, args: "exec -" },
+    { kind: "agent_start", at: 10, id: 1, args: "exec -" },
+  ];
+  assertEquals(attemptOverheads(stamps), [{
+    beforeMs: null,
+    afterMs: null,
+    cliStartupMs: null,
+    cliMs: 40,
+    startAt: 10,
+  }]);
   assertEquals(isOrchestratorHostCall("host agent tasks mark-status T1"), false);
   assertEquals(isOrchestratorHostCall("host orchestrator-api transition"), true);
 });

@@ -4,11 +4,13 @@
  * Runs our CLI from source as real subprocesses against the built-in host, which answers each
  * call after `--host-delay-ms` (default 2000, like the real host), with fake agents sleeping
  * `--agent-seconds` (default 10), and prints one Markdown table (metric, measured, target,
- * result) plus the machine it ran on. Progress goes to stderr, the table to stdout.
+ * result) plus the machine it ran on. Progress goes to stderr, the table to stdout. The `agent`
+ * scenario drives the real pinned Claude Code (scripts/install_agents.sh) against a scripted
+ * model server and measures what the orchestrator adds around each attempt.
  *
  * Options: `--quick` (host delay 200 ms, agents 1 s, 20 s idle window), `--only <scenario>`
- * (calls, idle, startup, rss; repeatable or comma-separated), `--idle-seconds <n>` (60),
- * `--startup-runs <n>` (7), `--keep` (keep the temp repositories); for diagnosis,
+ * (calls, idle, startup, rss, agent; repeatable or comma-separated), `--idle-seconds <n>` (60),
+ * `--startup-runs <n>` (7), `--agent-cli <id>` (claude-code), `--keep` (keep the temp repositories); for diagnosis,
  * `--no-history-notes` (writes `history_notes: false`) and `--v8-flags <flags>` (orchestrator
  * process only, e.g. `--max-semi-space-size=1`; `none` for V8's defaults). By default the
  * orchestrator runs with the V8 flags the released binary carries (scripts/compile.ts `V8_FLAGS`),
@@ -19,6 +21,7 @@
 import { parseArgs } from "node:util";
 import { V8_FLAGS } from "../scripts/compile.ts";
 import { createTerminal } from "../src/output/terminal.ts";
+import { AGENT_CLIS, type AgentCli, agentScenario } from "./agent_scenario.ts";
 import { renderMarkdownTable, type ResultRow } from "./metrics.ts";
 import {
   type BenchSettings,
@@ -36,6 +39,7 @@ const RUNNERS: Record<ScenarioName, (s: BenchSettings) => Promise<ScenarioResult
   idle: idleScenario,
   startup: startupScenario,
   rss: rssScenario,
+  agent: agentScenario,
 };
 
 async function readOr(path: string, fallback: string): Promise<string> {
@@ -63,13 +67,18 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
   return value;
 }
 
+function isAgentCli(id: string): id is AgentCli {
+  return (AGENT_CLIS as readonly string[]).includes(id);
+}
+
 const USAGE = `Usage: deno task bench [options]   (a benchmark, not a test)
   --quick                 200 ms host delay, 1 s agents, 20 s idle window (a one-minute sanity run)
-  --only <scenario>       calls, idle, startup, rss (repeatable or comma-separated)
+  --only <scenario>       calls, idle, startup, rss, agent (repeatable or comma-separated)
   --host-delay-ms <n>     built-in host delay per call (default 2000)
   --agent-seconds <n>     agent sleep per attempt (default 10)
   --idle-seconds <n>      idle window (default 60)
   --startup-runs <n>      runs of --help and status (default 7)
+  --agent-cli <id>        real CLI of the agent scenario: claude-code (default), codex, opencode
   --keep                  keep the benchmark repositories
   --no-history-notes      write history_notes: false
   --v8-flags <flags|none> V8 flags for the orchestrator (default: the release binary's)
@@ -88,6 +97,7 @@ async function main(): Promise<number> {
       "idle-seconds": { type: "string" },
       "startup-runs": { type: "string" },
       keep: { type: "boolean", default: false },
+      "agent-cli": { type: "string", default: "claude-code" },
       "no-history-notes": { type: "boolean", default: false },
       "v8-flags": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -105,6 +115,11 @@ async function main(): Promise<number> {
       return 2;
     }
   }
+  const agentCli = values["agent-cli"] ?? "claude-code";
+  if (!isAgentCli(agentCli)) {
+    term.error(`Cannot use --agent-cli '${agentCli}' as it must be one of ${AGENT_CLIS.join(", ")}`);
+    return 2;
+  }
   const workDir = await Deno.realPath(await Deno.makeTempDir({ prefix: "sko-bench-" }));
   const settings: BenchSettings = {
     hostDelayMs: positive("host-delay-ms", values["host-delay-ms"], quick ? 200 : 2000),
@@ -115,6 +130,7 @@ async function main(): Promise<number> {
     historyNotes: !(values["no-history-notes"] ?? false),
     v8Flags: values["v8-flags"] === "none" ? null : values["v8-flags"] ?? V8_FLAGS.join(","),
     workDir,
+    agentCli,
     log: (text) => term.line(text, { stamp: true }),
   };
   const chosen = SCENARIOS.filter((name) => only.length === 0 || only.includes(name));

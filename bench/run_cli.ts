@@ -81,6 +81,8 @@ export async function runOrchestrate(root: string, options: {
   limitMs: number;
   /** `--v8-flags=…` for the orchestrator process (not its host calls), e.g. `--max-semi-space-size=1`. */
   v8Flags?: string | null;
+  /** More environment for the orchestrator (e.g. a real agent CLI's setup, PATH). */
+  env?: Record<string, string>;
 }): Promise<OrchestrateRun> {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
@@ -98,7 +100,7 @@ export async function runOrchestrate(root: string, options: {
       String(options.maxConcurrent),
     ],
     cwd: root,
-    env: { SKO_HOST_DELAY_MS: String(options.hostDelayMs), NO_COLOR: "1" },
+    env: { ...options.env, SKO_HOST_DELAY_MS: String(options.hostDelayMs), NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

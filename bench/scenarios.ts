@@ -17,6 +17,7 @@ import {
   type ResultRow,
   seconds,
 } from "./metrics.ts";
+import type { AgentCli } from "./agent_scenario.ts";
 import { type AgentBehaviour, chainIds, createBenchMission, type MissionShape } from "./mission.ts";
 import { cpuSecondsBetween, hostSubcommand, type SeenProcess, type TreeReport } from "./proc.ts";
 import { type OrchestrateRun, runOrchestrate, timeCli } from "./run_cli.ts";
@@ -34,6 +35,8 @@ export interface BenchSettings {
   v8Flags: string | null;
   /** Parent of the per-scenario repositories. */
   workDir: string;
+  /** The real agent CLI the `agent` scenario drives. */
+  agentCli: AgentCli;
   /** Progress lines. */
   log(text: string): void;
 }
@@ -44,8 +47,8 @@ export interface ScenarioResult {
   notes: string[];
 }
 
-/** Scenario names, in run order. */
-export const SCENARIOS = ["calls", "idle", "startup", "rss"] as const;
+/** Scenario names, in run order (`agent` lives in agent_scenario.ts: it drives the real Claude Code). */
+export const SCENARIOS = ["calls", "idle", "startup", "rss", "agent"] as const;
 /** One scenario name. */
 export type ScenarioName = typeof SCENARIOS[number];
 
