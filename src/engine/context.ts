@@ -105,9 +105,12 @@ export class EngineContext {
   readonly state: RunState;
   readonly laneLocks = new KeyedMutex();
   /**
-   * Held around every lane-allocating host call (`start-implementation`, which creates the
-   * mission and lane branches and worktrees): the real host does that without a lock of its own
-   * and refuses a concurrent allocation of the same mission with `LANE_ALLOCATION_FAILED`.
+   * Held around every lane-allocating host call: the real host creates the mission and lane
+   * branches and worktrees without a lock of its own and refuses a concurrent allocation of the
+   * same mission with `LANE_ALLOCATION_FAILED` ("cannot lock ref"). Of the contract's calls only
+   * `start-implementation` allocates while WPs run (`resolve-workspace` is read-only,
+   * transitions only append events); `merge-mission`, which removes worktrees and branches, is
+   * never called by the engine, and `accept-mission` runs once after every WP has ended.
    */
   readonly allocationLock = new KeyedMutex();
   /** Rate-limit waits shared by every WP. */
