@@ -28,6 +28,7 @@ export function attentionSteps(state: RunState, attention: readonly WpSummary[])
   const steps: string[] = [];
   const rerun: string[] = [];
   const needsPerson: string[] = [];
+  const skipped: string[] = [];
   for (const w of attention) {
     const cause = state.wps[w.wp_id]?.stop_cause ?? null;
     if (cause?.kind === "agent_config") {
@@ -53,12 +54,21 @@ export function attentionSteps(state: RunState, attention: readonly WpSummary[])
       rerun.push(w.wp_id);
     } else if (w.outcome === "blocked") {
       needsPerson.push(w.wp_id);
-    } else if (w.outcome === "failed" || w.outcome === "skipped" || w.outcome === "unfinished") {
+    } else if (w.outcome === "skipped") {
+      // Nothing to fix on a skipped WP itself: it runs once what it waits on can finish.
+      skipped.push(w.wp_id);
+    } else if (w.outcome === "failed" || w.outcome === "unfinished") {
       rerun.push(w.wp_id);
     }
   }
   if (rerun.length > 0) {
     steps.push(`then retry ${rerun.join(", ")}: ${resumeCommand(state.mission)} (or re-run the orchestrate command)`);
+  }
+  if (skipped.length > 0) {
+    steps.push(
+      `${skipped.join(", ")} skipped: the same command takes ${skipped.length === 1 ? "it" : "them"} up once what ` +
+        `${skipped.length === 1 ? "it waits" : "they wait"} on (see the reason) can finish`,
+    );
   }
   if (needsPerson.length > 0) {
     steps.push(

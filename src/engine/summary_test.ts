@@ -109,3 +109,13 @@ Deno.test("buildSummary() of an interrupted run names the mission in the resume 
     "continue: spec-kitty-orchestrator resume --mission 001-demo (or re-run the orchestrate command)",
   ]);
 });
+
+Deno.test("buildSummary() never names a command for a skipped WP that would skip it again", () => {
+  const steps = buildSummary(input(["blocked", "skipped"])).next_steps.join("\n");
+  assertStringIncludes(
+    steps,
+    "WP02 skipped: the same command takes it up once what it waits on (see the reason) can finish",
+  );
+  assertEquals(steps.includes("then retry WP02"), false);
+  assertStringIncludes(steps, "WP01 blocked: resolve what the reason says");
+});
