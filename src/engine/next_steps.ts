@@ -66,8 +66,8 @@ export function attentionSteps(state: RunState, attention: readonly WpSummary[])
   }
   if (skipped.length > 0) {
     steps.push(
-      `${skipped.join(", ")} skipped: the same command takes ${skipped.length === 1 ? "it" : "them"} up once what ` +
-        `${skipped.length === 1 ? "it waits" : "they wait"} on (see the reason) can finish`,
+      `${skipped.join(", ")} skipped: taken up again by the command that retries what ` +
+        `${skipped.length === 1 ? "it waits" : "they wait"} on (see the reason), once that can finish`,
     );
   }
   if (needsPerson.length > 0) {

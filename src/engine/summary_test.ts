@@ -114,7 +114,7 @@ Deno.test("buildSummary() never names a command for a skipped WP that would skip
   const steps = buildSummary(input(["blocked", "skipped"])).next_steps.join("\n");
   assertStringIncludes(
     steps,
-    "WP02 skipped: the same command takes it up once what it waits on (see the reason) can finish",
+    "WP02 skipped: taken up again by the command that retries what it waits on (see the reason), once that can finish",
   );
   assertEquals(steps.includes("then retry WP02"), false);
   assertStringIncludes(steps, "WP01 blocked: resolve what the reason says");
