@@ -36,12 +36,25 @@ type Def = Omit<AgentDefinition, "id" | "builtin">;
 const DEFS: Record<BuiltinAgentId, Def> = {
   "claude-code": {
     family: "claude",
-    implementArgv: ["claude", "-p", "--output-format", "json", "--dangerously-skip-permissions"],
+    // stream-json (JSONL; print mode requires --verbose with it) instead of the single `json`
+    // result: Claude Code 2.1.328 retries failed API requests itself (10 times, about three
+    // minutes) and only this format shows it (`system/api_retry` lines carrying the server's
+    // retry-after as `retry_delay_ms`), so those waits are output, not a stall, and the delay
+    // reaches our rate-limit wait. The last line is the same `result` object.
+    implementArgv: [
+      "claude",
+      "-p",
+      "--output-format",
+      "stream-json",
+      "--verbose",
+      "--dangerously-skip-permissions",
+    ],
     reviewArgv: [
       "claude",
       "-p",
       "--output-format",
-      "json",
+      "stream-json",
+      "--verbose",
       "--permission-mode",
       "dontAsk",
       "--allowedTools",
@@ -63,7 +76,16 @@ const DEFS: Record<BuiltinAgentId, Def> = {
       "CLAUDE_CONFIG_DIR",
       "CLAUDE_CODE_USE_BEDROCK",
       "CLAUDE_CODE_USE_VERTEX",
+      // As root, Claude Code refuses --dangerously-skip-permissions unless IS_SANDBOX=1 (exactly
+      // "1"). Passed, never set by us: declaring a machine a disposable sandbox is the user's
+      // call; the parser's config failure names this fix.
       "IS_SANDBOX",
+      // How often the CLI retries an API error itself before failing (default 10, ~3 min).
+      "CLAUDE_CODE_MAX_RETRIES",
+      // The CLI's own stalled-stream watchdog (off by default: a stalled stream then waits for
+      // minutes, until our stall_timeout); with it the CLI drops and retries the request itself.
+      "CLAUDE_ENABLE_BYTE_WATCHDOG",
+      "CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS",
     ],
     dangerousFlags: { implement: ["claude:skip-permissions"], review: [] },
     parser: PARSERS.claude,
@@ -122,7 +144,18 @@ const DEFS: Record<BuiltinAgentId, Def> = {
     reviewArgv: ["opencode", "run", "--format", "json", "--agent", "plan"],
     prompt: "stdin",
     env: { NO_COLOR: "1", OPENCODE_DISABLE_AUTOUPDATE: "1" },
-    passEnv: ["OPENCODE_CONFIG", "OPENCODE_CONFIG_CONTENT", "OPENCODE_PERMISSION", ...PROVIDER_ENV],
+    passEnv: [
+      "OPENCODE_CONFIG",
+      "OPENCODE_CONFIG_CONTENT",
+      "OPENCODE_CONFIG_DIR",
+      "OPENCODE_PERMISSION",
+      // What an offline or locked-down run of opencode 1.18 needs (no models.dev catalogue
+      // fetch, no LSP server downloads, a vendored catalogue): dropped by the allow-list before.
+      "OPENCODE_DISABLE_MODELS_FETCH",
+      "OPENCODE_DISABLE_LSP_DOWNLOAD",
+      "OPENCODE_MODELS_PATH",
+      ...PROVIDER_ENV,
+    ],
     dangerousFlags: { implement: ["opencode:build-agent"], review: [] },
     parser: PARSERS.opencode,
     install: "npm install -g opencode-ai",
@@ -154,8 +187,21 @@ const DEFS: Record<BuiltinAgentId, Def> = {
   },
   qwen: {
     family: "qwen",
-    implementArgv: ["qwen", "--output-format", "json", "--yolo", "-p", STDIN_PROMPT_NUDGE],
-    reviewArgv: ["qwen", "--output-format", "json", "--approval-mode", "plan", "-p", STDIN_PROMPT_NUDGE],
+    // Qwen 0.24.4 marks `-p` deprecated ("Use the positional prompt instead ... will be removed"):
+    // the nudge is the positional prompt, appended to the prompt read from stdin.
+    implementArgv: ["qwen", "--output-format", "json", "--yolo", STDIN_PROMPT_NUDGE],
+    reviewArgv: [
+      "qwen",
+      "--output-format",
+      "json",
+      "--approval-mode",
+      "plan",
+      // Structured output: a synthetic `structured_output` tool with this schema; the run ends
+      // on its first valid call and the result carries `structured_result` ({verdict, feedback}).
+      "--json-schema",
+      "@{verdict_schema_file}",
+      STDIN_PROMPT_NUDGE,
+    ],
     prompt: "stdin",
     env: { NO_COLOR: "1", CI: "1", QWEN_CODE_SUPPRESS_YOLO_WARNING: "1" },
     passEnv: ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DASHSCOPE_API_KEY", "QWEN_CODE_UNATTENDED_RETRY"],
@@ -229,7 +275,10 @@ const DEFS: Record<BuiltinAgentId, Def> = {
     reviewArgv: ["pi", "-p", "--mode", "json", "--no-session", "--tools", "read,grep,find,ls"],
     prompt: "stdin",
     env: { NO_COLOR: "1" },
-    passEnv: PROVIDER_ENV,
+    // Pi 0.73 reads its providers/models/settings from PI_CODING_AGENT_DIR (default
+    // ~/.pi/agent): without it a user's custom provider was invisible ("No API key found for the
+    // selected model"). PI_OFFLINE=1 skips its start-up network calls.
+    passEnv: [...PROVIDER_ENV, "PI_CODING_AGENT_DIR", "PI_OFFLINE"],
     // Pi has no permission prompts: bash/edit/write run unasked.
     dangerousFlags: { implement: ["pi:unprompted-bash-edit-write"], review: [] },
     parser: PARSERS.pi,

@@ -105,7 +105,8 @@ export class Script {
     const wp = wpOf(turn.prompt);
     // One verdict per review run: count a review when its conversation starts.
     const seen = this.#reviews.get(wp) ?? 0;
-    const count = turn.toolResults.length === 0 ? seen + 1 : Math.max(seen, 1);
+    const fresh = turn.toolResults.length === 0 && (turn.modelTurns ?? 0) === 0;
+    const count = fresh ? seen + 1 : Math.max(seen, 1);
     this.#reviews.set(wp, count);
     const rejects = (this.knobs.reject ?? []).includes(wp) && count <= (this.knobs.rejectTimes ?? 1);
     const verdict = rejects ? "changes_requested" : "approved";

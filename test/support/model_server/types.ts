@@ -27,6 +27,13 @@ export interface Turn {
   prompt: string;
   /** Every tool result the conversation carries so far, in order (how far the script got). */
   toolResults: string[];
+  /**
+   * How many model answers the conversation already carries (assistant messages), where the
+   * API shows them. A CLI may re-ask without a tool result in between (Claude Code's
+   * `--json-schema` sends "[structured-output-enforce] You MUST call the StructuredOutput
+   * tool" after a text answer): that is the same run, not a new one. Unset: not known.
+   */
+  modelTurns?: number;
   tools: OfferedTool[];
   /**
    * Where the CLI asked for a structured final answer: `tool` (Claude's `StructuredOutput`
