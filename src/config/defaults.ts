@@ -40,6 +40,8 @@ export const DEFAULTS = {
     rateLimitBudgetMs: 30 * 60_000,
   } satisfies RetryPolicy,
   maxReviewCycles: 3,
+  /** Consensus reviewers run one after another unless `review.parallel` is true. */
+  reviewParallel: false,
   notify: {
     events: ["run_finished", "wp_blocked", "run_failed"],
     timeoutMs: 10_000,

@@ -5,7 +5,16 @@
  * @module
  */
 import { formatDuration } from "./duration.ts";
-import type { ResolvedConfig, RetryPolicy, StageConfig } from "./types.ts";
+import type { ResolvedConfig, RetryPolicy, StageConfig, WpBudget } from "./types.ts";
+
+/** `$1.50 and 30m per WP`, or null without limits. */
+function wpBudgetText(budget: WpBudget | undefined): string | null {
+  const parts = [
+    typeof budget?.perWpUsd === "number" ? `$${budget.perWpUsd.toFixed(2)}` : "",
+    typeof budget?.perWpMs === "number" ? `${formatDuration(budget.perWpMs)} of agent time` : "",
+  ].filter((p) => p !== "");
+  return parts.length === 0 ? null : `${parts.join(" and ")} per WP`;
+}
 
 /** Formats bytes with the largest binary unit that divides them (`52428800` → `50MiB`). */
 export function formatBytes(bytes: number): string {
@@ -29,8 +38,14 @@ function retryText(retry: RetryPolicy): string {
 }
 
 function stageLines(role: string, stage: StageConfig): string[] {
+  const c = stage.consensus;
+  const agents = c === undefined
+    ? stage.agents.join(" -> ")
+    : `${stage.agents.join(" + ")} (consensus: ${c.require} must approve, ${
+      c.parallel ? "at once" : "one after another"
+    })`;
   return [
-    `    ${role.padEnd(10)}${stage.agents.join(" -> ")}`,
+    `    ${role.padEnd(10)}${agents}`,
     `    ${"".padEnd(10)}timeout ${formatDuration(stage.timeoutMs)}, stall ${formatDuration(stage.stallTimeoutMs)}; ` +
     retryText(stage.retry),
   ];
@@ -51,12 +66,19 @@ export function describeConfig(config: ResolvedConfig): string[] {
     `policy          approval ${p.approvalMode}, sandbox ${p.sandboxMode}, network ${p.networkMode}, ` +
     `tools ${p.toolRestrictions ?? "unrestricted"}`,
     `logs            ${formatBytes(config.logMaxBytes)} per attempt; keep ${config.runsRetention} runs`,
+    `budget          ${
+      config.budget.perRunUsd === null ? "no run limit" : `$${config.budget.perRunUsd.toFixed(2)} per run`
+    } (hard stop)`,
     "",
     "pipelines",
   ];
   for (const pipeline of Object.values(config.pipelines)) {
     const mark = pipeline.name === config.defaultPipeline ? " (default)" : "";
-    lines.push(`  ${pipeline.name}${mark}: up to ${pipeline.maxReviewCycles} review cycles`);
+    const budget = wpBudgetText(pipeline.budget);
+    lines.push(
+      `  ${pipeline.name}${mark}: up to ${pipeline.maxReviewCycles} review cycles` +
+        (budget === null ? "" : `; budget ${budget}`),
+    );
     lines.push(...stageLines("implement", pipeline.implement), ...stageLines("review", pipeline.review));
   }
   lines.push("", "selectors (first match wins, else the default pipeline)");

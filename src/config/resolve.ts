@@ -21,6 +21,7 @@ import {
   type OrchestrationFile,
   type PipelineFile,
   type RetryFile,
+  type ReviewStageFile,
   type StageFile,
 } from "./schema.ts";
 import { parseSize } from "./size.ts";
@@ -32,6 +33,7 @@ import type {
   ResolvedConfig,
   RetryPolicy,
   StageConfig,
+  WpBudget,
 } from "./types.ts";
 import type { AgentRole, FailureClass } from "../agents/types.ts";
 
@@ -70,16 +72,27 @@ function resolveRetry(layers: readonly (RetryFile | undefined)[]): RetryPolicy {
 
 function resolveStage(
   role: AgentRole,
-  stage: StageFile | undefined,
+  stage: StageFile | ReviewStageFile | undefined,
   defaults: OrchestrationFile["defaults"],
   override: string | undefined,
 ): StageConfig {
+  // `--review-agent X` makes X the only reviewer: a panel of one is a plain review.
+  const require = stage !== undefined && "require" in stage && override === undefined ? stage.require : undefined;
   return {
     agents: override !== undefined ? [override] : [...(stage?.agents ?? DEFAULTS.agents[role])],
     timeoutMs: ms(stage?.timeout ?? defaults?.timeout, DEFAULTS.timeoutMs[role]),
     stallTimeoutMs: ms(stage?.stall_timeout ?? defaults?.stall_timeout, DEFAULTS.stallTimeoutMs),
     retry: resolveRetry([stage?.retry, defaults?.retry]),
+    ...(require !== undefined
+      ? { consensus: { require, parallel: (stage as ReviewStageFile).parallel ?? DEFAULTS.reviewParallel } }
+      : {}),
   };
+}
+
+function resolveBudget(pipeline: PipelineFile | undefined, defaults: OrchestrationFile["defaults"]): WpBudget {
+  const usd = pipeline?.budget?.per_wp_usd ?? defaults?.budget?.per_wp_usd;
+  const minutes = pipeline?.budget?.per_wp_minutes ?? defaults?.budget?.per_wp_minutes;
+  return { perWpUsd: usd ?? null, perWpMs: minutes === undefined ? null : Math.round(minutes * 60_000) };
 }
 
 function resolvePipelines(file: OrchestrationFile | null, flags: ConfigFlags): Record<string, PipelineConfig> {
@@ -92,6 +105,7 @@ function resolvePipelines(file: OrchestrationFile | null, flags: ConfigFlags): R
       implement: resolveStage("implement", pipeline?.implement, file?.defaults, flags.implAgent),
       review: resolveStage("review", pipeline?.review, file?.defaults, flags.reviewAgent),
       maxReviewCycles: pipeline?.max_review_cycles ?? file?.defaults?.max_review_cycles ?? DEFAULTS.maxReviewCycles,
+      budget: resolveBudget(pipeline, file?.defaults),
     };
   }
   return out;
@@ -195,5 +209,6 @@ export function resolveConfig(
     notify: resolveNotify(file),
     logMaxBytes: file?.logs?.max_bytes === undefined ? DEFAULTS.logMaxBytes : parseSize(file.logs.max_bytes),
     runsRetention: file?.runs?.retention ?? DEFAULTS.runsRetention,
+    budget: { perRunUsd: file?.defaults?.budget?.per_run_usd ?? null },
   };
 }

@@ -175,3 +175,53 @@ Deno.test("describeConfig() shows each stage's rate-limit wait budget", () => {
   const lines = describeConfig(resolveConfig(null, {}, null)).join("\n");
   assertStringIncludes(lines, "no retry on auth, model_not_found, config; rate limits waited out up to 30m per WP");
 });
+
+const PANEL = `version: 1
+defaults:
+  budget: { per_wp_usd: 2, per_wp_minutes: 30, per_run_usd: 10 }
+pipelines:
+  default:
+    implement: { agents: [claude-code] }
+    review: { agents: [codex, claude-code], require: majority, parallel: true }
+    budget: { per_wp_usd: 5 }
+  plain:
+    implement: { agents: [claude-code] }
+    review: { agents: [codex, claude-code] }
+`;
+
+Deno.test("resolveConfig() resolves review.require/parallel into a consensus panel; without require a fallback chain", () => {
+  const config = resolveConfig(parseConfigText(PANEL, "o.yaml"), {}, "/r/o.yaml");
+  assertEquals(config.pipelines.default!.review.consensus, { require: "majority", parallel: true });
+  assertEquals(config.pipelines.plain!.review.consensus, undefined);
+  assertEquals(config.pipelines.default!.implement.consensus, undefined);
+  // --review-agent makes one reviewer: no panel.
+  const flagged = resolveConfig(parseConfigText(PANEL, "o.yaml"), { reviewAgent: "codex" }, "/r/o.yaml");
+  assertEquals(flagged.pipelines.default!.review.consensus, undefined);
+  const sequential = parseConfigText(PANEL.replace(", parallel: true", ""), "o.yaml");
+  assertEquals(resolveConfig(sequential, {}, null).pipelines.default!.review.consensus?.parallel, false);
+});
+
+Deno.test("resolveConfig() layers budget: pipeline > defaults > no limit; per_run_usd from defaults", () => {
+  const config = resolveConfig(parseConfigText(PANEL, "o.yaml"), {}, "/r/o.yaml");
+  assertEquals(config.pipelines.default!.budget, { perWpUsd: 5, perWpMs: 30 * 60_000 });
+  assertEquals(config.pipelines.plain!.budget, { perWpUsd: 2, perWpMs: 30 * 60_000 });
+  assertEquals(config.budget, { perRunUsd: 10 });
+  const none = resolveConfig(null, {}, null);
+  assertEquals(none.budget, { perRunUsd: null });
+  assertEquals(none.pipelines.default!.budget, { perWpUsd: null, perWpMs: null });
+  const lines = describeConfig(config).join("\n");
+  assertStringIncludes(lines, "$10.00 per run (hard stop)");
+  assertStringIncludes(lines, "budget $5.00 and 30m of agent time per WP");
+  assertStringIncludes(lines, "codex + claude-code (consensus: majority must approve, at once)");
+});
+
+Deno.test("parseConfigText() rejects a bad consensus rule, require on implement, per_run_usd in a pipeline", () => {
+  const bad = (text: string) => assertThrows(() => parseConfigText(text, "o.yaml"), ConfigError).message;
+  assertStringIncludes(bad(PANEL.replace("require: majority", "require: most")), "require");
+  assertStringIncludes(
+    bad(PANEL.replace("implement: { agents: [claude-code] }", "implement: { agents: [claude-code], require: all }")),
+    "require",
+  );
+  assertStringIncludes(bad(PANEL.replace("budget: { per_wp_usd: 5 }", "budget: { per_run_usd: 5 }")), "per_run_usd");
+  assertStringIncludes(bad(PANEL.replace("per_wp_usd: 2", "per_wp_usd: -1")), "per_wp_usd");
+});

@@ -91,20 +91,70 @@ const stageTiming = {
   retry: RetrySchema.optional(),
 };
 
+const stageAgents = z.array(z.string().min(1)).min(1).max(10)
+  .describe(
+    `Ordered fallback chain of agent ids: built-in (${BUILTIN_AGENT_IDS.join(", ")}) or defined under agents.`,
+  );
+
 /** One stage (implement or review) of a pipeline. */
 export const StageSchema = z.strictObject({
-  agents: z.array(z.string().min(1)).min(1).max(10)
-    .describe(
-      `Ordered fallback chain of agent ids: built-in (${BUILTIN_AGENT_IDS.join(", ")}) or defined under agents.`,
-    ),
+  agents: stageAgents,
   ...stageTiming,
 });
+
+/** The consensus rules of a review stage (`review.require`). */
+export const CONSENSUS_RULES = ["all", "any", "majority"] as const;
+
+/** The review stage: a fallback chain, or with `require` a panel of reviewers that must agree. */
+export const ReviewStageSchema = z.strictObject({
+  agents: stageAgents,
+  require: z.enum(CONSENSUS_RULES).optional().describe(
+    "Consensus review: every agent of the list reviews the WP (each with its own retries and log) and it is " +
+      "approved only when all, any, or a majority of the verdicts given approve. A reviewer that gives no " +
+      "verdict after its retries fails the review under all and is left out of the count under any and " +
+      "majority. Absent: agents is a fallback chain (the first reviewer that gives a verdict decides).",
+  ),
+  parallel: z.boolean().optional().describe(
+    "With require: run the reviewers at the same time in the WP's worktree (reviewers must not edit; what " +
+      "they change is discarded after all of them). Default false (one after another).",
+  ),
+  ...stageTiming,
+});
+
+const usd = (description: string) => z.number().positive().max(1_000_000).describe(description);
+
+/** Spend limits of one WP (`defaults.budget`, `pipelines.<name>.budget`). */
+const wpBudget = {
+  per_wp_usd: usd(
+    "Hard stop on the cost one WP may reach (as reported by its agents): no new attempt starts once it is " +
+      "reached; the WP is blocked with the reason budget. Default: no limit.",
+  ).optional(),
+  per_wp_minutes: z.number().positive().max(7 * 24 * 60).optional().describe(
+    "Hard stop on the agent time of one WP (the sum of its attempts' durations, waits excluded), in minutes: " +
+      "no new attempt starts once it is reached; the WP is blocked with the reason budget. Default: no limit.",
+  ),
+};
+
+/** Per-pipeline budget (the run's own limit is in `defaults.budget`). */
+export const PipelineBudgetSchema = z.strictObject(wpBudget).describe(
+  "Spend limits for this pipeline's WPs, over defaults.budget (per_run_usd lives in defaults.budget only).",
+);
+
+/** The run's and every WP's budget. */
+export const BudgetSchema = z.strictObject({
+  ...wpBudget,
+  per_run_usd: usd(
+    "Hard stop on the cost of the whole run (resumes included): once reached no new WP starts (they stay " +
+      "planned; WPs already started go on within their own budget) and the run exits 3. Default: no limit.",
+  ).optional(),
+}).describe("Spend limits with a hard stop, from the cost and time the agents report.");
 
 /** A named pipeline: who implements, who reviews, how often a WP may bounce. */
 export const PipelineSchema = z.strictObject({
   implement: StageSchema.describe("The implementation stage."),
-  review: StageSchema.describe("The review stage."),
+  review: ReviewStageSchema.describe("The review stage."),
   max_review_cycles: z.int().min(1).max(20).optional().describe("Review rejections before the WP is blocked."),
+  budget: PipelineBudgetSchema.optional(),
 });
 
 /** Stage settings merged into every pipeline stage. */
@@ -113,6 +163,7 @@ export const DefaultsSchema = z.strictObject({
   max_review_cycles: z.int().min(1).max(20).optional().describe(
     "Review rejections before the WP is blocked. Default 3.",
   ),
+  budget: BudgetSchema.optional(),
 }).describe("Defaults for every pipeline stage (built-in: implement 45m, review 20m, stall 10m).");
 
 const commandArg = z.string().min(1).superRefine((arg, ctx) => {
@@ -240,6 +291,8 @@ export const OrchestrationFileSchema = z.strictObject({
 export type OrchestrationFile = z.infer<typeof OrchestrationFileSchema>;
 /** One parsed pipeline stage. */
 export type StageFile = z.infer<typeof StageSchema>;
+/** One parsed review stage. */
+export type ReviewStageFile = z.infer<typeof ReviewStageSchema>;
 /** One parsed retry policy. */
 export type RetryFile = z.infer<typeof RetrySchema>;
 /** One parsed pipeline. */

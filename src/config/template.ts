@@ -46,6 +46,10 @@ defaults:
     non_retryable: [auth, model_not_found, config]   # go straight to the next agent
     rate_limit_budget: 30m  # per WP: rate limits/overloads are waited out this long, not counted as attempts
   max_review_cycles: 3      # review rejections before the WP is blocked
+  # budget:                 # hard stops from the cost and time agents report (default: none)
+  #   per_wp_usd: 5         # no new attempt once a WP cost this much (it is blocked: budget)
+  #   per_wp_minutes: 90    # ... or spent this long in agent attempts
+  #   per_run_usd: 40       # no new WP starts once the run cost this much (exit 3)
 
 pipeline: default           # used when no selector below matches (--pipeline forces one)
 pipelines:
@@ -58,8 +62,9 @@ pipelines:
       timeout: 20m
   # careful:
   #   implement: { agents: [claude-code, codex], timeout: 1h }
-  #   review: { agents: [codex, claude-code] }
+  #   review: { agents: [codex, claude-code], require: all }   # consensus: all | any | majority
   #   max_review_cycles: 5
+  #   budget: { per_wp_usd: 10 }
 
 # First match wins. wp is a glob on the WP id (* ? [..]); tag matches WP frontmatter tags.
 # select:

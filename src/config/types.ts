@@ -27,13 +27,32 @@ export interface RetryPolicy {
   readonly rateLimitBudgetMs: number;
 }
 
+/** How a consensus review decides: every reviewer, at least one, or more than half must approve. */
+export type ConsensusRule = "all" | "any" | "majority";
+
+/** A review stage whose agents form a panel (`review.require`) instead of a fallback chain. */
+export interface ConsensusConfig {
+  readonly require: ConsensusRule;
+  /** Reviewers run at the same time (else one after another). */
+  readonly parallel: boolean;
+}
+
 /** One stage (implement or review) of a pipeline. */
 export interface StageConfig {
-  /** Ordered fallback chain of agent ids. */
+  /** Ordered fallback chain of agent ids (with {@link consensus}: the reviewers of the panel). */
   readonly agents: readonly string[];
   readonly timeoutMs: number;
   readonly stallTimeoutMs: number;
   readonly retry: RetryPolicy;
+  /** Review stages only, when `require` is set; absent: the agents are a fallback chain. */
+  readonly consensus?: ConsensusConfig;
+}
+
+/** Spend limits of one WP (null: no limit). */
+export interface WpBudget {
+  readonly perWpUsd: number | null;
+  /** Agent time (sum of attempt durations) in ms. */
+  readonly perWpMs: number | null;
 }
 
 /** A named pipeline. */
@@ -43,6 +62,8 @@ export interface PipelineConfig {
   readonly review: StageConfig;
   /** Review rejections allowed before the WP is blocked. */
   readonly maxReviewCycles: number;
+  /** This pipeline's WP budget (absent: no limit). */
+  readonly budget?: WpBudget;
 }
 
 /** Picks a pipeline for WPs whose id matches `wp` (a glob like `WP0*`) or that carry `tag`. */
@@ -122,4 +143,6 @@ export interface ResolvedConfig {
   readonly logMaxBytes: number;
   /** How many run directories under .kittify/runs/ to keep. */
   readonly runsRetention: number;
+  /** `defaults.budget.per_run_usd`: the run's cost limit (null: none). */
+  readonly budget: { readonly perRunUsd: number | null };
 }
