@@ -13,7 +13,7 @@
  * copies its stdout, stderr and exit code to files (the runner's log interleaves them); with
  * `RECORD_REAL_SAMPLES=1` they are saved as fixtures under
  * `test/fixtures/agent-samples-real/<agent>-<version>/<case>.{out,err,code}`, with the temp
- * directory rewritten to `/sandbox`.
+ * temp directory rewritten to `/sandbox` and the checkout to `/repo`.
  *
  * @module
  */
@@ -93,6 +93,8 @@ export interface RealRun {
   calls: string[];
   /** The owned file's content afterwards, or null. */
   owned: string | null;
+  /** `git status --porcelain --untracked-files=all` of the workspace afterwards, one entry a line. */
+  gitStatus: string[];
   requests: LoggedRequest[];
   stdout: string;
   stderr: string;
@@ -104,6 +106,16 @@ export interface RealRun {
 async function sh(args: string[], cwd: string): Promise<void> {
   const out = await new Deno.Command(args[0]!, { args: args.slice(1), cwd, stdout: "null", stderr: "piped" }).output();
   if (!out.success) throw new Error(`${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+}
+
+async function gitStatusOf(repo: string): Promise<string[]> {
+  const out = await new Deno.Command("git", {
+    args: ["status", "--porcelain", "--untracked-files=all"],
+    cwd: repo,
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l !== "");
 }
 
 async function readOr(path: string, fallback: string): Promise<string> {
@@ -213,6 +225,7 @@ export async function runReal(c: RealCase): Promise<RealRun> {
       result,
       calls,
       owned: ownedText === "\u0000" ? null : ownedText,
+      gitStatus: await gitStatusOf(repo),
       requests: [...server.requests],
       stdout: await readOr(`${cap}.out`, ""),
       stderr: await readOr(`${cap}.err`, ""),
@@ -235,8 +248,10 @@ export function fixtureDir(agentId: string): string {
 async function record(c: RealCase, run: RealRun, dir: string): Promise<void> {
   const out = fixtureDir(c.agentId);
   await Deno.mkdir(out, { recursive: true });
-  const clean = (s: string) => s.replaceAll(dir, "/sandbox");
+  const clean = (s: string) => s.replaceAll(dir, "/sandbox").replaceAll(REPO_ROOT, "/repo");
   await Deno.writeTextFile(join(out, `${c.name}.out`), clean(run.stdout));
   await Deno.writeTextFile(join(out, `${c.name}.err`), clean(run.stderr));
-  await Deno.writeTextFile(join(out, `${c.name}.code`), `${run.exitCode ?? "killed"}\n`);
+  // Killed by our timers: the shell convention 128 + signal (what the wrapper could not write).
+  const code = run.exitCode ?? (run.result.signal === "SIGKILL" ? 137 : 143);
+  await Deno.writeTextFile(join(out, `${c.name}.code`), `${code}\n`);
 }

@@ -4,8 +4,9 @@
  * bundled `@ai-sdk/openai-compatible`), qwen-code and pi send it.
  *
  * - {@link parseChat}: a request body as a neutral {@link Turn} (system/developer text, the first
- *   user text, every `role: "tool"` result, the offered function tools, `response_format`
- *   json_schema as structured output via `format`).
+ *   user text, every `role: "tool"` result, the offered function tools, structured output:
+ *   `response_format` json_schema via `format`, or qwen-code's synthetic `structured_output`
+ *   tool via `tool`).
  * - {@link chatAdapter}: renders an {@link Action} as streaming SSE chunks (`delta.content`,
  *   `delta.tool_calls` with the arguments in pieces, `finish_reason`, a usage chunk when
  *   `stream_options.include_usage`, `data: [DONE]`) or one JSON object, and a fault in OpenAI's
@@ -63,6 +64,9 @@ function promptOf(messages: readonly Obj[]): string {
   return parts.find((t) => !t.trimStart().startsWith("<system-reminder>")) ?? parts[0] ?? "";
 }
 
+/** Tools through which a CLI asks for its structured final answer (qwen-code `--json-schema`). */
+const STRUCTURED_TOOL_NAMES: readonly string[] = ["structured_output"];
+
 /** A Chat Completions request body as a neutral turn. */
 export function parseChat(body: unknown): Turn {
   const b = asObj(body) ?? {};
@@ -84,7 +88,11 @@ export function parseChat(body: unknown): Turn {
     tools,
   };
   const rf = asObj(b["response_format"]);
-  if (rf?.["type"] === "json_schema") {
+  // qwen-code's `--json-schema` registers a synthetic tool; the session ends on its first valid call.
+  const structuredTool = tools.find((t) => STRUCTURED_TOOL_NAMES.includes(t.name));
+  if (structuredTool) {
+    turn.structured = { via: "tool", schema: structuredTool.schema ?? null, toolName: structuredTool.name };
+  } else if (rf?.["type"] === "json_schema") {
     const js = asObj(rf["json_schema"]);
     turn.structured = { via: "format", schema: js?.["schema"] ?? null };
   }
@@ -158,7 +166,13 @@ export type ChatStep =
  */
 export function chatStep(action: Action, turn: Turn, body: unknown): ChatStep {
   if (action.kind === "text") return { kind: "text", text: action.text };
-  if (action.kind === "structured") return { kind: "text", text: JSON.stringify(action.value) };
+  if (action.kind === "structured") {
+    const s = turn.structured;
+    if (s?.via === "tool" && s.toolName) {
+      return { kind: "tool", name: s.toolName, arguments: asObj(action.value) ?? {} };
+    }
+    return { kind: "text", text: JSON.stringify(action.value) };
+  }
   if (action.kind === "write") {
     const tool = writeToolOf(turn.tools);
     if (!tool) return { kind: "text", text: `(no write tool offered; would write ${action.path})` };

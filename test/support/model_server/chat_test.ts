@@ -79,6 +79,19 @@ Deno.test("parseChat() reads system text, the task prompt past system-reminder p
   assertEquals(turn.structured, { via: "format", schema: { type: "object" } });
 });
 
+Deno.test("qwen's structured_output tool is structured output via a tool, answered by calling it", () => {
+  const tools = [...QWEN_TOOLS, fn("structured_output", { verdict: {}, feedback: {} }, ["verdict", "feedback"])];
+  const turn = parseChat({ messages: [{ role: "user", content: "You are the REVIEWER" }], tools });
+  assertEquals(turn.structured?.via, "tool");
+  assertEquals(turn.structured?.toolName, "structured_output");
+  const value = { verdict: "approved", feedback: "ok" };
+  assertEquals(chatStep({ kind: "structured", value }, turn, {}), {
+    kind: "tool",
+    name: "structured_output",
+    arguments: value,
+  });
+});
+
 Deno.test("parseChat() takes opencode's title request for what it is: its first user text", () => {
   const turn = parseChat({
     messages: [

@@ -55,7 +55,7 @@ export interface PiSetup {
 export const PI_PROVIDER_ID = "mock";
 
 /**
- * Writes `dir/home` (HOME, XDG dirs) and `dir/home/.pi/agent/{models,settings}.json`, and
+ * Writes `dir/home` (HOME, XDG dirs) and `dir/pi-agent/{models,settings}.json`, and
  * returns the environment pointing Pi at `server.url + "/v1"`. `dir` must exist.
  */
 export async function piSetup(
@@ -65,7 +65,9 @@ export async function piSetup(
 ): Promise<PiSetup> {
   const model = opts.model ?? "mock-coder";
   const env = await freshHome(dir);
-  const agentDir = join(env["HOME"]!, ".pi", "agent");
+  // Not under HOME on purpose: Pi only finds it through PI_CODING_AGENT_DIR, so a run proves
+  // that the agent's environment allow-list lets the variable through.
+  const agentDir = join(dir, "pi-agent");
   await Deno.mkdir(agentDir, { recursive: true });
   const models = join(agentDir, "models.json");
   const settings = join(agentDir, "settings.json");

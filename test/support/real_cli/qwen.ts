@@ -19,9 +19,10 @@ export interface QwenSetupOptions {
   /** Model id sent to the server. @default "mock-coder" */
   model?: string;
   /**
-   * Rate-limit retries qwen makes per request (`model.generationConfig.maxRetries`). Its
-   * default is 10 with a 60 s initial delay, which turns one 429 test into minutes; fault
-   * tests set 0..2. @default 1
+   * `model.generationConfig.maxRetries`: both the OpenAI SDK's retries per HTTP call and qwen's
+   * stream-level rate-limit retries (default 10, 60 s apart). Under those sits qwen's own
+   * `retryWithBackoff` (7 attempts on 429/5xx, waiting `retry-after`; no knob), so the requests
+   * per failing turn are 7 × (n+1) × (n+1): 28 at n = 1. @default 0 (7 requests)
    */
   maxRetries?: number;
   /**
@@ -58,7 +59,7 @@ export async function qwenSetup(
   const body = {
     model: {
       generationConfig: {
-        maxRetries: opts.maxRetries ?? 1,
+        maxRetries: opts.maxRetries ?? 0,
         retryInitialDelayMs: opts.retryInitialDelayMs ?? 200,
         retryMaxDelayMs: 5_000,
       },
