@@ -67,7 +67,7 @@ export function describeConfig(config: ResolvedConfig): string[] {
     `tools ${p.toolRestrictions ?? "unrestricted"}`,
     `logs            ${formatBytes(config.logMaxBytes)} per attempt; keep ${config.runsRetention} runs`,
     `budget          ${
-      config.budget.perRunUsd === null ? "no run limit" : `$${config.budget.perRunUsd.toFixed(2)} per run`
+      typeof config.budget?.perRunUsd === "number" ? `$${config.budget.perRunUsd.toFixed(2)} per run` : "no run limit"
     } (hard stop)`,
     "",
     "pipelines",

@@ -143,6 +143,6 @@ export interface ResolvedConfig {
   readonly logMaxBytes: number;
   /** How many run directories under .kittify/runs/ to keep. */
   readonly runsRetention: number;
-  /** `defaults.budget.per_run_usd`: the run's cost limit (null: none). */
-  readonly budget: { readonly perRunUsd: number | null };
+  /** `defaults.budget.per_run_usd`: the run's cost limit (null or absent: none). */
+  readonly budget?: { readonly perRunUsd: number | null };
 }
