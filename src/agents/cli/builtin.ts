@@ -144,18 +144,7 @@ const DEFS: Record<BuiltinAgentId, Def> = {
     reviewArgv: ["opencode", "run", "--format", "json", "--agent", "plan"],
     prompt: "stdin",
     env: { NO_COLOR: "1", OPENCODE_DISABLE_AUTOUPDATE: "1" },
-    passEnv: [
-      "OPENCODE_CONFIG",
-      "OPENCODE_CONFIG_CONTENT",
-      "OPENCODE_CONFIG_DIR",
-      "OPENCODE_PERMISSION",
-      // What an offline or locked-down run of opencode 1.18 needs (no models.dev catalogue
-      // fetch, no LSP server downloads, a vendored catalogue): dropped by the allow-list before.
-      "OPENCODE_DISABLE_MODELS_FETCH",
-      "OPENCODE_DISABLE_LSP_DOWNLOAD",
-      "OPENCODE_MODELS_PATH",
-      ...PROVIDER_ENV,
-    ],
+    passEnv: ["OPENCODE_CONFIG", "OPENCODE_CONFIG_CONTENT", "OPENCODE_PERMISSION", ...PROVIDER_ENV],
     dangerousFlags: { implement: ["opencode:build-agent"], review: [] },
     parser: PARSERS.opencode,
     install: "npm install -g opencode-ai",
@@ -187,21 +176,8 @@ const DEFS: Record<BuiltinAgentId, Def> = {
   },
   qwen: {
     family: "qwen",
-    // Qwen 0.24.4 marks `-p` deprecated ("Use the positional prompt instead ... will be removed"):
-    // the nudge is the positional prompt, appended to the prompt read from stdin.
-    implementArgv: ["qwen", "--output-format", "json", "--yolo", STDIN_PROMPT_NUDGE],
-    reviewArgv: [
-      "qwen",
-      "--output-format",
-      "json",
-      "--approval-mode",
-      "plan",
-      // Structured output: a synthetic `structured_output` tool with this schema; the run ends
-      // on its first valid call and the result carries `structured_result` ({verdict, feedback}).
-      "--json-schema",
-      "@{verdict_schema_file}",
-      STDIN_PROMPT_NUDGE,
-    ],
+    implementArgv: ["qwen", "--output-format", "json", "--yolo", "-p", STDIN_PROMPT_NUDGE],
+    reviewArgv: ["qwen", "--output-format", "json", "--approval-mode", "plan", "-p", STDIN_PROMPT_NUDGE],
     prompt: "stdin",
     env: { NO_COLOR: "1", CI: "1", QWEN_CODE_SUPPRESS_YOLO_WARNING: "1" },
     passEnv: ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DASHSCOPE_API_KEY", "QWEN_CODE_UNATTENDED_RETRY"],
@@ -275,10 +251,7 @@ const DEFS: Record<BuiltinAgentId, Def> = {
     reviewArgv: ["pi", "-p", "--mode", "json", "--no-session", "--tools", "read,grep,find,ls"],
     prompt: "stdin",
     env: { NO_COLOR: "1" },
-    // Pi 0.73 reads its providers/models/settings from PI_CODING_AGENT_DIR (default
-    // ~/.pi/agent): without it a user's custom provider was invisible ("No API key found for the
-    // selected model"). PI_OFFLINE=1 skips its start-up network calls.
-    passEnv: [...PROVIDER_ENV, "PI_CODING_AGENT_DIR", "PI_OFFLINE"],
+    passEnv: PROVIDER_ENV,
     // Pi has no permission prompts: bash/edit/write run unasked.
     dangerousFlags: { implement: ["pi:unprompted-bash-edit-write"], review: [] },
     parser: PARSERS.pi,
