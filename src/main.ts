@@ -9,6 +9,8 @@
 import { CommanderError } from "@commander-js/extra-typings";
 import { buildProgram, resultCode } from "./cli/app.ts";
 import { errorMessage, ExitCode, InternalError, UserError } from "./errors.ts";
+import { HostError, HostTransportError } from "./host/errors.ts";
+import { escapeForeign } from "./output/escape.ts";
 import { createTerminal, type Terminal } from "./output/terminal.ts";
 
 type Runner = (opts: Record<string, unknown>, term: Terminal) => Promise<number>;
@@ -62,6 +64,24 @@ export function reportError(error: unknown, term: Terminal): number {
     term.error(error.message);
     if (error.fix) term.line(`  fix: ${error.fix}`);
     return error.exitCode;
+  }
+  // The host's refusal or an unreachable host is not our bug: say what it answered and what to check.
+  if (error instanceof HostError) {
+    term.error(`The host refused '${error.command}' with ${error.shownCode}: ${escapeForeign(errorMessage(error))}`);
+    term.line(
+      `  fix: run 'spec-kitty orchestrator-api ${error.command} --help' to check the call, fix what the host ` +
+        "reports, then rerun (the run state is kept; resume continues)",
+    );
+    return ExitCode.RunFailed;
+  }
+  if (error instanceof HostTransportError) {
+    term.error(`Cannot use the host for '${error.command}' (${error.kind}): ${escapeForeign(error.message)}`);
+    if (error.stderrTail.trim() !== "") term.line(`  host stderr: ${escapeForeign(error.stderrTail.trim())}`);
+    term.line(
+      "  fix: check that 'spec-kitty orchestrator-api contract-version' answers from this directory " +
+        "(doctor checks it), then rerun (the run state is kept; resume continues)",
+    );
+    return ExitCode.RunFailed;
   }
   const internal = error instanceof InternalError ? error : new InternalError(errorMessage(error), { cause: error });
   term.error(internal.message);
