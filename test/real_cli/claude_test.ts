@@ -25,6 +25,8 @@ const V = pinned("claude-code").version;
 const NAME = `claude-code ${V} (real)`;
 /** Our stall limit in the stall case (counted from claude's first model request). */
 const STALL_MS = 4_000;
+/** The stall limit that three 1 s retry waits outlast, while each gap between api_retry lines stays well below it. */
+const RETRY_STALL_MS = 2_500;
 
 type Case = Omit<RealCase, "agentId" | "setup" | "adapters"> & { setup?: ClaudeSetupOptions };
 
@@ -119,6 +121,29 @@ Deno.test(`${NAME}: 429 ends in rate_limit carrying the server's retry-after (fr
   assertEquals(modelRequests(r).length, 2, "claude tried once and retried once");
   assertEquals(r.owned, null);
   assert(retriedByEngine("rate_limit"));
+});
+
+Deno.test(`${NAME}: claude's own retry waits are output (api_retry lines), not a stall, and the attempt succeeds`, async () => {
+  // Three 429s (retry-after 1 s) retried by the CLI itself take longer than our stall limit in
+  // all; each api_retry line is output, so our stall timer never fires. (With `--output-format
+  // json` the CLI prints nothing until it gives up, and this attempt would be killed as a stall.)
+  const r = await run({
+    name: "err-429-retried",
+    role: "implement",
+    setup: { maxRetries: 3 },
+    faults: [{ fault: { kind: "status", status: 429, retryAfterSeconds: 1 }, role: "implement", times: 3 }],
+    stallTimeoutMs: RETRY_STALL_MS,
+  });
+  assertEquals(r.result.failure, null, r.stdout);
+  assertEquals(r.owned, `${WP} implemented\n`);
+  assertEquals(r.calls, EXPECTED_CALLS);
+  assertEquals(r.stdout.split("\n").filter((l) => l.includes('"subtype":"api_retry"')).length, 3);
+  const first = r.requests[0]?.at ?? 0;
+  const fourth = r.requests[3]?.at ?? 0;
+  assert(
+    fourth - first > RETRY_STALL_MS,
+    `the CLI's retries outlasted our stall limit (${Math.round(fourth - first)} ms)`,
+  );
 });
 
 Deno.test(`${NAME}: 429 with x-should-retry false ends in rate_limit at once, no retry-after to surface`, async () => {
