@@ -18,14 +18,7 @@ import { codexSetup } from "../test/support/real_cli/codex.ts";
 import { opencodeSetup } from "../test/support/real_cli/opencode.ts";
 import { pinned, pinnedBinary, pinnedPath } from "../test/support/real_cli/pinned.ts";
 import { git } from "../src/builtin/git.ts";
-import {
-  attemptOverheads,
-  type OverheadSplit,
-  parseStamps,
-  splitOverheads,
-  type Stamp,
-  stampWrapper,
-} from "./agent_overhead.ts";
+import { attemptOverheads, parseStamps, type Stamp, stampWrapper } from "./agent_overhead.ts";
 import { median, num, type ResultRow } from "./metrics.ts";
 import { createBenchMission } from "./mission.ts";
 import { MAIN_TS, runOrchestrate } from "./run_cli.ts";
@@ -166,15 +159,13 @@ export async function agentScenario(s: BenchSettings): Promise<ScenarioResult> {
         pass: null,
       },
     ];
-    // Where the time goes, split at the engine's own attempt events (millisecond resolution).
-    const eventTimes = (type: string) => run.events.flatMap((e) => e.type === type ? [Date.parse(e.at)] : []);
-    const splits = splitOverheads(attempts, eventTimes("attempt_started"), eventTimes("attempt_finished"));
-    const part = (pick: (x: OverheadSplit) => number | null) =>
-      spread(splits.flatMap((x) => pick(x) === null ? [] : [pick(x) as number]));
+    // Where "before" goes: the engine's preparation up to its attempt_started event (ms
+    // resolution), then the spawn path (env, log, process start) up to the CLI's first instruction.
+    const announced = run.events.flatMap((e) => e.type === "attempt_started" ? [Date.parse(e.at)] : []);
+    const spawnPath = attempts.flatMap((a, i) => announced[i] === undefined ? [] : [a.startAt - announced[i]]);
     const notes = [
-      `agent: split at the engine's attempt events (median (max)): previous host call → attempt_started ` +
-      `${part((x) => x.prepareMs)}; attempt_started → CLI start ${part((x) => x.spawnMs)}; CLI exit → ` +
-      `attempt_finished ${part((x) => x.wrapUpMs)}; attempt_finished → next host call ${part((x) => x.nextCallMs)}`,
+      `agent: of "before", attempt_started event → CLI process start took ${spread(spawnPath)}; the rest is the ` +
+      "engine's preparation (prompt, workspace checks, state save)",
       `agent: ${attempts.length} attempts of the real ${cli.package}@${cli.version} against the scripted model ` +
       `server (${server.requests.length} requests); stamps from bash wrappers ($EPOCHREALTIME) around the CLI and ` +
       "around every host call (SKO_SELF_COMMAND); the target is on the median attempt; per attempt (before/after " +

@@ -9,7 +9,14 @@
  */
 import type { AgentRole } from "../agents/types.ts";
 import type { ReviewResult, TransitionEvidence } from "../host/types.ts";
-import { CONFIG_FAILURE_CLASSES, type ConfigFailureClass, type WpRunState, type WpStopCause } from "./state_types.ts";
+import {
+  CONFIG_FAILURE_CLASSES,
+  type ConfigFailureClass,
+  TRANSIENT_FAILURE_CLASSES,
+  type TransientFailureClass,
+  type WpRunState,
+  type WpStopCause,
+} from "./state_types.ts";
 
 /** What follows a parsed review verdict. */
 export type ReviewDecision =
@@ -109,6 +116,33 @@ export function configStopCause(
   };
 }
 
+/** How a transient class reads in a sentence ("stayed rate limited", "stayed overloaded"). */
+export function transientLabel(c: TransientFailureClass): string {
+  return c === "rate_limit" ? "rate limited" : "overloaded";
+}
+
+/**
+ * The stop cause of a stage whose agents all failed, when the last failure says what a re-run
+ * can fix: a configuration class ({@link configStopCause}) or a transient one (the provider was
+ * still rate limited or overloaded when the wait budget ran out). Null for anything else.
+ */
+export function agentStopCause(
+  wp: WpRunState,
+  role: AgentRole,
+): Extract<WpStopCause, { kind: "agent_config" | "agent_transient" }> | null {
+  const config = configStopCause(wp, role);
+  if (config !== null) return config;
+  const last = wp.attempts.filter((a) => a.role === role).at(-1);
+  if (last === undefined || !(TRANSIENT_FAILURE_CLASSES as readonly string[]).includes(last.result)) return null;
+  return {
+    kind: "agent_transient",
+    role,
+    agent: last.agent,
+    failure_class: last.result as TransientFailureClass,
+    message: last.message ?? `${last.agent} ${last.result}`,
+  };
+}
+
 /**
  * Prepares a blocked WP that a new run moves back to in_progress (blocked → in_progress is the
  * host's only way out of blocked): no outcome, fresh agent chains, the stop cause cleared.
@@ -128,6 +162,10 @@ export function prepareForRetry(wp: WpRunState): WpRunState {
     review_agent_index: 0,
     implement_failures: 0,
     review_failures: 0,
+    // A retry is a fresh start for the rate-limit wait budget too (a provider outage ended, or a
+    // person asked); without it a WP blocked by its budget would be blocked again at once.
+    implement_wait_ms: 0,
+    review_wait_ms: 0,
     stop_cause: null,
   };
 }

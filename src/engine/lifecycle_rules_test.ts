@@ -2,6 +2,7 @@ import { assertEquals, assertMatch } from "../../test/assert.ts";
 import type { AttemptRecord } from "./state_types.ts";
 import {
   afterReviewVerdict,
+  agentStopCause,
   configStopCause,
   newReviewRef,
   newWpState,
@@ -149,4 +150,24 @@ Deno.test("prepareForRetry() reworks a WP with review feedback and restarts any 
   implementer.stop_cause = configStopCause(implementer, "implement");
   const again = prepareForRetry(implementer);
   assertEquals([again.phase, again.implement_failures, again.stop_cause], ["pending", 0, null]);
+});
+
+Deno.test("agentStopCause() records a spent rate-limit budget as agent_transient; prepareForRetry() gives a fresh budget", () => {
+  const wp = {
+    ...newWpState("WP01", "default"),
+    implement_wait_ms: 1_800_000,
+    review_wait_ms: 5_000,
+    attempts: [{ ...attempt("implement", "rate_limit"), message: "API Error: 429" }],
+  };
+  const cause = agentStopCause(wp, "implement");
+  assertEquals(cause, {
+    kind: "agent_transient",
+    role: "implement",
+    agent: "claude-code",
+    failure_class: "rate_limit",
+    message: "API Error: 429",
+  });
+  assertEquals(agentStopCause({ ...wp, attempts: [{ ...wp.attempts[0]!, result: "crash" }] }, "implement"), null);
+  const next = prepareForRetry({ ...wp, stop_cause: cause });
+  assertEquals([next.implement_wait_ms, next.review_wait_ms, next.stop_cause], [0, 0, null]);
 });

@@ -12,6 +12,7 @@
  */
 import { shellJoin } from "../agents/shell_quote.ts";
 import type { WpSummary } from "../run/types.ts";
+import { transientLabel } from "./lifecycle_rules.ts";
 import type { RunState } from "./state_types.ts";
 import { PRODUCT } from "../version.ts";
 
@@ -35,6 +36,12 @@ export function attentionSteps(state: RunState, attention: readonly WpSummary[])
       steps.push(
         `${w.wp_id}: fix ${cause.agent} (${cause.failure_class.replaceAll("_", " ")}: ${cause.message}); ` +
           `re-running then retries it`,
+      );
+      rerun.push(w.wp_id);
+    } else if (cause?.kind === "agent_transient") {
+      steps.push(
+        `${w.wp_id}: ${cause.agent} stayed ${transientLabel(cause.failure_class)} past the rate_limit_budget; ` +
+          "re-running later retries it with a fresh budget (or raise retry.rate_limit_budget)",
       );
       rerun.push(w.wp_id);
     } else if (cause?.kind === "wrong_branch") {

@@ -45,6 +45,13 @@ const stopCauseSchema = z.discriminatedUnion("kind", [
     message: z.string(),
   }),
   z.object({
+    kind: z.literal("agent_transient"),
+    role,
+    agent: z.string(),
+    failure_class: z.enum(["rate_limit", "overloaded"]),
+    message: z.string(),
+  }),
+  z.object({
     kind: z.literal("wrong_branch"),
     workspace: z.string(),
     branch: z.string().nullable(),

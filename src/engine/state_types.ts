@@ -61,6 +61,12 @@ export type ConfigFailureClass = "auth" | "model_not_found" | "config";
 /** The {@link ConfigFailureClass} values. */
 export const CONFIG_FAILURE_CLASSES: readonly ConfigFailureClass[] = ["auth", "model_not_found", "config"];
 
+/** Transient agent failure classes: waited out, within `retry.rate_limit_budget`, never counted as attempts. */
+export type TransientFailureClass = "rate_limit" | "overloaded";
+
+/** The {@link TransientFailureClass} values. */
+export const TRANSIENT_FAILURE_CLASSES: readonly TransientFailureClass[] = ["rate_limit", "overloaded"];
+
 /**
  * Why this orchestrator stopped a WP, when what to do next depends on it: recorded as data where
  * the cause is known (a failure class, a commit gate kind, a host error code) so the next steps
@@ -68,11 +74,14 @@ export const CONFIG_FAILURE_CLASSES: readonly ConfigFailureClass[] = ["auth", "m
  *
  * - `agent_config`: the last agent of a stage failed with a {@link ConfigFailureClass}; the WP
  *   was moved to blocked, and the next `orchestrate`/`resume` retries it (the user fixed the agent).
+ * - `agent_transient`: every agent of a stage was still rate limited or overloaded when its
+ *   `rate_limit_budget` ran out; the next run retries it with a fresh budget (an outage ends).
  * - `wrong_branch`: the worktree was not on the WP's branch when its work was committed.
  * - `lane_allocation`: the host could not allocate or reuse the lane worktree.
  */
 export type WpStopCause =
   | { kind: "agent_config"; role: AgentRole; agent: string; failure_class: ConfigFailureClass; message: string }
+  | { kind: "agent_transient"; role: AgentRole; agent: string; failure_class: TransientFailureClass; message: string }
   | { kind: "wrong_branch"; workspace: string; branch: string | null; message: string }
   | { kind: "lane_allocation"; workspace: string | null; message: string };
 

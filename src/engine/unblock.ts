@@ -3,7 +3,9 @@
  *
  * A WP this orchestrator blocked because an agent could not run at all (auth, model not found,
  * config: a `agent_config` stop cause in the run state) is retried by the next `orchestrate` or
- * `resume`: the user re-runs after fixing the agent, as the guide says. A WP blocked by a person,
+ * `resume`: the user re-runs after fixing the agent, as the guide says. So is a WP it blocked
+ * when every agent stayed rate limited past the wait budget (`agent_transient`): a cron line
+ * rides out a long provider outage run after run, each with a fresh budget. A WP blocked by a person,
  * or by review rejections, is left alone unless `--retry-blocked` asks for it: nobody fixed
  * anything a retry could see. A WP the run state calls blocked but whose host lane is no longer
  * blocked (someone moved it back) is simply driven again.
@@ -16,13 +18,15 @@
  */
 import { errorMessage } from "../errors.ts";
 import type { Host, Lane, WorkPackageState } from "../host/types.ts";
-import { newWpState, noteText, prepareForRetry } from "./lifecycle_rules.ts";
+import { newWpState, noteText, prepareForRetry, transientLabel } from "./lifecycle_rules.ts";
 import type { RunState } from "./state_types.ts";
 
 /** Why a blocked WP is taken up again. */
 export type RetryReason =
   /** This orchestrator blocked it for an agent configuration error. */
   | "agent_config"
+  /** This orchestrator blocked it when the rate-limit wait budget ran out (the outage may be over). */
+  | "agent_transient"
   /** `--retry-blocked`: blocked by a person or by review rejections. */
   | "requested"
   /** Our state says blocked, but the host lane was moved out of blocked meanwhile. */
@@ -52,7 +56,9 @@ export function blockedToRetry(
     if (lane === undefined) continue;
     if (lane === "blocked") {
       if (wp?.stop_cause?.kind === "agent_config") out.push({ wpId, reason: "agent_config", transition: true });
-      else if (retryAll) out.push({ wpId, reason: "requested", transition: true });
+      else if (wp?.stop_cause?.kind === "agent_transient") {
+        out.push({ wpId, reason: "agent_transient", transition: true });
+      } else if (retryAll) out.push({ wpId, reason: "requested", transition: true });
     } else if (wp?.outcome?.kind === "blocked" && lane !== "done" && lane !== "approved" && lane !== "canceled") {
       out.push({ wpId, reason: "moved", transition: false });
     }
@@ -86,6 +92,11 @@ export async function takeUpBlocked(
     const detail = retry.reason === "agent_config" && wp.stop_cause?.kind === "agent_config"
       ? `blocked by this orchestrator as ${wp.stop_cause.agent} failed (${wp.stop_cause.failure_class}): ` +
         wp.stop_cause.message
+      : retry.reason === "agent_transient" && wp.stop_cause?.kind === "agent_transient"
+      ? `blocked by this orchestrator as ${wp.stop_cause.agent} stayed ${
+        transientLabel(wp.stop_cause.failure_class)
+      } ` +
+        "past the rate_limit_budget; retried with a fresh budget"
       : retry.reason === "requested"
       ? "blocked on the host; retried as --retry-blocked was given"
       : "its host lane is no longer blocked";

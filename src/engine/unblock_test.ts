@@ -98,3 +98,24 @@ Deno.test("takeUpBlocked() moves blocked WPs to in_progress with policy and a no
   assertEquals(s.wps.WP03!.outcome, null, "moved by hand: driven again without a transition");
   assertEquals(s.wps.WP05!.phase, "pending", "a WP this run never saw gets a fresh state");
 });
+
+Deno.test("blockedToRetry() takes up a WP blocked when the rate-limit budget ran out, without --retry-blocked", () => {
+  const s = state();
+  s.wps.WP02 = {
+    ...newWpState("WP02", "default"),
+    outcome: { kind: "blocked", reason: "implementation failed: rate limited", at: "t" },
+    implement_wait_ms: 1_800_000,
+    stop_cause: {
+      kind: "agent_transient",
+      role: "implement",
+      agent: "claude-code",
+      failure_class: "rate_limit",
+      message: "API Error: 429",
+    },
+  };
+  assertEquals(blockedToRetry(s, LANES, false).map((r) => `${r.wpId}:${r.reason}`), [
+    "WP01:agent_config",
+    "WP02:agent_transient",
+    "WP03:moved",
+  ]);
+});

@@ -22,6 +22,7 @@ import { mutate, RECONCILED } from "./host_ops.ts";
 import { faultPoint } from "./fault_points.ts";
 import {
   afterReviewVerdict,
+  agentStopCause,
   configStopCause,
   implementationUnreviewed,
   newReviewRef,
@@ -105,8 +106,9 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
     },
   });
   if (!stage.ok) {
-    // A config-class failure (auth, model not found) is recorded so the next run retries the WP.
-    wp.stop_cause = configStopCause(wp, "implement");
+    // A config-class failure (auth, model not found) or a rate-limit budget spent is recorded so
+    // the next run retries the WP (after the fix, or once the provider's outage is over).
+    wp.stop_cause = agentStopCause(wp, "implement");
     await block(ctx, wp.wp_id, "in_progress", `implementation failed: ${stage.reason}`);
     return;
   }

@@ -66,3 +66,31 @@ Deno.test("orchestrate: a rate limit past retry.rate_limit_budget moves to the n
     ]);
   });
 });
+
+Deno.test("orchestrate: a WP blocked when the rate-limit budget ran out is retried by re-running the guide's command", async () => {
+  const config = configYaml(`pipelines:
+  default:
+    implement:
+      agents: [claude-code]
+      retry: { rate_limit_budget: 0s }
+    review:
+      agents: [codex]
+`);
+  await withE2e(spreadMission(1, 1), { config }, async (e) => {
+    await setFakeMode(e.control, "claude", "impl", "rate_limit_first:1");
+    const first = await runCli(e, orchestrateArgs(MISSION), { timeoutMs: 90_000 });
+    assertEquals(first.code, 3, first.text);
+    const blocked = (await readState(e)).wps.WP01! as unknown as { stop_cause: { kind: string } | null };
+    assertEquals(blocked.stop_cause?.kind, "agent_transient");
+    assertStringIncludes(first.stdout, "re-running later retries it with a fresh budget");
+    // The provider is fine again: the same command (no --retry-blocked) takes the WP up and finishes it.
+    const second = await runCli(e, orchestrateArgs(MISSION), { timeoutMs: 90_000 });
+    assertEquals(second.code, 0, second.text);
+    await checkInvariants(e, { lanes: { WP01: "done" } });
+    assertEquals((await readCalls(e.control)).map((c) => `${c.cli} ${c.role}`), [
+      "claude impl",
+      "claude impl",
+      "codex review",
+    ]);
+  });
+});
