@@ -19,7 +19,7 @@ import { responsesAdapter } from "../support/model_server/responses.ts";
 import { REJECT_FEEDBACK, type ScriptKnobs } from "../support/model_server/script.ts";
 import { type FaultRule, type ModelServer, startModelServer } from "../support/model_server/server.ts";
 import type { LoggedRequest, WireApi } from "../support/model_server/types.ts";
-import { claudeSetup } from "../support/real_cli/claude.ts";
+import { claudeSetup, type ClaudeSetupOptions } from "../support/real_cli/claude.ts";
 import { codexSetup } from "../support/real_cli/codex.ts";
 import { opencodeSetup } from "../support/real_cli/opencode.ts";
 import { pinned, pinnedBinary, pinnedPath } from "../support/real_cli/pinned.ts";
@@ -45,10 +45,15 @@ type RealAgent = "claude-code" | "codex" | "opencode";
 const WIRE: Record<RealAgent, WireApi> = { "claude-code": "anthropic", codex: "responses", opencode: "chat" };
 
 /** The environment that points `agent`'s real CLI at `server` (files under `dir`). */
-async function agentEnv(agent: RealAgent, server: ModelServer, dir: string): Promise<Record<string, string>> {
+async function agentEnv(
+  agent: RealAgent,
+  server: ModelServer,
+  dir: string,
+  run: RealRun,
+): Promise<Record<string, string>> {
   switch (agent) {
     case "claude-code":
-      return (await claudeSetup(server, dir)).env;
+      return (await claudeSetup(server, dir, run.claude ?? {})).env;
     case "codex":
       return (await codexSetup(server, dir)).env;
     case "opencode":
@@ -76,6 +81,8 @@ interface RealRun {
   faults?: FaultRule[];
   /** orchestration.yaml. @default configYaml() (2 attempts, 1 s retry interval) */
   config?: string;
+  /** Claude Code's setup (e.g. its own retries). @default {} (the CLI's defaults) */
+  claude?: ClaudeSetupOptions;
 }
 
 /** What a finished real run left behind. */
@@ -102,7 +109,9 @@ async function withRealRun(run: RealRun, check: (r: RealResult) => Promise<void>
     });
     try {
       const env: Record<string, string> = {};
-      for (const agent of new Set([run.impl, run.review])) Object.assign(env, await agentEnv(agent, server, e.dir));
+      for (const agent of new Set([run.impl, run.review])) {
+        Object.assign(env, await agentEnv(agent, server, e.dir, run));
+      }
       await shareDenoCache(env);
       // Only the pinned CLIs and the system directories: never a fake, never a global install.
       e.env = { ...e.env, ...GIT_ENV, ...env, PATH: pinnedPath(), NO_COLOR: "1" };
@@ -250,12 +259,40 @@ Deno.test(`real CLIs: orchestrate ${named("claude-code")} → ${named("opencode"
 });
 
 Deno.test(
+  `real CLIs: ${named("claude-code")} gets 429 with retry-after 2 s on WP01; the orchestrator waits at least that ` +
+    `long, retries, and both WPs end done (${named("codex")} reviews)`,
+  async () => {
+    // Claude Code retries once itself (CLAUDE_CODE_MAX_RETRIES=1), and its api_retry line carries
+    // the server's retry-after: both requests get 429, so the attempt fails as rate_limit with
+    // that delay, and the orchestrator's wait is what gets WP01 done.
+    const faults: FaultRule[] = [{
+      fault: { kind: "status", status: 429, retryAfterSeconds: 2 },
+      role: "implement",
+      wp: "WP01",
+      times: 2,
+    }];
+    await withRealRun({ impl: "claude-code", review: "codex", faults, claude: { maxRetries: 1 } }, async (r) => {
+      await assertAllDone(r, "claude-code", "codex");
+      const impl = ((await readState(r.e)).wps.WP01!.attempts as AttemptView[]).filter((a) => a.role === "implement");
+      assertEquals(impl.map((a) => a.result), ["rate_limit", "ok"], "WP01 implement attempts");
+      const limited = requestsOf(r.server, "anthropic", "implement", "WP01").filter((q) => q.status === 429);
+      assertEquals(limited.length, 2, "429 answers to claude's implement requests");
+      const [first, second] = impl as [AttemptView, AttemptView];
+      const waited = Date.parse(second.started_at) - (Date.parse(first.started_at) + (first.duration_ms ?? 0));
+      assert(waited >= 2000 - 5, `the second attempt started ${waited} ms after the first ended (retry-after 2 s)`);
+    });
+  },
+);
+
+Deno.test(
   `real CLIs: ${named("opencode")} reviewing gets 429 with retry-after 1 s until its own retries run out; ` +
     `the orchestrator waits, retries, and WP01 ends done (${named("claude-code")} implements)`,
   async () => {
     // opencode retries a 429 five times itself, each after the server's retry-after, then
     // exits with the retry-after in its error: six 429s make the first review attempt fail as
-    // rate_limit, so the orchestrator's own wait and retry are what gets WP01 done.
+    // rate_limit, so the orchestrator's own wait and retry are what gets WP01 done. (Its 1 s
+    // retry-after equals the configured retry interval: the claude-code run above is the one that
+    // tells an honoured retry-after from the engine's own backoff.)
     const faults: FaultRule[] = [{
       fault: { kind: "status", status: 429, retryAfterSeconds: 1 },
       role: "review",
