@@ -175,8 +175,12 @@ export async function runReal(c: RealCase): Promise<RealRun> {
     // a change on every poll. A real CLI's start-up is silent (opencode: several seconds, 20 s
     // on a loaded 2-core machine) and a stall case with a short limit would otherwise measure
     // the start-up, not the stalled stream. After the first request it is the engine's probe.
+    // Side requests (opencode's title generator) do not count: the task's own first request may
+    // follow them by seconds on a loaded machine.
     const probe: WorkspaceProbe = (ws) =>
-      server.requests.length === 0 ? Promise.resolve(`starting ${performance.now()}`) : gitWorkspaceProbe(ws);
+      server.requests.some((q) => q.role !== "side")
+        ? gitWorkspaceProbe(ws)
+        : Promise.resolve(`starting ${performance.now()}`);
     const runner = createAgentRunner({
       config: { ...defaultResolvedConfig(), logMaxBytes: 4 * 1024 * 1024, agents: {} },
       repoRoot: repo,
@@ -254,4 +258,60 @@ async function record(c: RealCase, run: RealRun, dir: string): Promise<void> {
   // Killed by our timers: the shell convention 128 + signal (what the wrapper could not write).
   const code = run.exitCode ?? (run.result.signal === "SIGKILL" ? 137 : 143);
   await Deno.writeTextFile(join(out, `${c.name}.code`), `${code}\n`);
+}
+
+/** One case of a {@link realCliSuite}: what to run and what it must show. */
+export interface SuiteCase {
+  /** The step's name (what the case proves). */
+  title: string;
+  /** The case; `setup` defaults to the suite's. */
+  run: Omit<RealCase, "agentId" | "setup"> & Partial<Pick<RealCase, "setup">>;
+  check(r: RealRun): void | Promise<void>;
+}
+
+/**
+ * One test named `title` whose steps are `cases`, the real CLI runs started up to
+ * `concurrency` at a time in the order given (a real CLI spends most of a case waiting:
+ * start-up I/O, its own retry-after sleeps, our stall window), each step asserting on its own
+ * run. Every run has ended before the test does, so nothing outlives it.
+ */
+export function realCliSuite(
+  title: string,
+  base: Pick<RealCase, "agentId" | "setup">,
+  cases: readonly SuiteCase[],
+  concurrency = 3,
+): void {
+  Deno.test({
+    name: title,
+    // Runs overlap steps by design; the test as a whole awaits every one of them.
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn: async (t) => {
+      let next = 0;
+      const started: Promise<RealRun>[] = [];
+      const runs = cases.map(() => Promise.withResolvers<RealRun>());
+      const worker = async () => {
+        while (next < cases.length) {
+          const i = next++;
+          const run = runReal({ ...base, ...cases[i]!.run });
+          started.push(run);
+          await run.then(runs[i]!.resolve, runs[i]!.reject);
+        }
+      };
+      const workers = Array.from({ length: Math.max(1, concurrency) }, worker);
+      for (const r of runs) r.promise.catch(() => {}); // reported by its step
+      try {
+        for (const [i, c] of cases.entries()) {
+          await t.step({
+            name: c.title,
+            sanitizeOps: false,
+            sanitizeResources: false,
+            fn: async () => await c.check(await runs[i]!.promise),
+          });
+        }
+      } finally {
+        await Promise.allSettled([...workers, ...started]);
+      }
+    },
+  });
 }
