@@ -17,6 +17,7 @@ import type { Terminal } from "../output/terminal.ts";
 import type { StatusOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
 import { clipForeign } from "../output/escape.ts";
+import { clockTime } from "../engine/view.ts";
 
 /** How long `status` waits for the host before showing "lanes: host unreachable". */
 export const STATUS_HOST_TIMEOUT_MS = 10_000;
@@ -59,6 +60,8 @@ export interface StatusReport {
   lanes_error: string | null;
   total_cost_usd: number;
   running: RunState["running"];
+  /** Agent families cooling down from a rate limit, while a live process runs (else empty). */
+  cooldowns: NonNullable<RunState["cooldowns"]>;
   wps: StatusWp[];
 }
 
@@ -148,6 +151,8 @@ function buildReport(state: RunState, live: StatusReport["live"], lanes: Lanes):
     lanes_error: lanes.error,
     total_cost_usd: round(wps.reduce((sum, wp) => sum + wp.cost_usd, 0)),
     running: state.running,
+    // Only the process that waits a cooldown out keeps it; a dead run's entries mean nothing.
+    cooldowns: live === null ? [] : [...(state.cooldowns ?? [])],
     wps,
   };
 }
@@ -181,6 +186,12 @@ function printHuman(doc: StatusReport, term: Terminal): void {
     for (const r of doc.running) {
       term.line(`  ${r.wp_id} ${r.role} attempt ${r.attempt}: ${r.agent} (pid ${r.pid}, since ${r.started_at})`);
     }
+  }
+  for (const c of doc.cooldowns) {
+    term.line(
+      `Cooling:  ${clip(c.family, 40)} cooling down until ${clockTime(c.until)} (${c.reason}; ` +
+        `last limited: ${clip(c.agent, 40)}); then one WP tries it first`,
+    );
   }
   term.line("");
   const rows = doc.wps.map((wp) => [

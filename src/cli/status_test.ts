@@ -192,3 +192,32 @@ Deno.test("runStatus() and resume report a state path that is a directory instea
     );
   });
 });
+
+Deno.test("runStatus() shows a family's rate-limit cooldown while a live process runs it, never a dead run's", async () => {
+  await withRepo(async (repo) => {
+    const state = {
+      ...sampleState(),
+      cooldowns: [{
+        family: "claude",
+        agent: "claude-code",
+        reason: "rate_limit" as const,
+        until: "2026-11-21T09:42:10.000Z",
+      }],
+    };
+    await new StateStore(repo, { mission: "034-my-feature" }).save(state);
+    const dead = memoryTerminal();
+    await runStatus({ repoRoot: repo, json: false }, dead, lanes);
+    assertEquals(dead.text().includes("cooling down"), false);
+    const lock = await acquireLock(repo, "034-my-feature", "20261121T103000Z-4f2a");
+    try {
+      const term = memoryTerminal();
+      await runStatus({ repoRoot: repo, json: false }, term, lanes);
+      assertStringIncludes(term.text(), "claude cooling down until 09:42:10 (rate_limit; last limited: claude-code)");
+      const json = memoryTerminal();
+      await runStatus({ repoRoot: repo, json: true }, json, lanes);
+      assertStringIncludes(json.text(), '"family": "claude"');
+    } finally {
+      await lock.release();
+    }
+  });
+});

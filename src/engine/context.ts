@@ -10,7 +10,7 @@ import { HostError, HostTransportError } from "../host/errors.ts";
 import type { Host, Lane, MissionState } from "../host/types.ts";
 import type { RunEvent } from "../run/types.ts";
 import type { Git } from "./git.ts";
-import { AgentCooldowns } from "./cooldown.ts";
+import { AgentCooldowns, type BreakerChange } from "./cooldown.ts";
 import { KeyedMutex } from "./mutex.ts";
 import type { Clock, EventSink, PipelineChooser, PromptKit, StateSink } from "./ports.ts";
 import type { RunState, WpOutcomeKind, WpRunState } from "./state_types.ts";
@@ -37,6 +37,11 @@ export interface EngineDeps {
   subtaskMarks?(wpId: string): Promise<Record<string, string> | null>;
   /** Process identity for the reaper (start time, boot id), recorded with running attempts. */
   procIdentity?(pid: number): Promise<{ procStartTime: string | null; bootId: string | null }>;
+  /**
+   * The family of an agent id (`claude` for claude-code and custom agents of that family): the
+   * key of the shared rate-limit breaker. @default each agent is its own family
+   */
+  familyOf?(agentId: string): string;
 }
 
 /** Run-level settings of the engine. */
@@ -55,6 +60,8 @@ export interface EngineOptions {
   resumed: boolean;
   /** Host kind, for the run_started event. */
   hostLabel: string;
+  /** `defaults.budget.per_run_usd`: once the run cost this much no new WP starts. @default null (none) */
+  runBudgetUsd?: number | null;
 }
 
 /** A run-level failure: stops dispatching and fails the run (exit 1). */
@@ -113,8 +120,8 @@ export class EngineContext {
    * never called by the engine, and `accept-mission` runs once after every WP has ended.
    */
   readonly allocationLock = new KeyedMutex();
-  /** Rate-limit waits shared by every WP. */
-  readonly cooldowns = new AgentCooldowns();
+  /** The rate-limit breaker shared by every WP, per agent family. */
+  readonly cooldowns: AgentCooldowns;
   readonly controller = new AbortController();
   /** Host lanes and dependencies as last read (and as changed by our own calls). */
   readonly lanes = new Map<string, Lane | null>();
@@ -135,6 +142,28 @@ export class EngineContext {
     this.deps = deps;
     this.opts = opts;
     this.state = state;
+    // Cooldowns belong to the process that waits them out: one left by a dead run is stale.
+    if (state.cooldowns !== undefined) state.cooldowns = [];
+    this.cooldowns = new AgentCooldowns((id) => deps.familyOf?.(id) ?? id, (change) => this.#cooldownChanged(change));
+  }
+
+  /** Mirrors a breaker change in the state (for `status`, saved by the caller) and the events. */
+  #cooldownChanged(change: BreakerChange): void {
+    const wall = (monotonicMs: number) =>
+      new Date(this.deps.clock.now().getTime() + monotonicMs - this.deps.clock.monotonic()).toISOString();
+    this.state.cooldowns = this.cooldowns.entries().map((e) => ({
+      family: e.family,
+      agent: e.agent,
+      reason: e.reason,
+      until: wall(e.untilMs),
+    }));
+    if (change.kind === "extended") return;
+    if (change.kind === "started") {
+      const { family, agent, reason, untilMs } = change.entry;
+      this.emit({ type: "cooldown_started", family, agent, reason, until: wall(untilMs), wp_id: change.wpId });
+    } else {
+      this.emit({ type: "cooldown_ended", family: change.family, agent: change.agent, wp_id: change.wpId });
+    }
   }
 
   /** Aborted on interruption or a fatal error. */

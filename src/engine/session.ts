@@ -221,6 +221,14 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       laneHints,
       subtaskMarks: (wpId) => readSubtaskMarks(repoRoot, state.mission, wpId),
       procIdentity: async (pid) => ({ procStartTime: await procStartTime(pid), bootId: await bootId() }),
+      // The rate-limit breaker's key: claude-code and a custom agent of the claude family share one.
+      familyOf: (id) => {
+        try {
+          return agentFamily(id, config);
+        } catch {
+          return id;
+        }
+      },
     }, {
       repoRoot,
       maxConcurrent: input.maxConcurrent,
@@ -231,6 +239,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       hostLabel: session.host.kind,
       accept: input.accept,
       mergeCommand: mergeCommandFor(config, state.mission),
+      runBudgetUsd: config.budget?.perRunUsd ?? null,
     }, state);
     const uninstall = installSignalHandlers((sig) => {
       logSignal(sig);

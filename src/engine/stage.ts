@@ -13,6 +13,7 @@ import { errorMessage } from "../errors.ts";
 import type { StageConfig } from "../config/types.ts";
 import { type EngineContext, InterruptedError } from "./context.ts";
 import { afterAttemptFailure, beforeCooldown, isTransient, oneLine } from "./retry.ts";
+import { cooldownUntil } from "./cooldown.ts";
 import { faultPoint } from "./fault_points.ts";
 import type { AttemptRecord, WpRunState } from "./state_types.ts";
 import { RUN_ID_ENV } from "./reap_tagged.ts";
@@ -62,15 +63,12 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
     if (agent === undefined) {
       return { ok: false, reason: `no ${run.role} agent left in [${run.stage.agents.join(", ")}]` };
     }
-    const before = beforeCooldown(
-      run.stage,
-      index,
-      ctx.cooldowns.remaining(agent, ctx.deps.clock.monotonic()),
-      waited().get(),
-    );
-    if (before.kind === "fallback") {
-      const next = run.stage.agents[before.agentIndex] ?? "?";
-      setIndex(before.agentIndex);
+    // The family's shared breaker: wait out its cooldown, or for the one WP testing the provider;
+    // past this WP's rate_limit_budget the next agent of the chain runs instead.
+    const gate = await passBreaker(ctx, run, index, agent, waited());
+    if (gate.kind === "fallback") {
+      const next = run.stage.agents[gate.agentIndex] ?? "?";
+      setIndex(gate.agentIndex);
       setFailures(0);
       await ctx.save();
       ctx.emit({
@@ -82,9 +80,17 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
       ctx.history(run.wpId, `${run.role} falls back from '${agent}' to '${next}' (rate limited)`);
       continue;
     }
-    await waitForCooldown(ctx, run, agent, waited());
-    const { result, record } = await attempt(ctx, wp, run, agent);
-    const judged = await run.judge(result);
+    let judged: Judged<T>;
+    let record: AttemptRecord;
+    try {
+      const done = await attempt(ctx, wp, run, agent);
+      record = done.record;
+      judged = await run.judge(done.result);
+    } catch (error) {
+      // Abandoned (interrupted, or the WP stopped): another WP takes over testing the provider.
+      ctx.cooldowns.release(agent, run.wpId, false);
+      throw error;
+    }
     record.result = judged.ok ? "ok" : judged.failure.class;
     record.message = judged.ok ? null : oneLine(judged.failure.message, 500);
     record.verdict = judged.ok ? judged.verdict ?? null : null;
@@ -100,6 +106,8 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
       verdict: record.verdict,
       message: record.message,
     });
+    // Not limited: when this was the probe after a cooldown, the family is free again.
+    if (judged.ok || !isTransient(judged.failure.class)) ctx.cooldowns.release(agent, run.wpId);
     if (judged.ok) {
       setFailures(0);
       await ctx.save();
@@ -119,6 +127,16 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
       judged.failure,
       ctx.deps.clock.random,
     );
+    if (isTransient(judged.failure.class)) {
+      // Every WP using this family waits (the next attempt of this one too); past this WP's
+      // budget the family still cools down for the others.
+      const delay = decision.kind === "wait"
+        ? decision.delayMs
+        : judged.failure.retryAfterMs ?? run.stage.retry.initialIntervalMs;
+      const now = ctx.deps.clock.monotonic();
+      const until = cooldownUntil(now, delay, run.stage.retry.jitter, ctx.deps.clock.random);
+      ctx.cooldowns.note(agent, until, judged.failure.class, run.wpId, now);
+    }
     await ctx.save();
     if (decision.kind === "exhausted") return { ok: false, reason: decision.reason };
     if (decision.kind === "fallback") {
@@ -134,11 +152,8 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
       ctx.history(run.wpId, `${run.role} falls back from '${agent}' to '${next}' (${judged.failure.class})`);
       continue;
     }
-    if (decision.kind === "wait") {
-      // The wait applies to every WP using this agent; the next attempt waits it out before starting.
-      ctx.cooldowns.note(agent, ctx.deps.clock.monotonic() + decision.delayMs);
-      continue;
-    }
+    // The cooldown noted above applies to every WP of the family; the next attempt waits it out.
+    if (decision.kind === "wait") continue;
     await pause(ctx, decision.delayMs);
   }
 }
@@ -170,34 +185,64 @@ export function transientStreak(wp: WpRunState, role: AgentRole, agent: string):
 }
 
 /**
- * Waits out the agent's rate-limit cooldown (set by this WP or another one) and charges the wait
- * to this WP's counter, so it shows in the summary and counts against the budget.
+ * Passes the family's shared breaker before an attempt: at once when it is closed (or this WP is
+ * the one probing the provider after a cooldown); otherwise waits out the cooldown, or for another
+ * WP's probe to end, and asks again. When a cooldown would take this WP past its rate_limit_budget
+ * and the chain has another agent, answers `fallback` instead ({@link beforeCooldown}). Every wait
+ * is charged to this WP's counter, so it shows in the summary and counts against its budget.
  */
-async function waitForCooldown<T>(
+async function passBreaker<T>(
   ctx: EngineContext,
   run: StageRun<T>,
+  index: number,
   agent: string,
   waited: WaitCounter,
-): Promise<void> {
-  const wait = ctx.cooldowns.remaining(agent, ctx.deps.clock.monotonic());
-  if (wait <= 0) return;
-  ctx.emit({
-    type: "warning",
-    wp_id: run.wpId,
-    message: `${agent} is rate limited or overloaded: waiting ${Math.ceil(wait / 1000)}s before the next ` +
-      `${run.role} attempt (this WP has waited ${Math.round(waited.get() / 1000)}s of its ` +
-      `${Math.round(run.stage.retry.rateLimitBudgetMs / 60_000)}m rate_limit_budget)`,
-  });
-  const started = ctx.deps.clock.monotonic();
-  try {
-    await pause(ctx, wait);
-    waited.add(wait);
-  } catch (error) {
-    // Interrupted: only the part actually waited counts (resume goes on from there).
-    waited.add(Math.max(0, Math.min(wait, ctx.deps.clock.monotonic() - started)));
-    throw error;
+): Promise<{ kind: "go" } | { kind: "fallback"; agentIndex: number }> {
+  const family = ctx.cooldowns.familyOf(agent);
+  // Never earlier than the end of a cooldown already waited out (a clock may lag the sleep).
+  let now = ctx.deps.clock.monotonic();
+  while (true) {
+    ctx.checkpoint();
+    now = Math.max(now, ctx.deps.clock.monotonic());
+    const gate = ctx.cooldowns.enter(agent, run.wpId, now);
+    if (gate.kind === "go") return { kind: "go" };
+    if (gate.kind === "wait") {
+      const before = beforeCooldown(run.stage, index, gate.ms, waited.get());
+      if (before.kind === "fallback") return before;
+    }
+    const budget = `this WP has waited ${Math.round(waited.get() / 1000)}s of its ` +
+      `${Math.round(run.stage.retry.rateLimitBudgetMs / 60_000)}m rate_limit_budget`;
+    ctx.emit({
+      type: "warning",
+      wp_id: run.wpId,
+      message: gate.kind === "wait"
+        ? `${agent} is rate limited or overloaded (${family} cooling down): waiting ${Math.ceil(gate.ms / 1000)}s ` +
+          `before the next ${run.role} attempt (${budget})`
+        : `${family} is cooling down: ${gate.probe}'s attempt is testing the provider; the next ${run.role} ` +
+          `attempt of ${agent} waits for it (${budget})`,
+    });
+    const started = ctx.deps.clock.monotonic();
+    if (gate.kind === "wait") {
+      try {
+        await pause(ctx, gate.ms);
+      } catch (error) {
+        // Interrupted: only the part actually waited counts (resume goes on from there).
+        waited.add(Math.max(0, Math.min(gate.ms, ctx.deps.clock.monotonic() - started)));
+        throw error;
+      }
+      waited.add(gate.ms);
+      now += gate.ms;
+    } else {
+      try {
+        await ctx.cooldowns.changed(ctx.signal);
+      } catch {
+        throw new InterruptedError("interrupted while waiting for a rate-limit probe");
+      } finally {
+        waited.add(Math.max(0, ctx.deps.clock.monotonic() - started));
+      }
+    }
+    await ctx.save();
   }
-  await ctx.save();
 }
 
 async function attempt<T>(

@@ -134,9 +134,10 @@ Deno.test("runStage() skips an agent whose cooldown (set by another WP) would ov
     state,
     pipeline: testPipeline({ implement: testStage(["impl-a", "impl-b"], { rateLimitBudgetMs: 30 * 60_000 }) }),
   });
-  // WP01's 20 min retry-after fits its own budget; the clock stands still, so impl-a is still cooling
-  // down when WP02 starts, which has already waited 15 min: 15 + 20 > 30, so WP02 uses impl-b at once.
-  h.runner.plan("WP01", "implement", rateLimited(20 * 60_000), {});
+  // WP01's 20 min retry-after fits its own budget; its probe after the wait is limited again (20 + 20 >
+  // 30: it moves on to impl-b), so impl-a is still cooling down when WP02 starts, which has already
+  // waited 15 min: 15 + 20 > 30, so WP02 uses impl-b at once.
+  h.runner.plan("WP01", "implement", rateLimited(20 * 60_000), rateLimited(20 * 60_000), {});
   const { exitCode, summary } = await h.engine.run();
   assertEquals(exitCode, 0, JSON.stringify(summary.wps));
   assertEquals(attemptsOf(h, "WP02").filter((a) => a.startsWith("implement")), ["implement:impl-b:ok"]);

@@ -11,7 +11,7 @@
  * @module
  */
 import { z } from "zod";
-import { FAILURE_CLASSES } from "../agents/types.ts";
+import { FAILURE_CLASSES, type FailureClass } from "../agents/types.ts";
 import { type RunState, STATE_SCHEMA_VERSION } from "./state_types.ts";
 
 export { STATE_SCHEMA_VERSION };
@@ -137,6 +137,12 @@ export const runStateSchema: z.ZodType<Omit<RunState, "extra">> = z.object({
   wps: z.record(z.string(), wpSchema),
   running: z.array(runningSchema),
   created: z.object({ worktrees: z.array(z.string()), branches: z.array(z.string()) }),
+  cooldowns: z.array(z.looseObject({
+    family: z.string(),
+    agent: z.string(),
+    reason: z.enum(FAILURE_CLASSES as [FailureClass, ...FailureClass[]]),
+    until: isoTime,
+  })).optional(),
 });
 
 /** Top-level keys in the order they are written. */
@@ -156,6 +162,7 @@ const KNOWN_KEYS = [
   "wps",
   "running",
   "created",
+  "cooldowns",
 ] as const;
 const RESERVED = new Set<string>([...KNOWN_KEYS, "checksum", "extra"]);
 

@@ -142,6 +142,18 @@ export interface RunningAttempt {
   log_path: string;
 }
 
+/**
+ * An agent family's shared rate-limit cooldown while it runs (see `cooldown.ts`), for `status`.
+ * Added within schema v1: absent in older files.
+ */
+export interface CooldownRecord {
+  family: string;
+  agent: string;
+  reason: FailureClass;
+  /** ISO-8601 UTC; after it one WP probes the provider, the others wait for it. */
+  until: string;
+}
+
 /** CLI overrides that `resume` re-applies unless given again. */
 export interface RunFlags {
   impl_agent: string | null;
@@ -172,6 +184,8 @@ export interface RunState {
   running: RunningAttempt[];
   /** Worktrees and branches this orchestrator created itself (what `abort --cleanup-worktrees` removes). */
   created: { worktrees: string[]; branches: string[] };
+  /** Agent families cooling down from a rate limit or overload in the running process (absent: none). */
+  cooldowns?: CooldownRecord[];
   /** Keys we do not know (from a newer minor writer) are kept here and written back. */
   extra?: Record<string, unknown>;
 }

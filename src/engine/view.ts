@@ -90,7 +90,18 @@ function eventLine(event: RunEvent): string | null {
       return `${event.wp_id === undefined ? "" : `${event.wp_id}: `}${event.message}`;
     case "run_finished":
       return `Run ${event.run_id} ${event.status} (exit ${event.exit_code})`;
+    case "cooldown_started":
+      return `${event.family} cooling down until ${clockTime(event.until)} (${event.reason} of ${event.agent} in ` +
+        `${event.wp_id}): no WP starts a ${event.family} attempt before, then one goes first`;
+    case "cooldown_ended":
+      return `${event.family} is free again (${event.wp_id}'s ${event.agent} attempt was not limited)`;
   }
+}
+
+/** `09:42:10` (UTC) of an ISO time, or the text as given when it is not one. */
+export function clockTime(iso: string): string {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? iso : new Date(at).toISOString().slice(11, 19);
 }
 
 /** Options of {@link createRunView}. */
@@ -210,6 +221,15 @@ export function createRunView(term: Terminal, options: RunViewOptions = {}): Run
       );
       const waited = waitLine(summary);
       if (waited !== null) term.line(waited);
+      const forced = summary.forced_transitions ?? [];
+      if (forced.length > 0) {
+        term.line(
+          `Forced transitions: ${forced.length} (host era ${
+            summary.host_era ?? "unknown"
+          } has no unforced path for them)`,
+        );
+        for (const f of forced) term.line(`  - ${f.wp_id} ${f.from} -> ${f.to}: ${escapeForeign(f.reason)}`);
+      }
       if (summary.next_steps.length > 0) {
         term.line("Next steps:");
         for (const step of summary.next_steps) term.line(`  - ${escapeForeign(step)}`);

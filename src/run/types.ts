@@ -49,6 +49,19 @@ export type RunEvent =
   | EventBase & { type: "lane_changed"; wp_id: string; from: string; to: string }
   | EventBase & { type: "wp_finished"; wp_id: string; outcome: WpOutcomeKind; reason: string }
   | EventBase & { type: "warning"; message: string; wp_id?: string }
+  /** An agent family's shared rate-limit breaker opened: no WP starts an attempt of it before `until`. */
+  | EventBase & {
+    type: "cooldown_started";
+    family: string;
+    agent: string;
+    reason: FailureClass;
+    /** ISO-8601 UTC. */
+    until: string;
+    /** The WP whose attempt was limited. */
+    wp_id: string;
+  }
+  /** The first attempt after a cooldown (the probe, by `wp_id`) was not limited: the family is free again. */
+  | EventBase & { type: "cooldown_ended"; family: string; agent: string; wp_id: string }
   | EventBase & { type: "run_finished"; exit_code: number; status: string; summary: RunSummary };
 
 /** One WP's line in the summary. */
@@ -77,6 +90,13 @@ export interface RunSummary {
   wps: WpSummary[];
   cost_usd: number;
   host_calls: Record<string, number>;
+  /** The host's era (see `host/era.ts`); absent in summaries written before eras. */
+  host_era?: string;
+  /**
+   * Transitions sent with `--force` because the host's era has no unforced path (never on
+   * contract 1.3), each with the reason; absent in summaries written before eras.
+   */
+  forced_transitions?: { wp_id: string; from: string; to: string; reason: string }[];
   /** What is left for a human (e.g. "merge: spec-kitty merge --mission X"). */
   next_steps: string[];
 }

@@ -79,6 +79,10 @@ export interface HarnessOptions {
   /** @default 0 (no heartbeat) */
   heartbeatMs?: number;
   clock?: FakeClock;
+  /** Agent id → family (the rate-limit breaker's key). @default each agent its own family */
+  familyOf?: (agentId: string) => string;
+  /** The run's cost limit (`defaults.budget.per_run_usd`). */
+  runBudgetUsd?: number | null;
 }
 
 /** Builds a harness over `wps`. */
@@ -109,6 +113,7 @@ export function harness(wps: FakeWp[], options: HarnessOptions = {}): Harness {
     hostLabel: "fake",
     accept: options.accept ?? false,
     mergeCommand: "spec-kitty merge --mission 001-demo",
+    runBudgetUsd: options.runBudgetUsd ?? null,
   };
   const engine = new Engine(
     {
@@ -122,6 +127,7 @@ export function harness(wps: FakeWp[], options: HarnessOptions = {}): Harness {
       pipelineFor: () => pipeline,
       readText: (path) => Promise.resolve(`---\nwork_package_id: x\n---\n# ${path}\n`),
       laneHints: options.laneHints,
+      ...(options.familyOf !== undefined ? { familyOf: options.familyOf } : {}),
     },
     opts,
     state,
