@@ -12,6 +12,7 @@
  * those at once on a 2-core machine turn stall windows into flakes.
  */
 import { join } from "node:path";
+import { taggedPids } from "../../src/engine/reap_tagged.ts";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { anthropicAdapter } from "../support/model_server/anthropic.ts";
 import { chatAdapter } from "../support/model_server/chat.ts";
@@ -198,6 +199,8 @@ async function assertAllDone(r: RealResult, impl: RealAgent, review: RealAgent):
   await checkInvariants(e, { lanes: { WP01: "done", WP02: "done" } });
   const state = await readState(e);
   assertEquals(state.status, "finished");
+  // No process of a real CLI outlived the run (every agent and its children carry the run's tag).
+  assertEquals(await taggedPids(String(state.run_id)), [], "processes tagged with the run id still alive");
   for (const [i, wp] of WPS.entries()) {
     assertEquals(state.wps[wp]?.outcome?.kind, "done", `${wp}: ${JSON.stringify(state.wps[wp])}`);
     const lane = `kitty/mission-${MISSION}-lane-${"ab"[i]}`;
