@@ -144,7 +144,19 @@ const DEFS: Record<BuiltinAgentId, Def> = {
     reviewArgv: ["opencode", "run", "--format", "json", "--agent", "plan"],
     prompt: "stdin",
     env: { NO_COLOR: "1", OPENCODE_DISABLE_AUTOUPDATE: "1" },
-    passEnv: ["OPENCODE_CONFIG", "OPENCODE_CONFIG_CONTENT", "OPENCODE_PERMISSION", ...PROVIDER_ENV],
+    passEnv: [
+      "OPENCODE_CONFIG",
+      "OPENCODE_CONFIG_CONTENT",
+      "OPENCODE_CONFIG_DIR",
+      "OPENCODE_PERMISSION",
+      // opencode 1.18's switches for offline or locked-down machines (no models.dev catalogue
+      // fetch, no LSP server downloads, a vendored catalogue): the allow-list dropped a user's
+      // setting before. (Offline the catalogue fetch fails fast: a run took as long without it.)
+      "OPENCODE_DISABLE_MODELS_FETCH",
+      "OPENCODE_DISABLE_LSP_DOWNLOAD",
+      "OPENCODE_MODELS_PATH",
+      ...PROVIDER_ENV,
+    ],
     dangerousFlags: { implement: ["opencode:build-agent"], review: [] },
     parser: PARSERS.opencode,
     install: "npm install -g opencode-ai",
