@@ -188,8 +188,21 @@ const DEFS: Record<BuiltinAgentId, Def> = {
   },
   qwen: {
     family: "qwen",
-    implementArgv: ["qwen", "--output-format", "json", "--yolo", "-p", STDIN_PROMPT_NUDGE],
-    reviewArgv: ["qwen", "--output-format", "json", "--approval-mode", "plan", "-p", STDIN_PROMPT_NUDGE],
+    // Qwen 0.24.4 marks `-p` deprecated ("Use the positional prompt instead ... will be removed"):
+    // the nudge is the positional prompt, appended to the prompt read from stdin.
+    implementArgv: ["qwen", "--output-format", "json", "--yolo", STDIN_PROMPT_NUDGE],
+    reviewArgv: [
+      "qwen",
+      "--output-format",
+      "json",
+      "--approval-mode",
+      "plan",
+      // Structured output: a synthetic `structured_output` tool with this schema; the run ends
+      // on its first valid call and the result carries `structured_result` ({verdict, feedback}).
+      "--json-schema",
+      "@{verdict_schema_file}",
+      STDIN_PROMPT_NUDGE,
+    ],
     prompt: "stdin",
     env: { NO_COLOR: "1", CI: "1", QWEN_CODE_SUPPRESS_YOLO_WARNING: "1" },
     passEnv: ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "DASHSCOPE_API_KEY", "QWEN_CODE_UNATTENDED_RETRY"],
@@ -263,7 +276,10 @@ const DEFS: Record<BuiltinAgentId, Def> = {
     reviewArgv: ["pi", "-p", "--mode", "json", "--no-session", "--tools", "read,grep,find,ls"],
     prompt: "stdin",
     env: { NO_COLOR: "1" },
-    passEnv: PROVIDER_ENV,
+    // Pi 0.73 reads its providers/models/settings from PI_CODING_AGENT_DIR (default
+    // ~/.pi/agent): without it a user's custom provider was invisible ("No API key found for the
+    // selected model"). PI_OFFLINE=1 skips its start-up network calls.
+    passEnv: [...PROVIDER_ENV, "PI_CODING_AGENT_DIR", "PI_OFFLINE"],
     // Pi has no permission prompts: bash/edit/write run unasked.
     dangerousFlags: { implement: ["pi:unprompted-bash-edit-write"], review: [] },
     parser: PARSERS.pi,
