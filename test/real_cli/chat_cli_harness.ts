@@ -71,7 +71,7 @@ export type CliSetup = (server: { url: string }, dir: string) => Promise<{ env: 
 
 /** One case. */
 export interface RealCase {
-  agentId: "opencode" | "qwen" | "pi" | "kilocode" | "gemini" | "claude-code";
+  agentId: "opencode" | "qwen" | "pi" | "kilocode" | "gemini" | "claude-code" | "copilot" | "augment" | "letta";
   /** The wire APIs the server speaks. @default [chatAdapter()] */
   adapters?: readonly WireAdapter[];
   /** Fixture name (`impl`, `review`, `err-429`, ...). */

@@ -25,6 +25,9 @@ const AUTH = new RegExp(
     "no models available",
     "please use /login",
     "not authenticated",
+    // Copilot CLI 1.0.102 with no token (GitHub's other message, "Authentication token found but
+    // could not be validated", is a network failure: the token may be fine).
+    "no authentication information found",
   ].join("|"),
   "i",
 );
@@ -70,6 +73,11 @@ const CONFIG = new RegExp(
     "invalid permission mode",
     "unexpected argument",
     "unknown arguments?",
+    // Usage errors of the real CLIs for a flag that does not exist (auggie 0.36.0 "error: unknown
+    // option '--x'", letta 0.32.18 "Unknown option '--x'", copilot 1.0.102 "error: Invalid
+    // command format."): configuration to fix, never a transient crash to retry.
+    "unknown option",
+    "invalid command format",
     "requires --verbose",
     "not inside a trusted directory",
     "workspace trust required",

@@ -38,3 +38,15 @@ Deno.test("classifyText() and classifyHttpStatus() know the provider's overload 
   assertEquals(classifyHttpStatus(529), "overloaded");
   assertEquals(classifyHttpStatus(503), "overloaded");
 });
+
+Deno.test("classifyText() knows the real CLIs' usage errors (config) and Copilot's missing token (auth)", () => {
+  assertEquals(classifyText("error: unknown option '--sko-no-such-flag'"), "config"); // auggie 0.36.0
+  assertEquals(classifyText("Error: Unknown option '--sko-no-such-flag'. To specify a positional"), "config"); // letta
+  assertEquals(classifyText("error: Invalid command format."), "config"); // copilot 1.0.102
+  assertEquals(classifyText("Error: No authentication information found."), "auth"); // copilot, no token
+  // Copilot with a token it could not check (network down) is not an auth failure.
+  assertEquals(
+    classifyText("Error: Authentication token found but could not be validated.\n  network fetch failed"),
+    null,
+  );
+});

@@ -1,0 +1,14 @@
+/**
+ * The pinned real Letta Code CLI with our exact argv (its default backend is Letta Cloud, so it
+ * cannot be driven offline as we run it): every flag we pass exists, no `LETTA_API_KEY` ends in
+ * auth, a key with `LETTA_BASE_URL` unreachable ends in a connection failure (transient), not
+ * auth, although Letta's message says the credentials "may be invalid". See `flags_harness.ts`.
+ */
+import { closedPortUrl, defineFlagsTests } from "./flags_harness.ts";
+
+defineFlagsTests({
+  agentId: "letta",
+  authText: "Missing LETTA_API_KEY",
+  credentials: () => ({ LETTA_API_KEY: "sko-test-key", LETTA_BASE_URL: closedPortUrl() }),
+  connection: { class: "crash", text: "Failed to connect to Letta server" },
+});
