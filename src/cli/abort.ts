@@ -15,7 +15,7 @@ import { ExitCode, UserError } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
 import { describeHolder, isLockHeld, readLockInfo } from "../engine/lock.ts";
 import { procStartTime, reapLeftovers, type ReapOptions } from "../engine/reaper.ts";
-import { StateCorruptError, StateStore } from "../engine/state_store.ts";
+import { StateCorruptError, StateStore } from "../store/run_state.ts";
 import { selectStateMission } from "../engine/state_select.ts";
 import type { RunState } from "../engine/state_types.ts";
 import type { Terminal } from "../output/terminal.ts";

@@ -11,7 +11,7 @@
  */
 import { resolve } from "node:path";
 import { errorMessage } from "../errors.ts";
-import type { StateStore } from "../engine/state_store.ts";
+import type { StateStore } from "../store/run_state.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { git as runGit } from "../proc/git.ts";
 

@@ -1,7 +1,7 @@
 import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { join } from "node:path";
 import { createDemo } from "../builtin/demo.ts";
-import { StateStore } from "../engine/state_store.ts";
+import { StateStore } from "../store/run_state.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { memoryTerminal } from "../output/terminal.ts";
 import type { OrchestrateOptions } from "./options.ts";
 import { continueNotice, leftWork, runOrchestrate } from "./orchestrate.ts";
 import { runResume } from "./resume.ts";
-import { StateStore } from "../engine/state_store.ts";
+import { StateStore } from "../store/run_state.ts";
 
 const STATE = join(".kittify", "orchestrator-run-state.001-demo.json");
 

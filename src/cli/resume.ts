@@ -17,7 +17,7 @@ import { prepareForResume } from "../engine/lifecycle_rules.ts";
 import { acquireLock } from "../engine/lock.ts";
 import { reapLeftovers } from "../engine/reaper.ts";
 import { executeRun, openSession, preflightAgents } from "../engine/session.ts";
-import { StateStore } from "../engine/state_store.ts";
+import { StateStore } from "../store/run_state.ts";
 import { selectStateMission } from "../engine/state_select.ts";
 import { blockedToRetry, lanesOf, takeUpBlocked } from "../engine/unblock.ts";
 import type { Terminal } from "../output/terminal.ts";

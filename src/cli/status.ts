@@ -10,7 +10,7 @@ import { loadResolvedConfig } from "../config/mod.ts";
 import { createHost } from "../host/mod.ts";
 import type { Host } from "../host/types.ts";
 import { isLockHeld, type LockInfo, readLockInfo } from "../engine/lock.ts";
-import { StateStore } from "../engine/state_store.ts";
+import { StateStore } from "../store/run_state.ts";
 import { selectStateMission } from "../engine/state_select.ts";
 import type { RunState, WpRunState } from "../engine/state_types.ts";
 import type { Terminal } from "../output/terminal.ts";

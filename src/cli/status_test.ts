@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
 import { sampleState } from "../engine/_state_fixture.ts";
 import { acquireLock } from "../engine/lock.ts";
-import { StateCorruptError, StateStore } from "../engine/state_store.ts";
+import { StateCorruptError, StateStore } from "../store/run_state.ts";
 import type { Host, MissionState } from "../host/types.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import { UserError } from "../errors.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { emptyRunFlags, newRunState } from "./state_store.ts";
+import { emptyRunFlags, newRunState } from "./new_run_state.ts";
 import type { RunState } from "./state_types.ts";
 
 /** A state with one WP, one attempt and one running entry. */

@@ -15,7 +15,7 @@ import { assertMissionSlug } from "../ids.ts";
 import { RUNS_DIR } from "../run/recorder.ts";
 import { assertDirectoryOrMissing, ensureDirectory, fsUserError } from "../util/fs.ts";
 import { PRODUCT, VERSION } from "../version.ts";
-import { cleanStrayTemps, writeFileAtomic } from "./atomic_write.ts";
+import { cleanStrayTemps, writeFileAtomic } from "../store/atomic_write.ts";
 import { bootId, procStartTime } from "./reaper.ts";
 
 /** Who holds a lock (the sidecar content). */

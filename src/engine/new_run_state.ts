@@ -1,5 +1,5 @@
 /**
- * A new run: its id and its initial state (re-exported by `state_store.ts`).
+ * A new run: its id and its initial state (persisted by `store/run_state.ts`).
  *
  * @module
  */

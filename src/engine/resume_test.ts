@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { newWpState } from "./lifecycle_rules.ts";
-import { newRunState } from "./state_store.ts";
+import { newRunState } from "./new_run_state.ts";
 import type { RunState, WpRunState } from "./state_types.ts";
 import { FakeGit } from "./testing/fakes.ts";
 import { harness, TEST_POLICY } from "./testing/harness.ts";

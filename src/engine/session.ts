@@ -41,7 +41,7 @@ import { Engine } from "./run.ts";
 import { installSignalHandlers } from "./signals.ts";
 import { killLiveGroupsNow } from "../proc/live_groups.ts";
 import { readSubtaskMarks } from "./subtask_marks.ts";
-import type { StateStore } from "./state_store.ts";
+import type { StateStore } from "../store/run_state.ts";
 import type { RunState } from "./state_types.ts";
 import { createRunView } from "./view.ts";
 import { readLaneHints, wpTags } from "./wp_facts.ts";

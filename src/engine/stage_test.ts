@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { type FakeAttempt, FakeClock } from "./testing/fakes.ts";
 import { harness, TEST_POLICY, testPipeline, testStage } from "./testing/harness.ts";
-import { newRunState } from "./state_store.ts";
+import { newRunState } from "./new_run_state.ts";
 import { newWpState } from "./lifecycle_rules.ts";
 import { transientStreak } from "./stage.ts";
 

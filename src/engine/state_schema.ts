@@ -1,6 +1,6 @@
 /**
  * Validation, checksum and (de)serialisation of the run state file (schema v1, see
- * `state_types.ts`). Pure functions over text and plain data; `state_store.ts` does the I/O.
+ * `state_types.ts`). Pure functions over text and plain data; `store/run_state.ts` does the I/O.
  *
  * The file carries `schema_version`, `seq` and a `checksum` (SHA-256 of the canonical JSON of
  * everything but the checksum), so truncation, bit flips and hand edits are detected instead of

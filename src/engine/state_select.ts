@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { isValidMissionSlug } from "../ids.ts";
-import { stateNotAFileError } from "./state_store.ts";
+import { stateNotAFileError } from "../store/run_state.ts";
 
 /** One per-mission state file. */
 export interface RunStateFile {

@@ -3,7 +3,7 @@
  *
  * Provider-local facts only (attempts, counters, feedback, running process groups); lanes are
  * never stored as truth here: the host owns them. Written atomically with a `.bak` by
- * `engine/state_store.ts`, validated by `engine/state_schema.ts`.
+ * `store/run_state.ts`, validated by `engine/state_schema.ts`.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { newWpState } from "./lifecycle_rules.ts";
-import { newRunState } from "./state_store.ts";
+import { newRunState } from "./new_run_state.ts";
 import type { WpOutcomeKind } from "./state_types.ts";
 import { buildSummary, type SummaryInput } from "./summary.ts";
 import { TEST_POLICY } from "./testing/harness.ts";

@@ -2,7 +2,7 @@ import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { HostError } from "../host/errors.ts";
 import type { Lane, TransitionInput, TransitionResult } from "../host/types.ts";
 import { newWpState } from "./lifecycle_rules.ts";
-import { newRunState } from "./state_store.ts";
+import { newRunState } from "./new_run_state.ts";
 import type { RunState } from "./state_types.ts";
 import { TEST_POLICY } from "./testing/harness.ts";
 import { blockedToRetry, takeUpBlocked } from "./unblock.ts";

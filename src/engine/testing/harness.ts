@@ -7,7 +7,7 @@ import type { PipelineConfig, StageConfig } from "../../config/types.ts";
 import type { PolicyMetadata } from "../../host/types.ts";
 import type { RunEvent } from "../../run/types.ts";
 import { Engine, type RunOptions } from "../run.ts";
-import { newRunState } from "../state_store.ts";
+import { newRunState } from "../new_run_state.ts";
 import type { RunState } from "../state_types.ts";
 import { FakeHost, type FakeWp } from "./fake_host.ts";
 import { FakeClock, FakeGit, fakePrompts, FakeRunner, MemoryStore } from "./fakes.ts";

@@ -13,11 +13,9 @@ import { basename, dirname, join } from "node:path";
 import { ExitCode, UserError } from "../errors.ts";
 import { PRODUCT, VERSION } from "../version.ts";
 import { cleanStrayTemps, type FsOps, realFs, writeFileAtomic } from "./atomic_write.ts";
-import { type DecodeOptions, decodeState, encodeState, type StateDecodeFailure } from "./state_schema.ts";
-import { type RunState, STATE_SCHEMA_VERSION } from "./state_types.ts";
+import { type DecodeOptions, decodeState, encodeState, type StateDecodeFailure } from "../engine/state_schema.ts";
+import { type RunState, STATE_SCHEMA_VERSION } from "../engine/state_types.ts";
 import { exists } from "../util/fs.ts";
-
-export { emptyRunFlags, newRunId, newRunState, type NewRunStateInput, RUN_ID_PATTERN } from "./new_run_state.ts";
 
 /** File name of the legacy single state file inside `.kittify/` (read for compatibility). */
 export const STATE_FILE_NAME = "orchestrator-run-state.json";

@@ -2,16 +2,15 @@ import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "../../test/assert.ts";
 import { ExitCode, UserError } from "../errors.ts";
 import { type FsOps, realFs } from "./atomic_write.ts";
-import { sampleState } from "./_state_fixture.ts";
-import { encodeState, stateChecksum } from "./state_schema.ts";
+import { sampleState } from "../engine/_state_fixture.ts";
+import { encodeState, stateChecksum } from "../engine/state_schema.ts";
+import { newRunId, RUN_ID_PATTERN } from "../engine/new_run_state.ts";
 import {
-  newRunId,
-  RUN_ID_PATTERN,
   StateCorruptError,
   StateStore,
   type StateStoreOptions,
   StateTooNewError,
-} from "./state_store.ts";
+} from "./run_state.ts";
 
 async function withRepo(fn: (repo: string) => Promise<void>): Promise<void> {
   const repo = await Deno.makeTempDir({ prefix: "state-store-test-" });
