@@ -1,7 +1,7 @@
 /**
  * The `agent` benchmark scenario: what the orchestrator adds around each run of a REAL agent
  * CLI. The pinned Claude Code (`scripts/agent_clis.json`; `--agent-cli codex|opencode` for the
- * others) implements and reviews three one-WP lanes one at a time against the scripted model
+ * others) implements and reviews five one-WP lanes one at a time against the scripted model
  * server on loopback, with the built-in host answering at once (no simulated delay: the host's
  * time is not ours to count), and stamping wrappers around the CLI and around every host call
  * (see `agent_overhead.ts`).
@@ -18,7 +18,14 @@ import { codexSetup } from "../test/support/real_cli/codex.ts";
 import { opencodeSetup } from "../test/support/real_cli/opencode.ts";
 import { pinned, pinnedBinary, pinnedPath } from "../test/support/real_cli/pinned.ts";
 import { git } from "../src/builtin/git.ts";
-import { attemptOverheads, parseStamps, type Stamp, stampWrapper } from "./agent_overhead.ts";
+import {
+  attemptOverheads,
+  type OverheadSplit,
+  parseStamps,
+  splitOverheads,
+  type Stamp,
+  stampWrapper,
+} from "./agent_overhead.ts";
 import { median, num, type ResultRow } from "./metrics.ts";
 import { createBenchMission } from "./mission.ts";
 import { MAIN_TS, runOrchestrate } from "./run_cli.ts";
@@ -75,9 +82,11 @@ function ms(value: number): string {
   return `${Math.round(value)} ms`;
 }
 
-/** Median and max of `values` as `m ms (max x ms)`. */
+/** Median, min and max of `values` as `m ms (min a, max b)`: on a shared machine the min is the uncontended cost. */
 function spread(values: readonly number[]): string {
-  return values.length === 0 ? "n/a" : `${ms(median(values))} (max ${ms(Math.max(...values))})`;
+  return values.length === 0
+    ? "n/a"
+    : `${ms(median(values))} (min ${ms(Math.min(...values))}, max ${ms(Math.max(...values))})`;
 }
 
 /** Runs the scenario; see the module doc. */
@@ -85,7 +94,8 @@ export async function agentScenario(s: BenchSettings): Promise<ScenarioResult> {
   const agent = s.agentCli;
   const cli = pinned(agent);
   const binary = pinnedBinary(agent);
-  const shape = { chains: 3, chainLength: 1, subtasksPerWp: 1 };
+  // Five one-WP lanes, one at a time: ten attempts, enough for a median on a noisy machine.
+  const shape = { chains: 5, chainLength: 1, subtasksPerWp: 1 };
   const root = await createBenchMission(
     join(s.workDir, "agent"),
     shape,
@@ -159,13 +169,15 @@ export async function agentScenario(s: BenchSettings): Promise<ScenarioResult> {
         pass: null,
       },
     ];
-    // Where "before" goes: the engine's preparation up to its attempt_started event (ms
-    // resolution), then the spawn path (env, log, process start) up to the CLI's first instruction.
-    const announced = run.events.flatMap((e) => e.type === "attempt_started" ? [Date.parse(e.at)] : []);
-    const spawnPath = attempts.flatMap((a, i) => announced[i] === undefined ? [] : [a.startAt - announced[i]]);
+    // Where the time goes, split at the engine's own attempt events (millisecond resolution).
+    const eventTimes = (type: string) => run.events.flatMap((e) => e.type === type ? [Date.parse(e.at)] : []);
+    const splits = splitOverheads(attempts, eventTimes("attempt_started"), eventTimes("attempt_finished"));
+    const part = (pick: (x: OverheadSplit) => number | null) =>
+      spread(splits.flatMap((x) => pick(x) === null ? [] : [pick(x) as number]));
     const notes = [
-      `agent: of "before", attempt_started event → CLI process start took ${spread(spawnPath)}; the rest is the ` +
-      "engine's preparation (prompt, workspace checks, state save)",
+      `agent: split at the engine's attempt events: previous host call → attempt_started ` +
+      `${part((x) => x.prepareMs)}; attempt_started → CLI start ${part((x) => x.spawnMs)}; CLI exit → ` +
+      `attempt_finished ${part((x) => x.wrapUpMs)}; attempt_finished → next host call ${part((x) => x.nextCallMs)}`,
       `agent: ${attempts.length} attempts of the real ${cli.package}@${cli.version} against the scripted model ` +
       `server (${server.requests.length} requests); stamps from bash wrappers ($EPOCHREALTIME) around the CLI and ` +
       "around every host call (SKO_SELF_COMMAND); the target is on the median attempt; per attempt (before/after " +
