@@ -17,7 +17,7 @@ import type { AgentInstallStatus } from "./installed.ts";
 import { provenStatus } from "./proven.ts";
 import { agentBinary, agentFamily, getAgent } from "./registry.ts";
 import type { RunCommandResult } from "./run_command.ts";
-import { which, whichAll } from "./which.ts";
+import { which, whichAll } from "../proc/which.ts";
 
 /** The PATH cron gives jobs on most systems. */
 export const CRON_PATH = "/usr/bin:/bin";

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from "../config/types.ts";
 import { processEnv } from "./env.ts";
 import { getAgent } from "./registry.ts";
 import { runCommand } from "./run_command.ts";
-import { which } from "./which.ts";
+import { which } from "../proc/which.ts";
 
 /** The outcome of {@link checkAgentInstalled}. */
 export interface AgentInstallStatus {

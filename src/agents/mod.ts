@@ -37,5 +37,4 @@ export {
 } from "./prompt.ts";
 export { type AgentDefinition, ARGV_PROMPT_MAX_BYTES, type PromptMode } from "./definition.ts";
 export { gitWorkspaceProbe, type WorkspaceProbe } from "./workspace_probe.ts";
-export { groupAlive, isPidAlive, signalGroup, terminateGroup } from "./process_group.ts";
 export { shellJoin, shellQuote } from "./shell_quote.ts";

@@ -1,10 +1,11 @@
 /**
- * A small owned subprocess for short helper commands (`<agent> --version`, `git status`):
- * its own process group, a timeout that kills the group, bounded output, never a shell.
+ * A small owned subprocess for short helper commands (`<agent> --version`, `git status`): the
+ * shared runner (`src/proc/run.ts`) with this policy: the given environment replaces ours,
+ * 1 MiB kept per stream, a 1 s grace after the timeout, a spawn failure reported as text.
  *
  * @module
  */
-import { terminateGroup } from "./process_group.ts";
+import { runToEnd } from "../proc/run.ts";
 
 /** Options of {@link runCommand}. */
 export interface RunCommandOptions {
@@ -28,54 +29,26 @@ export interface RunCommandResult {
   spawnError: string | null;
 }
 
-async function drain(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    if (size < maxBytes) {
-      const keep = chunk.subarray(0, maxBytes - size);
-      chunks.push(keep);
-      size += keep.length;
-    }
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) (all.set(c, offset), offset += c.length);
-  return new TextDecoder().decode(all);
-}
-
 /** Runs `cmd args` to completion or timeout; see the module doc. */
 export async function runCommand(
   cmd: string,
   args: readonly string[],
   options: RunCommandOptions = {},
 ): Promise<RunCommandResult> {
-  const maxBytes = options.maxBytes ?? 1024 * 1024;
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(cmd, {
-      args: [...args],
-      cwd: options.cwd,
-      ...(options.env ? { env: options.env, clearEnv: true } : {}),
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      detached: Deno.build.os !== "windows",
-    }).spawn();
-  } catch (error) {
-    return { code: null, stdout: "", stderr: "", timedOut: false, spawnError: String(error) };
-  }
-  let timedOut = false;
-  let exited = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    void terminateGroup(child.pid, 1000, () => exited);
-  }, options.timeoutMs ?? 10_000);
-  const [status, stdout, stderr] = await Promise.all([
-    child.status.finally(() => exited = true),
-    drain(child.stdout, maxBytes),
-    drain(child.stderr, maxBytes),
-  ]);
-  clearTimeout(timer);
-  return { code: timedOut ? null : status.code, stdout, stderr, timedOut, spawnError: null };
+  const r = await runToEnd([cmd, ...args], {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    env: options.env ?? {},
+    envPolicy: options.env ? "clear" : "merge",
+    timeoutMs: options.timeoutMs ?? 10_000,
+    graceMs: 1000,
+    maxOutputBytes: options.maxBytes ?? 1024 * 1024,
+  });
+  if (!r.ok) return { code: null, stdout: "", stderr: "", timedOut: false, spawnError: r.message };
+  return {
+    code: r.timedOut ? null : r.code,
+    stdout: r.stdout.text,
+    stderr: r.stderr.text,
+    timedOut: r.timedOut,
+    spawnError: null,
+  };
 }

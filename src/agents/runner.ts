@@ -15,7 +15,7 @@ import type { ParsedOutput } from "./parse/types.ts";
 import { getAgent } from "./registry.ts";
 import { createSupervisor, type SuperviseResult } from "./supervise.ts";
 import type { AgentRunner, AttemptFailure, AttemptResult, AttemptSpec } from "./types.ts";
-import { which } from "./which.ts";
+import { which } from "../proc/which.ts";
 import { gitWorkspaceProbe, type WorkspaceProbe } from "./workspace_probe.ts";
 
 /** Options of {@link createAgentRunner}. */

@@ -1,27 +1,29 @@
 /**
  * Runs one agent process under supervision (reliability.md §3.2).
  *
- * - Spawned with `detached: true` (setsid: pgid = pid), `clearEnv` + the given environment,
- *   cwd = workspace, stdin = the prefilled prompt file streamed into a pipe we close, or null.
+ * - Spawned by the shared runner's `spawnOwned` (src/proc/run.ts: own process group, registered
+ *   for a forced exit) with exactly the given environment (`clear`), cwd = workspace, stdin =
+ *   the prefilled prompt file streamed into a pipe we close, or null.
  * - stdout/stderr stream into the attempt log as they arrive (capped) and into bounded tails;
  *   of stdout only what the parser declared it needs is kept (see `stdout_capture.ts`): lines
  *   for JSONL parsers, a tail of the size it reads. Memory stays flat whatever the agent prints.
  * - Wall-clock timeout, stall timeout (no output and no workspace change), abort signal and
- *   {@link Supervisor.terminateAll}: SIGTERM to the group, grace, SIGKILL. Partial output is kept.
+ *   {@link Supervisor.terminateAll}: the shared escalation (src/proc/terminate.ts: SIGTERM to the
+ *   group, grace, SIGKILL). Partial output is kept.
  * - When the agent exits but left processes in its group, they are terminated too.
  * - Descendants that left the group (`setsid`) but kept the agent's stdout/stderr are found by
- *   that pipe and terminated as well (see `pipe_holders.ts`).
+ *   that pipe and terminated as well (see src/proc/pipe_holders.ts).
  *
  * The caller owns the log: it creates it and closes it with the outcome it decides.
  *
  * @module
  */
-import { trackGroup } from "../proc/live_groups.ts";
+import { killPipeHolders, stdioPipes } from "../proc/pipe_holders.ts";
+import { spawnOwned } from "../proc/run.ts";
+import { groupAlive, terminateGroup } from "../proc/terminate.ts";
 import type { AttemptLog } from "./log_writer.ts";
 import { ByteTail } from "./output_buffers.ts";
 import type { SkippedLines, StdoutNeeds } from "./parse/types.ts";
-import { killPipeHolders, stdioPipes } from "./pipe_holders.ts";
-import { groupAlive, terminateGroup } from "./process_group.ts";
 import { StdoutCapture } from "./stdout_capture.ts";
 import type { WorkspaceProbe } from "./workspace_probe.ts";
 
@@ -121,24 +123,17 @@ export function createSupervisor(): Supervisor {
       return { ...base(), exitCode: null, signal: null, stopped: "aborted", error: null, pid: null };
     }
 
-    let child: Deno.ChildProcess;
-    try {
-      child = new Deno.Command(spec.argv[0] ?? "", {
-        args: spec.argv.slice(1),
-        cwd: spec.cwd,
-        env: spec.env,
-        clearEnv: true,
-        stdin: spec.stdinPath === null ? "null" : "piped",
-        stdout: "piped",
-        stderr: "piped",
-        detached: Deno.build.os !== "windows",
-      }).spawn();
-    } catch (error) {
-      return { ...base(), exitCode: null, signal: null, stopped: null, error: String(error), pid: null };
+    const spawned = spawnOwned(spec.argv, {
+      cwd: spec.cwd,
+      env: spec.env,
+      envPolicy: "clear",
+      stdin: spec.stdinPath === null ? "null" : "piped",
+    });
+    if (!spawned.ok) {
+      return { ...base(), exitCode: null, signal: null, stopped: null, error: spawned.message, pid: null };
     }
+    const { child } = spawned;
     const pid = child.pid;
-    // Until the group is reaped, a forced exit (second signal) can still SIGKILL it.
-    const untrack = trackGroup(pid);
     // Read at once: a descendant that later leaves the group (setsid) is found by these pipes.
     const pipes = stdioPipes(pid);
     let stopped: StopReason | null = null;
@@ -239,7 +234,8 @@ export function createSupervisor(): Supervisor {
       return { ...base(), exitCode, signal: status.signal ?? null, stopped, error, pid };
     } finally {
       running.delete(entry);
-      untrack();
+      // Until now the group stayed registered, so a forced exit (second signal) could still SIGKILL it.
+      spawned.release();
     }
   }
 

@@ -5,7 +5,8 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { createFakeBin, type FakeBin, type FakeMode } from "../../test/fake_agents/mod.ts";
 import { defaultResolvedConfig } from "../config/mod.ts";
-import { groupAlive, isPidAlive } from "./process_group.ts";
+import { isPidAlive } from "../proc/procfs.ts";
+import { groupAlive } from "../proc/terminate.ts";
 import { createAgentRunner } from "./runner.ts";
 import type { AgentRunner, AttemptResult, AttemptSpec } from "./types.ts";
 import { mtimeScanProbe } from "./workspace_probe.ts";

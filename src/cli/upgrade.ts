@@ -8,6 +8,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { errorMessage, ExitCode, UserError } from "../errors.ts";
+import { runToEnd } from "../proc/run.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { assetName, parseSha256Sums, releaseBaseUrl, sha256Hex } from "../upgrade/release.ts";
 import { VERSION } from "../version.ts";
@@ -144,29 +145,11 @@ function realDeps(): UpgradeDeps {
 
 /** Runs `<binary> version --json` in its own process group with a timeout; returns the version. */
 export async function probeVersion(binary: string, timeoutMs = 30_000): Promise<string> {
-  const child = new Deno.Command(binary, {
-    args: ["version", "--json"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    detached: Deno.build.os !== "windows",
-  }).spawn();
-  const timer = setTimeout(() => {
-    try {
-      if (Deno.build.os === "windows") child.kill("SIGKILL");
-      else Deno.kill(-child.pid, "SIGKILL");
-    } catch {
-      // Already exited.
-    }
-  }, timeoutMs);
-  try {
-    const out = await child.output();
-    const text = new TextDecoder().decode(out.stdout);
-    if (!out.success) throw new Error(`'${binary} version --json' exited with ${out.code}`);
-    const version = (JSON.parse(text) as { version?: unknown }).version;
-    if (typeof version !== "string") throw new Error(`'${binary} version --json' printed no version`);
-    return version;
-  } finally {
-    clearTimeout(timer);
-  }
+  // A fresh binary that hangs is not worth a grace period: it is stopped at once.
+  const out = await runToEnd([binary, "version", "--json"], { env: {}, envPolicy: "merge", timeoutMs, graceMs: 0 });
+  if (!out.ok) throw out.error;
+  if (out.code !== 0) throw new Error(`'${binary} version --json' exited with ${out.code}`);
+  const version = (JSON.parse(out.stdout.text) as { version?: unknown }).version;
+  if (typeof version !== "string") throw new Error(`'${binary} version --json' printed no version`);
+  return version;
 }

@@ -11,76 +11,14 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { bootId, groupMembers, PROC_ROOT, procStartTime } from "../proc/procfs.ts";
+import { escalate } from "../proc/terminate.ts";
 import type { RunningAttempt, RunState } from "./state_types.ts";
 import { reapTagged } from "./reap_tagged.ts";
 
-/** Default `/proc` location. */
-const PROC = "/proc";
-
-/** Fields of `/proc/<pid>/stat` we use. */
-export interface ProcStat {
-  /** Field 3: R, S, D, Z, ... */
-  state: string;
-  /** Field 5: process group id. */
-  pgrp: number;
-  /** Field 22: start time in clock ticks since boot, kept as text (it is only compared). */
-  startTime: string;
-}
-
-/**
- * Parses a `/proc/<pid>/stat` line. The command name (field 2) is in parentheses and may itself
- * contain spaces and parentheses, so fields are counted from the last `)`.
- */
-export function parseProcStat(text: string): ProcStat | null {
-  const close = text.lastIndexOf(")");
-  if (close < 0) return null;
-  const rest = text.slice(close + 1).trim().split(/\s+/);
-  // rest[0] is field 3.
-  const state = rest[0];
-  const pgrp = Number(rest[2]);
-  const startTime = rest[19];
-  if (state === undefined || startTime === undefined || !Number.isInteger(pgrp)) return null;
-  return { state, pgrp, startTime };
-}
-
-async function readStat(pid: number, procRoot: string): Promise<ProcStat | null> {
-  try {
-    return parseProcStat(await Deno.readTextFile(join(procRoot, String(pid), "stat")));
-  } catch {
-    return null;
-  }
-}
-
-/** The start time (field 22 of `/proc/<pid>/stat`) of a live process, or null (gone, or no /proc). */
-export async function procStartTime(pid: number, procRoot: string = PROC): Promise<string | null> {
-  return (await readStat(pid, procRoot))?.startTime ?? null;
-}
-
-/** This boot's id (`/proc/sys/kernel/random/boot_id`), or null off Linux. */
-export async function bootId(procRoot: string = PROC): Promise<string | null> {
-  try {
-    const text = (await Deno.readTextFile(join(procRoot, "sys", "kernel", "random", "boot_id"))).trim();
-    return text === "" ? null : text;
-  } catch {
-    return null;
-  }
-}
-
-/** Pids of the live (non-zombie) members of process group `pgid`. */
-export async function groupMembers(pgid: number, procRoot: string = PROC): Promise<number[]> {
-  const members: number[] = [];
-  try {
-    for await (const entry of Deno.readDir(procRoot)) {
-      if (!/^[0-9]+$/.test(entry.name)) continue;
-      const stat = await readStat(Number(entry.name), procRoot);
-      if (stat !== null && stat.pgrp === pgid && stat.state !== "Z") members.push(Number(entry.name));
-    }
-  } catch {
-    // No /proc: nothing can be listed.
-  }
-  return members;
-}
+// The /proc readers live in src/proc/procfs.ts; these are re-exported for the callers that
+// record a process identity (the lock, the run state).
+export { bootId, groupMembers, parseProcStat, procStartTime, type ProcStat } from "../proc/procfs.ts";
 
 /** What happened to one recorded agent. */
 export type ReapAction =
@@ -115,7 +53,7 @@ export interface ReapOptions {
  * orchestrator process; returns what happened to each (the caller marks attempts interrupted).
  */
 export async function reapRunning(state: RunState, opts: ReapOptions = {}): Promise<ReapResult[]> {
-  const procRoot = opts.procRoot ?? PROC;
+  const procRoot = opts.procRoot ?? PROC_ROOT;
   const currentBoot = await bootId(procRoot);
   return await Promise.all(state.running.map(async (entry) => {
     const label = `${entry.wp_id} ${entry.role} attempt ${entry.attempt} (${entry.agent}, pgid ${entry.pgid})`;
@@ -153,30 +91,23 @@ export async function reapLeftovers(state: RunState, opts: ReapOptions = {}): Pr
   return [...recorded, ...await reapTagged(state.run_id, opts)];
 }
 
+/** The shared escalation over a recorded group, its emptiness read from `procRoot`. */
 async function terminateGroup(
   pgid: number,
   procRoot: string,
   opts: ReapOptions,
 ): Promise<"terminated" | "killed" | "survived"> {
   const kill = opts.kill ?? ((pid, sig) => Deno.kill(pid, sig));
-  const send = (sig: Deno.Signal) => {
-    try {
-      kill(-pgid, sig);
-    } catch {
-      // ESRCH: the group is already gone.
-    }
-  };
-  send("SIGTERM");
-  if (await waitEmpty(pgid, procRoot, opts.graceMs ?? 10_000)) return "terminated";
-  send("SIGKILL");
-  return await waitEmpty(pgid, procRoot, 2_000) ? "killed" : "survived";
-}
-
-async function waitEmpty(pgid: number, procRoot: string, ms: number): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  while (true) {
-    if ((await groupMembers(pgid, procRoot)).length === 0) return true;
-    if (performance.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const outcome = await escalate({
+    send(sig) {
+      try {
+        kill(-pgid, sig);
+      } catch {
+        // ESRCH: the group is already gone (the wait below sees it empty).
+      }
+      return true;
+    },
+    gone: async () => (await groupMembers(pgid, procRoot)).length === 0,
+  }, { graceMs: opts.graceMs ?? 10_000, killWaitMs: 2_000 });
+  return outcome === "gone" ? "terminated" : outcome;
 }

@@ -1,17 +1,13 @@
 /**
- * Running one host process as an owned process group.
+ * Running one host process: the shared runner (`src/proc/run.ts`) with the host's policy.
  *
- * Why not dax: dax 0.49 spawns through `node:child_process` without `detached` and its
- * timeout/abort sends the signal to the direct child only. The real host is a Python process
- * that itself spawns git; killing only Python would orphan git (and keep our stdout pipe open).
- * So we spawn with `Deno.Command({ detached: true })`, which calls `setsid()`: the child leads
- * a new process group, and `Deno.kill(-pid, …)` reaches every descendant that did not leave it.
- * On timeout: SIGTERM to the group, then SIGKILL after a grace period. After a normal exit the
- * group is SIGKILLed too, so stragglers (a backgrounded git) never outlive the call.
+ * The real host is a Python process that itself spawns git; the runner's process group makes a
+ * timeout or abort reach git too (SIGTERM, grace, SIGKILL), and stragglers (a backgrounded git)
+ * are killed after a normal exit. The host's answer is one JSON envelope, so output is not capped.
  *
  * @module
  */
-import { trackGroup } from "../proc/live_groups.ts";
+import { runToEnd } from "../proc/run.ts";
 
 /** What one run produced. */
 export interface ProcessResult {
@@ -40,75 +36,27 @@ export interface ProcessOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Signals a whole process group; a group that is already gone is fine. */
-export function killGroup(pid: number, signal: Deno.Signal): void {
-  try {
-    Deno.kill(-pid, signal);
-  } catch {
-    // ESRCH: every member already exited. EPERM cannot happen for our own session.
-  }
-}
-
 /**
  * Runs `argv` (no shell) in its own process group with a wall-clock timeout.
  * Spawn errors (e.g. `Deno.errors.NotFound`) are thrown as is for the caller to classify.
  */
 export async function runProcessGroup(argv: readonly string[], options: ProcessOptions): Promise<ProcessResult> {
-  const [command, ...args] = argv;
-  if (command === undefined) throw new TypeError("Cannot run a process as argv is empty");
-  const child = new Deno.Command(command, {
-    args,
+  if (argv[0] === undefined) throw new TypeError("Cannot run a process as argv is empty");
+  const result = await runToEnd(argv, {
     cwd: options.cwd,
-    env: { ...options.env },
-    clearEnv: options.clearEnv ?? false,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    detached: true,
-  }).spawn();
-  const pid = child.pid;
-  // Until the group is reaped, a forced exit (second signal) can still SIGKILL it.
-  const untrack = trackGroup(pid);
-  const stdoutP = new Response(child.stdout).arrayBuffer();
-  const stderrP = new Response(child.stderr).arrayBuffer();
-
-  let timedOut = false;
-  let aborted = false;
-  let graceTimer: ReturnType<typeof setTimeout> | undefined;
-  const stop = (): void => {
-    killGroup(pid, "SIGTERM");
-    graceTimer = setTimeout(() => killGroup(pid, "SIGKILL"), options.killGraceMs ?? 2000);
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, options.timeoutMs);
-  const onAbort = (): void => {
-    aborted = true;
-    stop();
-  };
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener("abort", onAbort, { once: true });
-
-  let status: Deno.CommandStatus;
-  try {
-    status = await child.status;
-  } finally {
-    clearTimeout(timer);
-    clearTimeout(graceTimer);
-    options.signal?.removeEventListener("abort", onAbort);
-    // Reap stragglers: anything still in the group would hold our pipes open and outlive us.
-    killGroup(pid, "SIGKILL");
-    untrack();
-  }
-  const decoder = new TextDecoder();
-  const [out, err] = await Promise.all([stdoutP, stderrP]);
+    env: options.env,
+    envPolicy: options.clearEnv ? "clear" : "merge",
+    timeoutMs: options.timeoutMs,
+    ...(options.killGraceMs === undefined ? {} : { graceMs: options.killGraceMs }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  if (!result.ok) throw result.error;
   return {
-    stdout: decoder.decode(out),
-    stderr: decoder.decode(err),
-    code: status.code,
-    signal: status.signal,
-    timedOut,
-    aborted,
+    stdout: result.stdout.text,
+    stderr: result.stderr.text,
+    code: result.code,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    aborted: result.aborted,
   };
 }

@@ -5,10 +5,12 @@
  * Why: the first SIGINT/SIGTERM stops agents in order (SIGTERM, grace, SIGKILL); a second
  * signal exits at once. Exit code 143 promises "agents stopped", so the forced path must
  * SIGKILL every live group synchronously before `Deno.exit`, or an agent that ignores SIGTERM
- * outlives us. Every spawner registers its group here for the lifetime of the child.
+ * outlives us. The one spawner (`run.ts` `spawnOwned`) registers every group here for the
+ * lifetime of the child.
  *
  * @module
  */
+import { killGroupNow } from "./terminate.ts";
 
 const live = new Set<number>();
 
@@ -32,17 +34,8 @@ export function liveGroups(): number[] {
 export function killLiveGroupsNow(): number[] {
   const killed: number[] = [];
   for (const pgid of live) {
-    try {
-      if (Deno.build.os === "windows") {
-        new Deno.Command("taskkill", { args: ["/T", "/F", "/PID", String(pgid)], stdout: "null", stderr: "null" })
-          .outputSync();
-      } else {
-        Deno.kill(-pgid, "SIGKILL");
-      }
-      killed.push(pgid);
-    } catch {
-      // ESRCH: the group is gone already.
-    }
+    // A group that is gone already (ESRCH) is skipped.
+    if (killGroupNow(pgid)) killed.push(pgid);
   }
   return killed;
 }

@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "../../test/assert.ts";
 import { killPipeHolders, pipeHolders, stdioPipes } from "./pipe_holders.ts";
-import { isPidAlive, signalGroup } from "./process_group.ts";
+import { isPidAlive } from "./procfs.ts";
+import { signalGroup } from "./terminate.ts";
 
 const linux = Deno.build.os === "linux";
 

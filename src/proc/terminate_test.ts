@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../../test/assert.ts";
-import { groupAlive, isPidAlive, signalGroup, terminateGroup } from "./process_group.ts";
+import { isPidAlive } from "./procfs.ts";
+import { groupAlive, signalGroup, terminateGroup } from "./terminate.ts";
 
 Deno.test("terminateGroup() escalates to SIGKILL for members ignoring SIGTERM", async () => {
   const child = new Deno.Command("bash", {
