@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { spawnOwned } from "../proc/run.ts";
+import { escalate } from "../proc/terminate.ts";
 
 /** A held guard. */
 export interface IdleSleepGuard {
@@ -37,7 +39,10 @@ const CAFFEINATE = "/usr/bin/caffeinate";
 const NOOP: IdleSleepGuard = { release: () => Promise.resolve() };
 
 function spawnReal(command: string, args: string[]): GuardProcess {
-  return new Deno.Command(command, { args, stdin: "null", stdout: "null", stderr: "null" }).spawn();
+  const spawned = spawnOwned([command, ...args], { env: {}, envPolicy: "merge", stdout: "null", stderr: "null" });
+  if (!spawned.ok) throw spawned.error;
+  const { child } = spawned;
+  return { kill: (signal) => child.kill(signal), status: child.status.finally(() => spawned.release()) };
 }
 
 /**
@@ -59,31 +64,23 @@ export function holdIdleSleepGuard(enabled: boolean, opts: IdleSleepGuardOptions
   }
   const grace = opts.graceMs ?? 1000;
   let exited = false;
-  const done = child.status.then(() => (exited = true), () => (exited = true));
+  void child.status.then(() => (exited = true), () => (exited = true));
   let releasing: Promise<void> | null = null;
   return Promise.resolve({
     release() {
-      releasing ??= (async () => {
-        for (const signal of ["SIGTERM", "SIGKILL"] as const) {
-          if (exited) return;
+      releasing ??= escalate({
+        send(signal) {
+          if (exited) return false;
           try {
             child.kill(signal);
+            return true;
           } catch {
-            return; // Already gone.
+            return false; // Already gone.
           }
-          await waitAtMost(done, grace);
-        }
-      })();
+        },
+        gone: () => exited,
+      }, { graceMs: grace, killWaitMs: grace }).then(() => {});
       return releasing;
     },
   });
-}
-
-async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
