@@ -178,6 +178,10 @@ export async function agentScenario(s: BenchSettings): Promise<ScenarioResult> {
       `agent: split at the engine's attempt events: previous host call → attempt_started ` +
       `${part((x) => x.prepareMs)}; attempt_started → CLI start ${part((x) => x.spawnMs)}; CLI exit → ` +
       `attempt_finished ${part((x) => x.wrapUpMs)}; attempt_finished → next host call ${part((x) => x.nextCallMs)}`,
+      `agent: per attempt (prepare/spawn/wrap-up/next call ms): ${
+        splits.map((x) => [x.prepareMs, x.spawnMs, x.wrapUpMs, x.nextCallMs].map((v) => num(v ?? Number.NaN)).join("/"))
+          .join(", ")
+      }`,
       `agent: ${attempts.length} attempts of the real ${cli.package}@${cli.version} against the scripted model ` +
       `server (${server.requests.length} requests); stamps from bash wrappers ($EPOCHREALTIME) around the CLI and ` +
       "around every host call (SKO_SELF_COMMAND); the target is on the median attempt; per attempt (before/after " +
