@@ -253,8 +253,19 @@ const DEFS: Record<BuiltinAgentId, Def> = {
     implementArgv: ["kilo", "run", "--format", "json", "--auto"],
     reviewArgv: ["kilo", "run", "--format", "json", "--agent", "plan"],
     prompt: "stdin",
-    env: { NO_COLOR: "1" },
-    passEnv: PROVIDER_ENV,
+    // Kilo (an opencode fork) checks for a newer release on start like opencode does.
+    env: { NO_COLOR: "1", KILO_DISABLE_AUTOUPDATE: "1" },
+    // KILO_CONFIG / KILO_CONFIG_CONTENT: its own providers (e.g. an OpenAI-compatible endpoint),
+    // as opencode's OPENCODE_CONFIG; without them 7.7.7 only reaches Kilo's gateway.
+    passEnv: [
+      "KILO_CONFIG",
+      "KILO_CONFIG_CONTENT",
+      "KILO_CONFIG_DIR",
+      "KILO_API_KEY",
+      "KILO_PERMISSION",
+      "KILO_DISABLE_MODELS_FETCH",
+      ...PROVIDER_ENV,
+    ],
     dangerousFlags: { implement: ["kilo:auto-approve"], review: [] },
     parser: PARSERS.opencode,
     install: "npm install -g @kilocode/cli",
