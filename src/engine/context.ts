@@ -11,6 +11,7 @@ import type { Host, Lane, MissionState } from "../host/types.ts";
 import type { RunEvent } from "../run/types.ts";
 import type { Git } from "./git.ts";
 import { AgentCooldowns, type BreakerChange } from "./cooldown.ts";
+import type { RunBudget } from "./budget.ts";
 import { KeyedMutex } from "./mutex.ts";
 import type { Clock, EventSink, PipelineChooser, PromptKit, StateSink } from "./ports.ts";
 import type { RunState, WpOutcomeKind, WpRunState } from "./state_types.ts";
@@ -60,8 +61,8 @@ export interface EngineOptions {
   resumed: boolean;
   /** Host kind, for the run_started event. */
   hostLabel: string;
-  /** `defaults.budget.per_run_usd`: once the run cost this much no new WP starts. @default null (none) */
-  runBudgetUsd?: number | null;
+  /** The run's budget (`per_run_usd`) and each pipeline's WP budget, for the loop and the summary. */
+  budget?: RunBudget;
 }
 
 /** A run-level failure: stops dispatching and fails the run (exit 1). */

@@ -54,6 +54,11 @@ export interface SchedulerView {
   maxConcurrent: number;
   /** WP ids the host listed as ready (`list-ready`), in addition to what we compute. */
   hostReady?: ReadonlySet<string>;
+  /**
+   * Why no new WP may start (the run reached its budget): planned WPs are not dispatched and, once
+   * nothing runs, end with this reason (their lanes stay planned). Work already started goes on.
+   */
+  noNewWork?: string | null;
 }
 
 /** An explicit end for a WP, decided without running it. */
@@ -61,6 +66,8 @@ export interface DecidedOutcome {
   wpId: string;
   kind: WpOutcomeKind;
   reason: string;
+  /** Set when the WP was held by the run's budget ({@link SchedulerView.noNewWork}). */
+  budget?: true;
 }
 
 const SATISFYING: ReadonlySet<string> = new Set(["approved", "done"]);
@@ -113,6 +120,7 @@ export function nextDispatches(view: SchedulerView): Dispatch[] {
     if (wp.outcome !== null || view.running.has(wp.wpId)) continue;
     const mode = dispatchModeFor(view, wp);
     if (mode === null) continue;
+    if (view.noNewWork && mode === "implement" && laneOf(wp) === "planned") continue;
     // Planned-but-ready work ranks after work already started on the host.
     const rank = mode === "implement" && laneOf(wp) === "planned" ? 3 : MODE_RANK[mode];
     candidates.push({ wp, mode, rank });
@@ -212,6 +220,9 @@ export function stallOutcomes(view: SchedulerView): DecidedOutcome[] {
     let reason: string;
     if (lane === "in_review") {
       reason = "in review by someone else (this run started no review of it); finish that review, then resume";
+    } else if (lane === "planned" && view.noNewWork) {
+      out.push({ wpId: wp.wpId, kind: "skipped", reason: view.noNewWork, budget: true });
+      continue;
     } else if (lane === "planned") {
       const waiting = wp.dependencies
         .filter((d) => !SATISFYING.has(laneOf(byId.get(d) ?? { lane: null } as WpView)))

@@ -12,6 +12,7 @@ import type { ReviewResult, TransitionEvidence } from "../host/types.ts";
 import {
   CONFIG_FAILURE_CLASSES,
   type ConfigFailureClass,
+  type ReviewVote,
   TRANSIENT_FAILURE_CLASSES,
   type TransientFailureClass,
   type WpRunState,
@@ -61,9 +62,23 @@ export function reviewResult(
   return { reviewer, verdict, reference };
 }
 
-/** Evidence matching a review result (the host requires equal reviewer/verdict/reference). */
-export function reviewEvidence(result: ReviewResult): TransitionEvidence {
-  return { review: { reviewer: result.reviewer, verdict: result.verdict, reference: result.reference } };
+/**
+ * Evidence matching a review result (the host requires equal reviewer/verdict/reference). A
+ * consensus review's `votes` go in `verification`, one entry per reviewer with its verdict
+ * (`no_verdict` for one that gave none), so the host's record names every reviewer.
+ */
+export function reviewEvidence(result: ReviewResult, votes?: readonly ReviewVote[]): TransitionEvidence {
+  const review = { reviewer: result.reviewer, verdict: result.verdict, reference: result.reference };
+  if (votes === undefined) return { review };
+  return {
+    review,
+    verification: votes.map((v) => ({
+      kind: "review",
+      reviewer: v.reviewer,
+      verdict: v.verdict ?? "no_verdict",
+      reference: result.reference,
+    })),
+  };
 }
 
 /** Caps a note sent to the host (transition reasons end up in the event log). */

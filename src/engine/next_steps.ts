@@ -13,12 +13,18 @@
 import { shellJoin } from "../agents/shell_quote.ts";
 import type { WpSummary } from "../run/types.ts";
 import { transientLabel } from "./lifecycle_rules.ts";
-import type { RunState } from "./state_types.ts";
+import type { RunState, WpStopCause } from "./state_types.ts";
+import { shownTime, usd } from "./budget.ts";
 import { PRODUCT } from "../version.ts";
 
 /** `resume --mission <m>` (the mission is named: with several missions a bare resume must ask). */
 export function resumeCommand(mission: string, retryBlocked = false): string {
   return shellJoin([PRODUCT, "resume", "--mission", mission, ...(retryBlocked ? ["--retry-blocked"] : [])]);
+}
+
+/** The configuration file the run used, for steps that say what to change in it. */
+function configName(state: RunState): string {
+  return state.flags.config ?? "orchestration.yaml";
 }
 
 /**
@@ -30,6 +36,8 @@ export function attentionSteps(state: RunState, attention: readonly WpSummary[])
   const rerun: string[] = [];
   const needsPerson: string[] = [];
   const skipped: string[] = [];
+  const runBudget: string[] = [];
+  let runStop: Extract<WpStopCause, { kind: "budget" }> | null = null;
   for (const w of attention) {
     const cause = state.wps[w.wp_id]?.stop_cause ?? null;
     if (cause?.kind === "agent_config") {
@@ -44,6 +52,17 @@ export function attentionSteps(state: RunState, attention: readonly WpSummary[])
           "re-running later retries it with a fresh budget (or raise retry.rate_limit_budget)",
       );
       rerun.push(w.wp_id);
+    } else if (cause?.kind === "budget" && cause.limit === "per_run_usd") {
+      runBudget.push(w.wp_id);
+      runStop = cause;
+    } else if (cause?.kind === "budget") {
+      const spent = cause.limit === "per_wp_usd" ? `spent ${usd(cause.spent)}` : `used ${shownTime(cause.spent)}`;
+      const limit = cause.limit === "per_wp_usd" ? usd(cause.value) : `${cause.value / 60_000}`;
+      steps.push(
+        `${w.wp_id}: stopped by its budget (${spent}, budget.${cause.limit} is ${limit}); raise ` +
+          `budget.${cause.limit} (defaults or its pipeline) in ${configName(state)} to go on`,
+      );
+      needsPerson.push(w.wp_id);
     } else if (cause?.kind === "wrong_branch") {
       const checkout = cause.branch === null
         ? `check out the WP's branch in ${cause.workspace}`
@@ -67,6 +86,13 @@ export function attentionSteps(state: RunState, attention: readonly WpSummary[])
     } else if (w.outcome === "failed" || w.outcome === "unfinished") {
       rerun.push(w.wp_id);
     }
+  }
+  if (runStop !== null) {
+    steps.push(
+      `${runBudget.join(", ")} not started (lane planned): the run spent ${usd(runStop.spent)} of its ` +
+        `budget.per_run_usd ${usd(runStop.value)}; raise defaults.budget.per_run_usd in ${configName(state)}, ` +
+        `then continue: ${resumeCommand(state.mission)} (or re-run the orchestrate command)`,
+    );
   }
   if (rerun.length > 0) {
     steps.push(`then retry ${rerun.join(", ")}: ${resumeCommand(state.mission)} (or re-run the orchestrate command)`);

@@ -239,7 +239,12 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       hostLabel: session.host.kind,
       accept: input.accept,
       mergeCommand: mergeCommandFor(config, state.mission),
-      runBudgetUsd: config.budget?.perRunUsd ?? null,
+      budget: {
+        perRunUsd: config.budget?.perRunUsd ?? null,
+        pipelines: Object.fromEntries(
+          Object.values(config.pipelines).map((p) => [p.name, p.budget ?? { perWpUsd: null, perWpMs: null }]),
+        ),
+      },
     }, state);
     const uninstall = installSignalHandlers((sig) => {
       logSignal(sig);

@@ -10,7 +10,8 @@
 import { join } from "node:path";
 import type { AgentRole, AttemptFailure, AttemptResult, AttemptSpec } from "../agents/types.ts";
 import { errorMessage } from "../errors.ts";
-import type { StageConfig } from "../config/types.ts";
+import type { StageConfig, WpBudget } from "../config/types.ts";
+import { type BudgetStop, wpBudgetStop } from "./budget.ts";
 import { type EngineContext, InterruptedError } from "./context.ts";
 import { afterAttemptFailure, beforeCooldown, isTransient, oneLine } from "./retry.ts";
 import { cooldownUntil } from "./cooldown.ts";
@@ -33,10 +34,26 @@ export interface StageRun<T> {
   prompt(agentId: string): string;
   /** Turns a finished attempt into success or a typed failure (may throw `WpStop`). */
   judge(result: AttemptResult): Promise<Judged<T>>;
+  /** The WP's budget: no attempt starts once it is reached (absent: no limit). */
+  budget?: WpBudget;
+  /**
+   * This stage's chain position and counters, when they are not the WP's own (a consensus
+   * reviewer keeps its own, so reviewers running at once do not share them).
+   */
+  counters?: StageCounters;
 }
 
-/** How a stage ended. */
-export type StageResult<T> = { ok: true; agent: string; value: T } | { ok: false; reason: string };
+/** Where a stage is in its chain: agent index, counted failures, time waited on rate limits. */
+export interface StageCounters {
+  index: number;
+  failures: number;
+  waitedMs: number;
+}
+
+/** How a stage ended; `budget` when it stopped because the WP reached its budget. */
+export type StageResult<T> =
+  | { ok: true; agent: string; value: T }
+  | { ok: false; reason: string; budget?: BudgetStop };
 
 function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -46,14 +63,22 @@ function safeName(text: string): string {
 export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise<StageResult<T>> {
   const wp = ctx.wp(run.wpId);
   const implement = run.role === "implement";
-  const getIndex = () => implement ? wp.implement_agent_index : wp.review_agent_index;
-  const setIndex = (i: number) => implement ? (wp.implement_agent_index = i) : (wp.review_agent_index = i);
-  const getFailures = () => implement ? wp.implement_failures : wp.review_failures;
-  const setFailures = (n: number) => implement ? (wp.implement_failures = n) : (wp.review_failures = n);
+  const own = run.counters;
+  const getIndex = () => own?.index ?? (implement ? wp.implement_agent_index : wp.review_agent_index);
+  const setIndex = (i: number) =>
+    own !== undefined ? (own.index = i) : implement ? (wp.implement_agent_index = i) : (wp.review_agent_index = i);
+  const getFailures = () => own?.failures ?? (implement ? wp.implement_failures : wp.review_failures);
+  const setFailures = (n: number) =>
+    own !== undefined ? (own.failures = n) : implement ? (wp.implement_failures = n) : (wp.review_failures = n);
   const waited = (): WaitCounter => ({
-    get: () => implement ? wp.implement_wait_ms : wp.review_wait_ms,
-    // Whole milliseconds: the monotonic clock has fractions, the state file needs none.
-    add: (ms: number) => implement ? (wp.implement_wait_ms += Math.round(ms)) : (wp.review_wait_ms += Math.round(ms)),
+    get: () => own?.waitedMs ?? (implement ? wp.implement_wait_ms : wp.review_wait_ms),
+    // Whole milliseconds: the monotonic clock has fractions, the state file needs none. A stage
+    // with its own counters still adds its waits to the WP's (the summary shows them).
+    add: (ms: number) => {
+      if (own !== undefined) own.waitedMs += Math.round(ms);
+      if (implement) wp.implement_wait_ms += Math.round(ms);
+      else wp.review_wait_ms += Math.round(ms);
+    },
   });
 
   while (true) {
@@ -63,6 +88,9 @@ export async function runStage<T>(ctx: EngineContext, run: StageRun<T>): Promise
     if (agent === undefined) {
       return { ok: false, reason: `no ${run.role} agent left in [${run.stage.agents.join(", ")}]` };
     }
+    // A hard stop: the attempt that crossed the budget finished; no new one starts.
+    const over = wpBudgetStop(run.budget, wp);
+    if (over !== null) return { ok: false, reason: over.reason, budget: over };
     // The family's shared breaker: wait out its cooldown, or for the one WP testing the provider;
     // past this WP's rate_limit_budget the next agent of the chain runs instead.
     const gate = await passBreaker(ctx, run, index, agent, waited());

@@ -53,6 +53,36 @@ export function waitLine(summary: RunSummary): string | null {
     waits.map((w) => `${w.wp_id} ${formatDuration(w.wait_ms ?? 0)}`).join(", ") + ")";
 }
 
+/**
+ * Spend against budget, one line each, or none when no budget is set:
+ * `Budget: run $3.20 of $10.00 (per_run_usd)`, `Budget: WP01 $1.10 of $2.00, 12m of 30m agent time`.
+ */
+export function budgetLines(summary: RunSummary): string[] {
+  const money = (n: number) => `$${n.toFixed(2)}`;
+  const lines: string[] = [];
+  const run = summary.budget?.per_run_usd;
+  if (typeof run === "number") lines.push(`Budget: run ${money(summary.cost_usd)} of ${money(run)} (per_run_usd)`);
+  for (const w of summary.wps) {
+    const b = w.budget;
+    if (b === undefined) continue;
+    const parts = [
+      b.per_wp_usd === null ? "" : `${money(w.cost_usd)} of ${money(b.per_wp_usd)}`,
+      b.per_wp_minutes === null ? "" : `${formatDuration(b.agent_ms)} of ${b.per_wp_minutes}m agent time`,
+    ].filter((p) => p !== "");
+    lines.push(`Budget: ${w.wp_id} ${parts.join(", ")}`);
+  }
+  return lines;
+}
+
+/** Each consensus review's verdicts: `Reviews: WP01 codex approved, claude-code changes_requested`. */
+export function reviewLines(summary: RunSummary): string[] {
+  return summary.wps.flatMap((w) =>
+    w.reviews === undefined
+      ? []
+      : [`Reviews: ${w.wp_id} ${w.reviews.map((r) => `${r.reviewer} ${r.verdict ?? "no verdict"}`).join(", ")}`]
+  );
+}
+
 /** Formats a cost (`$0.42`, `-` when unknown/zero). */
 export function formatCost(usd: number | null): string {
   return usd === null || usd === 0 ? "-" : `$${usd.toFixed(2)}`;
@@ -221,6 +251,7 @@ export function createRunView(term: Terminal, options: RunViewOptions = {}): Run
       );
       const waited = waitLine(summary);
       if (waited !== null) term.line(waited);
+      for (const line of [...budgetLines(summary), ...reviewLines(summary)]) term.line(escapeForeign(line));
       const forced = summary.forced_transitions ?? [];
       if (forced.length > 0) {
         term.line(

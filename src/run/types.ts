@@ -77,6 +77,10 @@ export interface WpSummary {
   agents: string[];
   /** Time spent waiting out rate limits and overloads (ms); absent in summaries written before it. */
   wait_ms?: number;
+  /** The WP's budget and its agent time (cost is `cost_usd`); absent without a per-WP limit. */
+  budget?: { per_wp_usd: number | null; per_wp_minutes: number | null; agent_ms: number };
+  /** Each reviewer's verdict of the last consensus review (null: none given); absent without consensus. */
+  reviews?: { reviewer: string; verdict: "approved" | "changes_requested" | null }[];
 }
 
 /** The final summary of a run (`summary.json`, the `--json` final object). */
@@ -99,4 +103,6 @@ export interface RunSummary {
   forced_transitions?: { wp_id: string; from: string; to: string; reason: string }[];
   /** What is left for a human (e.g. "merge: spec-kitty merge --mission X"). */
   next_steps: string[];
+  /** The run's cost limit (`per_run_usd`; spent is `cost_usd`); absent when no budget is set. */
+  budget?: { per_run_usd: number | null };
 }

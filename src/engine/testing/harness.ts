@@ -54,6 +54,8 @@ export function testPipeline(overrides: Partial<PipelineConfig> = {}): PipelineC
   };
 }
 
+const NO_LIMIT = { perWpUsd: null, perWpMs: null };
+
 /** Everything a test needs to drive and inspect a run. */
 export interface Harness {
   host: FakeHost;
@@ -81,7 +83,7 @@ export interface HarnessOptions {
   clock?: FakeClock;
   /** Agent id → family (the rate-limit breaker's key). @default each agent its own family */
   familyOf?: (agentId: string) => string;
-  /** The run's cost limit (`defaults.budget.per_run_usd`). */
+  /** The run's cost limit (`defaults.budget.per_run_usd`); pipeline budgets come from `pipeline.budget`. */
   runBudgetUsd?: number | null;
 }
 
@@ -113,7 +115,12 @@ export function harness(wps: FakeWp[], options: HarnessOptions = {}): Harness {
     hostLabel: "fake",
     accept: options.accept ?? false,
     mergeCommand: "spec-kitty merge --mission 001-demo",
-    runBudgetUsd: options.runBudgetUsd ?? null,
+    budget: {
+      perRunUsd: options.runBudgetUsd ?? null,
+      pipelines: {
+        [(options.pipeline ?? testPipeline()).name]: (options.pipeline ?? testPipeline()).budget ?? NO_LIMIT,
+      },
+    },
   };
   const engine = new Engine(
     {
