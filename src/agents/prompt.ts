@@ -55,6 +55,8 @@ export interface ImplementPromptInput {
   subtasks: readonly string[];
   /** argv prefix of the host CLI, e.g. `["spec-kitty"]` or our built-in host command. */
   markStatusCommand: readonly string[];
+  /** How the host's mark-status names the mission: `--feature` on feature-era hosts. @default "--mission" */
+  missionFlag?: string;
   /** Reviewer feedback to address (rework). */
   feedback?: string;
 }
@@ -73,7 +75,7 @@ export function buildImplementPrompt(input: ImplementPromptInput): string {
         id,
         "--status",
         "done",
-        "--mission",
+        input.missionFlag ?? "--mission",
         input.mission,
       ])
     );

@@ -8,6 +8,7 @@
  * @module
  */
 import type { ParsedOptions } from "./args.ts";
+import { type EraProfile, ERAS } from "../host/era.ts";
 import { nowIso } from "./envelope.ts";
 import { appendEvents, readEvents, type StatusEvent, withMissionLock } from "./events.ts";
 import type { Mission } from "./mission.ts";
@@ -19,6 +20,13 @@ export interface HostContext {
   root: string;
   /** Clock, replaced in tests. */
   clock: () => Date;
+  /** The host era answered as (see `emulate.ts`). @default contract 1.3 */
+  era?: EraProfile;
+}
+
+/** The era `ctx` answers as. */
+export function eraOf(ctx: HostContext): EraProfile {
+  return ctx.era ?? ERAS["1.3"];
 }
 
 /** A subcommand implementation: returns the success `data` or throws a `HostFailure`. */

@@ -47,9 +47,10 @@ export function makeEnvelope(
   errorCode: string | null,
   data: Record<string, unknown>,
   clock?: () => Date,
+  contractVersion: string = CONTRACT_VERSION,
 ): Envelope {
   return {
-    contract_version: CONTRACT_VERSION,
+    contract_version: contractVersion,
     command: `orchestrator-api.${sub}`,
     timestamp: nowIso(clock),
     correlation_id: `corr-${randomHex(32)}`,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { type EraProfile, ERAS } from "../host/era.ts";
 import { LANES } from "../host/types.ts";
 
 /** Every lane the machine knows, including the internal `genesis`. */
@@ -25,6 +26,19 @@ export const EDGES: Readonly<Record<string, readonly string[]>> = {
   done: [],
   canceled: [],
 };
+
+/** The feature era's edges (no in_review: the review exits are for_review's, each guarded). */
+export const FEATURE_ERA_EDGES: Readonly<Record<string, readonly string[]>> = {
+  ...EDGES,
+  in_progress: ["for_review", "approved", "planned", "blocked", "canceled"],
+  for_review: ["approved", "done", "in_progress", "planned", "blocked", "canceled"],
+  in_review: [],
+};
+
+/** The edges of `era`'s lane machine. */
+export function edgesOf(era: EraProfile): Readonly<Record<string, readonly string[]>> {
+  return era.inReviewLane ? EDGES : FEATURE_ERA_EDGES;
+}
 
 /** Targets that need `--policy` on `transition`. */
 export const POLICY_REQUIRED_TARGETS: readonly string[] = [
@@ -59,6 +73,8 @@ export interface TransitionRequest {
   /** Computed from the event log by the caller. */
   subtasksComplete: boolean;
   implementationEvidence: boolean;
+  /** The host era whose machine decides. @default contract 1.3 */
+  era?: EraProfile;
 }
 
 /** The verdict of the machine. */
@@ -73,9 +89,9 @@ export function normalizeLane(raw: string): string {
   return lane === "doing" ? "in_progress" : lane;
 }
 
-/** True when `from → to` is an unforced edge. */
-export function isLegalEdge(from: string, to: string): boolean {
-  return (EDGES[from === "uninitialized" ? "genesis" : from] ?? []).includes(to);
+/** True when `from → to` is an unforced edge (of `era`'s machine). */
+export function isLegalEdge(from: string, to: string, era: EraProfile = ERAS["1.3"]): boolean {
+  return (edgesOf(era)[from === "uninitialized" ? "genesis" : from] ?? []).includes(to);
 }
 
 /** The `review` block of `--evidence-json` when it names reviewer, verdict and reference. */
@@ -116,10 +132,44 @@ function inReviewExit(req: TransitionRequest): Decision {
   return OK;
 }
 
+/** Decides a transition on an older era's machine (`decideTransition` delegates here). */
+function decideOld(req: TransitionRequest, era: EraProfile, from: string): Decision | null {
+  const to = req.to;
+  if (!era.inReviewLane && to === "in_review") return no("Unknown lane: in_review");
+  if (req.force || !isLegalEdge(from, to, era)) return null;
+  const evidence = evidenceReview(req.evidence) !== null;
+  if (!era.inReviewLane) {
+    if (
+      (to === "approved" || to === "done") && (from === "for_review" || from === "in_progress" || from === "approved")
+    ) {
+      return evidence
+        ? OK
+        : no("Transition to approved/done requires evidence (reviewer identity and approval reference)");
+    }
+    if (from === "for_review" && (to === "in_progress" || to === "planned")) {
+      return req.reviewRef === null || req.reviewRef === ""
+        ? no(`Transition ${from} -> ${to} requires review_ref`)
+        : OK;
+    }
+  }
+  // Before 1.3 the evidence verdict is not checked: any named reviewer/verdict/reference passes.
+  if (`${from}>${to}` === "in_progress>approved" || `${from}>${to}` === "approved>done") {
+    return evidence
+      ? OK
+      : no("Transition to approved/done requires evidence (reviewer identity and approval reference)");
+  }
+  return null;
+}
+
 /** Decides a transition; see host-contract.md §6 for every rule. */
 export function decideTransition(req: TransitionRequest): Decision {
   const from = req.from === "uninitialized" ? "genesis" : req.from;
   const to = req.to;
+  const era = req.era ?? ERAS["1.3"];
+  if (era.id !== "1.3") {
+    const old = decideOld(req, era, from);
+    if (old !== null) return old;
+  }
   if (!(ALL_LANES as readonly string[]).includes(to)) {
     return no(`Unknown lane '${to}': expected one of ${ALL_LANES.slice(1).join(", ")}`);
   }
@@ -130,7 +180,7 @@ export function decideTransition(req: TransitionRequest): Decision {
     }
     return OK;
   }
-  if (!isLegalEdge(from, to)) return no(`Illegal transition: ${from} -> ${to}`);
+  if (!isLegalEdge(from, to, era)) return no(`Illegal transition: ${from} -> ${to}`);
   const edge = `${from} -> ${to}`;
   switch (`${from}>${to}`) {
     case "planned>claimed":

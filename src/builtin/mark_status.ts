@@ -11,6 +11,11 @@ import { nowIso } from "./envelope.ts";
 import { type AnnotationEvent, newAnnotation } from "./events.ts";
 import { pyJson } from "./json.ts";
 import { loadMission } from "./mission.ts";
+import { join } from "node:path";
+import { type EraProfile, ERAS } from "../host/era.ts";
+import { markCheckboxes } from "./emulate.ts";
+import { withMissionLock } from "./events.ts";
+import { writeAtomic } from "./json.ts";
 
 /** Statuses a subtask can be marked with. */
 export const SUBTASK_STATUSES = ["done", "pending"] as const;
@@ -37,7 +42,7 @@ interface MarkArgs {
   json: boolean;
 }
 
-function parseMarkArgs(args: readonly string[]): MarkArgs {
+function parseMarkArgs(args: readonly string[], missionFlag = "--mission"): MarkArgs {
   const ids: string[] = [];
   let status: string | undefined;
   let mission: string | undefined;
@@ -48,7 +53,7 @@ function parseMarkArgs(args: readonly string[]): MarkArgs {
       ? [token.slice(0, token.indexOf("=")), token.slice(token.indexOf("=") + 1)]
       : [token, undefined];
     if (flag === "--json") json = true;
-    else if (flag === "--status" || flag === "--mission") {
+    else if (flag === "--status" || flag === missionFlag) {
       const value = inline ?? args[++i];
       if (value === undefined) throw new HostFailure("USAGE_ERROR", `Option '${flag}' requires an argument.`, {}, 2);
       if (flag === "--status") status = value;
@@ -66,7 +71,7 @@ function parseMarkArgs(args: readonly string[]): MarkArgs {
       2,
     );
   }
-  if (mission === undefined) throw new HostFailure("USAGE_ERROR", "Missing option '--mission'.", {}, 2);
+  if (mission === undefined) throw new HostFailure("USAGE_ERROR", `Missing option '${missionFlag}'.`, {}, 2);
   return { ids, status, mission, json };
 }
 
@@ -104,17 +109,60 @@ async function mark(ctx: HostContext, args: MarkArgs): Promise<MarkResult[]> {
   });
 }
 
-/** Runs `mark-status <args>`; never throws. */
+/**
+ * Before contract 1.3 mark-status flips the `- [ ] T001` rows of tasks.md (what those hosts'
+ * for_review gate reads). The real hosts also commit tasks.md; the emulation leaves it in the
+ * working tree.
+ */
+async function markTasksMd(root: string, args: MarkArgs): Promise<MarkResult[]> {
+  const mission = await loadMission(root, args.mission);
+  return await withMissionLock(mission.dir, async () => {
+    const path = join(mission.dir, "tasks.md");
+    const text = await Deno.readTextFile(path).catch(() => "");
+    const marks = markCheckboxes(text, args.ids, args.status);
+    if (marks.updated.length > 0) await writeAtomic(path, marks.text);
+    return args.ids.map((id): MarkResult =>
+      marks.notFound.includes(id)
+        ? { id, outcome: "not_found", message: `${id} was not found in any supported task format.` }
+        : marks.alreadySatisfied.includes(id)
+        ? { id, outcome: "already_satisfied", format: "checkbox", message: `${id} is already ${args.status}.` }
+        : {
+          id,
+          outcome: "updated",
+          format: "checkbox",
+          message: `Marked ${id} as ${args.status} (checkbox row updated).`,
+        }
+    );
+  });
+}
+
+/** Runs `mark-status <args>` as `era`'s host does; never throws. */
 export async function runMarkStatus(
   args: readonly string[],
   resolveRoot: () => Promise<string>,
   clock: () => Date = () => new Date(),
+  era: EraProfile = ERAS["1.3"],
 ): Promise<MarkOutcome> {
   let json = args.includes("--json");
   try {
-    const parsed = parseMarkArgs(args);
+    const parsed = parseMarkArgs(args, era.missionFlag);
     json = parsed.json;
-    const results = await mark({ root: await resolveRoot(), clock }, parsed);
+    const root = await resolveRoot();
+    const results = era.subtaskSource === "checkboxes"
+      ? await markTasksMd(root, parsed)
+      : await mark({ root, clock }, parsed);
+    if (era.missionFlag === "--feature" && json) {
+      const notFound = results.filter((r) => r.outcome === "not_found").map((r) => r.id);
+      const updated = results.filter((r) => r.outcome !== "not_found").map((r) => r.id);
+      const doc = {
+        result: notFound.length > 0 ? "error" : "success",
+        updated,
+        not_found: notFound,
+        status: parsed.status,
+        count: updated.length,
+      };
+      return { stdout: pyJson(doc, { sortKeys: false }) + "\n", stderr: "", exitCode: notFound.length > 0 ? 1 : 0 };
+    }
     const count = (o: MarkResult["outcome"]) => results.filter((r) => r.outcome === o).length;
     const summary = {
       updated: count("updated"),

@@ -14,6 +14,7 @@ import { git, gitOk, identityArgs, refExists } from "./git.ts";
 import { withWorktreeLock } from "../proc/worktree_lock.ts";
 import { laneBaseRef, laneOf, type Mission } from "./mission.ts";
 import { exists } from "../util/fs.ts";
+import { type EraProfile, ERAS } from "../host/era.ts";
 
 const LANE_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -40,7 +41,12 @@ export function laneBranchName(slug: string, laneId: string): string {
  * @param satisfied WP ids that are approved/done now.
  * @throws {HostFailure} `LANE_ALLOCATION_FAILED` when lanes.json is unreadable or names an unsafe lane id.
  */
-export function planWorkspace(mission: Mission, wpId: string, satisfied: ReadonlySet<string>): WorkspacePlan {
+export function planWorkspace(
+  mission: Mission,
+  wpId: string,
+  satisfied: ReadonlySet<string>,
+  era: EraProfile = ERAS["1.3"],
+): WorkspacePlan {
   if (mission.lanesError !== null) {
     throw new HostFailure("LANE_ALLOCATION_FAILED", `Cannot plan the workspace of ${wpId}: ${mission.lanesError}`, {
       ...mission.identity,
@@ -48,7 +54,8 @@ export function planWorkspace(mission: Mission, wpId: string, satisfied: Readonl
       reason: mission.lanesError,
     });
   }
-  const lane = laneOf(mission, wpId);
+  // Hosts before contract 1.1 ignore lanes.json: they name the bare path and create nothing.
+  const lane = era.hostCreatesWorkspace ? laneOf(mission, wpId) : null;
   if (lane === null) {
     return {
       workspacePath: join(mission.root, ".worktrees", `${mission.slug}-${wpId}`),

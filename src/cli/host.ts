@@ -13,6 +13,7 @@
 import { runOrchestratorApi } from "../builtin/api.ts";
 import { runMarkStatus } from "../builtin/mark_status.ts";
 import { findProjectRoot } from "../builtin/root.ts";
+import { EMULATE_ENV, emulatedEra } from "../builtin/emulate.ts";
 import { createTerminal } from "../output/terminal.ts";
 
 const USAGE = "Usage: host orchestrator-api <command> [options]\n       host agent tasks mark-status <ID...> " +
@@ -24,18 +25,28 @@ async function simulatedDelay(): Promise<void> {
   if (Number.isFinite(ms) && ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Runs `host <args>` and returns the exit code. */
-export async function runHostCommand(args: string[]): Promise<number> {
+/** Runs `host [--emulate <era>] <args>` and returns the exit code. */
+export async function runHostCommand(allArgs: string[]): Promise<number> {
   const term = createTerminal({ isTty: false, color: false });
   await simulatedDelay();
   const root = () => findProjectRoot();
+  // `--emulate <era>` (or SKO_BUILTIN_EMULATE) answers as an older spec-kitty host does.
+  const flagged = allArgs[0] === "--emulate";
+  const args = flagged ? allArgs.slice(2) : allArgs;
+  let era;
+  try {
+    era = emulatedEra(flagged ? allArgs[1] ?? "" : Deno.env.get(EMULATE_ENV));
+  } catch (error) {
+    term.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
   if (args[0] === "orchestrator-api") {
-    const outcome = await runOrchestratorApi(args.slice(1), root);
+    const outcome = await runOrchestratorApi(args.slice(1), root, undefined, era);
     term.raw(outcome.stdout);
     return outcome.exitCode;
   }
   if (args[0] === "agent" && args[1] === "tasks" && args[2] === "mark-status") {
-    const outcome = await runMarkStatus(args.slice(3), root);
+    const outcome = await runMarkStatus(args.slice(3), root, undefined, era);
     if (outcome.stdout !== "") term.raw(outcome.stdout);
     if (outcome.stderr !== "") term.error(outcome.stderr.replace(/^Error: /, "").trimEnd());
     return outcome.exitCode;

@@ -191,6 +191,7 @@ export function resolveConfig(
       command: [...(file?.host?.command ?? DEFAULTS.host.command)],
       timeoutMs: ms(file?.host?.timeout, DEFAULTS.host.timeoutMs),
       heartbeatMs: ms(file?.host?.heartbeat, DEFAULTS.host.heartbeatMs),
+      ...(file?.host?.emulate === undefined ? {} : { emulate: file.host.emulate }),
     },
     actor: flags.actor ?? file?.actor ?? DEFAULTS.actor,
     maxConcurrent: flags.maxConcurrent ?? file?.max_concurrent ?? DEFAULTS.maxConcurrent,

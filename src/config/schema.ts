@@ -18,6 +18,7 @@ import { isPlaceholderName, PLACEHOLDER_NAMES, placeholdersIn } from "./placehol
 import { globProblem } from "./glob.ts";
 import { didYouMean } from "./suggest.ts";
 import { looksSecret } from "../host/policy_rules.ts";
+import { ERA_IDS } from "../host/era.ts";
 
 /** Custom agent ids: lowercase, digits and dashes, starting with a letter. */
 export const AGENT_ID_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
@@ -250,6 +251,10 @@ export const OrchestrationFileSchema = z.strictObject({
       min: 1000,
       max: 3_600_000,
     }).optional(),
+    emulate: z.enum(ERA_IDS).optional().describe(
+      "Built-in host only: answer as a spec-kitty host of this era does (1.0-feature, 1.0-mission, 1.1-mission, " +
+        "1.2-mission, 1.3), to try the orchestrator against older hosts without Python. Default 1.3.",
+    ),
   }).optional().describe("Which host to talk to."),
   actor: pattern(ACTOR_PATTERN, "must be letters, digits and . _ @ - (max 64)", "Actor identity sent to the host.")
     .optional(),

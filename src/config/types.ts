@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { EraId } from "../host/era.ts";
 import type { FailureClass } from "../agents/types.ts";
 
 /** A retry policy in Temporal's vocabulary. */
@@ -110,6 +111,8 @@ export interface HostConfig {
   readonly timeoutMs: number;
   /** Slow heartbeat to notice outside changes while agents work. */
   readonly heartbeatMs: number;
+  /** Built-in host only: the spec-kitty era it answers as (absent: contract 1.3). */
+  readonly emulate?: EraId;
 }
 
 /** A notification target (webhook). URLs come only from environment variables. */

@@ -23,6 +23,8 @@ import type { ResolvedConfig } from "../config/types.ts";
 import { UserError } from "../errors.ts";
 import { createHost, hostCommand } from "../host/mod.ts";
 import { buildPolicy } from "../host/policy.ts";
+import { type EraId, eraProfile } from "../host/era.ts";
+import { contractEra } from "../host/negotiate.ts";
 import type { ContractInfo, Host, MissionState, PolicyMetadata, ReadyList } from "../host/types.ts";
 import { createNotifier } from "../notify/notifier.ts";
 import { logHostCall, logRunEvent, logSignal, logStateSaveFailed } from "../output/diagnostic_events.ts";
@@ -136,9 +138,10 @@ export async function preflightAgents(config: ResolvedConfig, warn: (message: st
   }
 }
 
-/** The prompt kit for one mission, from the agents module. */
-export function promptKit(config: ResolvedConfig, mission: string): PromptKit {
+/** The prompt kit for one mission, from the agents module (mark-status spelled for the host's era). */
+export function promptKit(config: ResolvedConfig, mission: string, era: EraId = "1.3"): PromptKit {
   const mark = hostCommand(config);
+  const missionFlag = eraProfile(era).missionFlag;
   return {
     implement: ({ wpId, wpMarkdown, feedback }) =>
       buildImplementPrompt({
@@ -147,6 +150,7 @@ export function promptKit(config: ResolvedConfig, mission: string): PromptKit {
         wp: wpId,
         subtasks: extractSubtasks(wpMarkdown),
         markStatusCommand: mark,
+        missionFlag,
         feedback: feedback ?? undefined,
       }),
     review: ({ wpId, wpMarkdown, diff }) =>
@@ -178,10 +182,17 @@ export interface ExecuteRunInput {
   ready?: ReadyList;
 }
 
+/** The host as the run header names it: kind, contract and era (`builtin, contract 1.2.0, mission era 1.2`). */
+export function hostLabel(kind: string, contract: ContractInfo): string {
+  return `${kind}, contract ${contract.apiVersion}, ${eraProfile(contractEra(contract)).label}`;
+}
+
 /** Runs the engine with every real collaborator and returns the exit code. Releases the lock. */
 export async function executeRun(input: ExecuteRunInput): Promise<number> {
   const { session, state, term } = input;
   const { config, repoRoot } = session;
+  const era = contractEra(session.contract);
+  state.host_era = era;
   const warn = (message: string) => term.warn(message);
   let diagnostics: DiagnosticLog | null = null;
   try {
@@ -215,11 +226,11 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
         },
       },
       emit,
-      prompts: promptKit(config, state.mission),
+      prompts: promptKit(config, state.mission, era),
       pipelineFor: (wpId, markdown) => pipelineFor(config, { wpId, tags: wpTags(markdown) }),
       readText: (path) => Deno.readTextFile(path),
       laneHints,
-      subtaskMarks: (wpId) => readSubtaskMarks(repoRoot, state.mission, wpId),
+      subtaskMarks: (wpId) => readSubtaskMarks(repoRoot, state.mission, wpId, eraProfile(era)),
       procIdentity: async (pid) => ({ procStartTime: await procStartTime(pid), bootId: await bootId() }),
       // The rate-limit breaker's key: claude-code and a custom agent of the claude family share one.
       familyOf: (id) => {
@@ -236,15 +247,10 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       historyNotes: config.historyNotes,
       logDir,
       resumed: input.resumed,
-      hostLabel: session.host.kind,
+      hostLabel: hostLabel(session.host.kind, session.contract),
       accept: input.accept,
       mergeCommand: mergeCommandFor(config, state.mission),
-      budget: {
-        perRunUsd: config.budget?.perRunUsd ?? null,
-        pipelines: Object.fromEntries(
-          Object.values(config.pipelines).map((p) => [p.name, p.budget ?? { perWpUsd: null, perWpMs: null }]),
-        ),
-      },
+      runBudgetUsd: config.budget?.perRunUsd ?? null,
     }, state);
     const uninstall = installSignalHandlers((sig) => {
       logSignal(sig);

@@ -58,13 +58,6 @@ const stopCauseSchema = z.discriminatedUnion("kind", [
     message: z.string(),
   }),
   z.object({ kind: z.literal("lane_allocation"), workspace: z.string().nullable(), message: z.string() }),
-  z.object({
-    kind: z.literal("budget"),
-    limit: z.enum(["per_wp_usd", "per_wp_minutes", "per_run_usd"]),
-    value: z.number(),
-    spent: z.number(),
-    message: z.string(),
-  }),
 ]);
 
 const wpSchema = z.looseObject({
@@ -96,10 +89,6 @@ const wpSchema = z.looseObject({
   cost_usd: z.number(),
   // Added within v1 (additive): files written before it read as null.
   stop_cause: stopCauseSchema.nullable().default(null),
-  review_votes: z.array(z.object({
-    reviewer: z.string(),
-    verdict: z.enum(["approved", "changes_requested"]).nullable(),
-  })).optional(),
 });
 
 const runningSchema = z.looseObject({
@@ -154,6 +143,7 @@ export const runStateSchema: z.ZodType<Omit<RunState, "extra">> = z.object({
     reason: z.enum(FAILURE_CLASSES as [FailureClass, ...FailureClass[]]),
     until: isoTime,
   })).optional(),
+  host_era: z.string().nullable().optional(),
 });
 
 /** Top-level keys in the order they are written. */
@@ -174,6 +164,7 @@ const KNOWN_KEYS = [
   "running",
   "created",
   "cooldowns",
+  "host_era",
 ] as const;
 const RESERVED = new Set<string>([...KNOWN_KEYS, "checksum", "extra"]);
 

@@ -11,13 +11,27 @@
 import { join } from "node:path";
 import { readEvents } from "../builtin/events.ts";
 import { reduceEvents } from "../builtin/snapshot.ts";
+import { checkboxMarks } from "../builtin/emulate.ts";
+import { type EraProfile, ERAS } from "../host/era.ts";
 
-/** Subtask id → status for `wpId`, or null when no log with lane events for it can be read. */
+/**
+ * Subtask id → status for `wpId`, or null when no log with lane events for it can be read.
+ * Before contract 1.3 (`era.subtaskSource` checkboxes) the marks are the `- [x] T001` rows of
+ * the WP's section of `tasks.md` in the primary checkout, which is what those hosts gate on.
+ */
 export async function readSubtaskMarks(
   repoRoot: string,
   mission: string,
   wpId: string,
+  era: EraProfile = ERAS["1.3"],
 ): Promise<Record<string, string> | null> {
+  if (era.subtaskSource === "checkboxes") {
+    try {
+      return checkboxMarks(await Deno.readTextFile(join(repoRoot, "kitty-specs", mission, "tasks.md")), wpId, era);
+    } catch {
+      return null;
+    }
+  }
   const dirs = [
     join(repoRoot, ".worktrees", `${mission}-coord`, "kitty-specs", mission),
     join(repoRoot, "kitty-specs", mission),

@@ -73,6 +73,14 @@ export function headBytes(text: string, n = 200): string {
   return redactSecrets(head) + (bytes.length > n ? "…" : "");
 }
 
+/** How an older host's answer differs on the wire (see `era.ts`). */
+export interface WireOptions {
+  /** The command name the host was called with, when it differs from `sub` (`feature-state`). */
+  command?: string;
+  /** Turns the success `data` into the contract 1.3 shape before it is decoded. */
+  normalize?: (data: Record<string, unknown>) => Record<string, unknown>;
+}
+
 /**
  * Interprets a parsed envelope for `sub`: typed data on success, {@link HostError} for a
  * failure envelope, {@link HostTransportError} `protocol` when the envelope or data is invalid.
@@ -83,6 +91,7 @@ export function interpretEnvelope<K extends HostSubcommand>(
   value: unknown,
   repoRoot: string,
   stdout = JSON.stringify(value),
+  wire: WireOptions = {},
 ): HostResultMap[K] {
   const protocol = (why: string): HostTransportError =>
     new HostTransportError(
@@ -95,19 +104,24 @@ export function interpretEnvelope<K extends HostSubcommand>(
   const env = EnvelopeSchema.safeParse(value);
   if (!env.success) throw protocol(formatIssues(env.error));
   const { command, success, error_code: errorCode, data } = env.data;
-  const expected = `orchestrator-api.${sub}`;
+  const expected = `orchestrator-api.${wire.command ?? sub}`;
   const usageCommand = !success && command === "orchestrator-api.unknown";
   if (command !== expected && !usageCommand) {
     throw protocol(`command must be ${JSON.stringify(expected)} but is ${JSON.stringify(command)}`);
   }
   if (!success) throw new HostError(sub, errorCode, data);
-  const decoded = decodeData(sub, data, repoRoot);
+  const decoded = decodeData(sub, wire.normalize === undefined ? data : wire.normalize(data), repoRoot);
   if (!decoded.ok) throw protocol(`data: ${decoded.issues}`);
   return decoded.value;
 }
 
 /** Decodes a whole stdout for `sub` (see {@link extractEnvelopeJson}, {@link interpretEnvelope}). */
-export function decodeStdout<K extends HostSubcommand>(sub: K, stdout: string, repoRoot: string): HostResultMap[K] {
+export function decodeStdout<K extends HostSubcommand>(
+  sub: K,
+  stdout: string,
+  repoRoot: string,
+  wire: WireOptions = {},
+): HostResultMap[K] {
   const value = extractEnvelopeJson(stdout);
   if (value === undefined) {
     throw new HostTransportError(
@@ -118,5 +132,5 @@ export function decodeStdout<K extends HostSubcommand>(sub: K, stdout: string, r
       { ambiguous: MUTATING_SUBCOMMANDS.has(sub) },
     );
   }
-  return interpretEnvelope(sub, value, repoRoot, stdout);
+  return interpretEnvelope(sub, value, repoRoot, stdout, wire);
 }

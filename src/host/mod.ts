@@ -36,7 +36,11 @@ export function hostCommand(
   config: ResolvedConfig,
   env: (name: string) => string | undefined = (n) => Deno.env.get(n),
 ): string[] {
-  if (config.host.kind === "builtin") return [...selfCommand(env), "host"];
+  if (config.host.kind === "builtin") {
+    // An emulated era is part of the command, so the agents' mark-status lines answer as it too.
+    const era = config.host.emulate;
+    return [...selfCommand(env), "host", ...(era === undefined || era === "1.3" ? [] : ["--emulate", era])];
+  }
   const bin = env(SPEC_KITTY_BIN_ENV);
   if (bin !== undefined && bin.trim() !== "") return [bin];
   return [...config.host.command];

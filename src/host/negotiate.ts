@@ -2,7 +2,8 @@
  * Contract negotiation at startup (and on resume): which host versions we work with.
  *
  * Rules (fixing reference weakness 17): we send `--provider-version`; we accept contract major
- * {@link CONTRACT_MAJOR} at or above {@link MIN_CONTRACT_VERSION} (pre-releases parse); we honour
+ * {@link CONTRACT_MAJOR} at or above {@link MIN_CONTRACT_VERSION} (pre-releases parse), each
+ * minor through its era (`era.ts`, detected by the adapter); we honour
  * the host's `min_supported_provider_version`; a refusal names both versions and what to upgrade.
  *
  * @module
@@ -10,11 +11,12 @@
 import { ExitCode, UserError } from "../errors.ts";
 import { CONTRACT_MAJOR, MIN_CONTRACT_VERSION, PRODUCT, VERSION } from "../version.ts";
 import { HostError } from "./errors.ts";
+import { eraFromContract, type EraId } from "./era.ts";
 import type { ContractInfo, Host } from "./types.ts";
 import { compareParsed, parseVersion } from "./version_compare.ts";
 
-const UPGRADE_HOST = "Upgrade spec-kitty with `pipx upgrade spec-kitty-cli` (contract 1.3.0 ships with " +
-  "spec-kitty-cli 3.2.6rc1 and later), or use the built-in host with `--host builtin`.";
+const UPGRADE_HOST = "Upgrade spec-kitty with `pipx upgrade spec-kitty-cli` (every spec-kitty-cli since 2.0 " +
+  "speaks contract 1.x; 3.2.6rc1 and later speak 1.3.0), or use the built-in host with `--host builtin`.";
 const UPGRADE_US = `Upgrade ${PRODUCT} to a release that supports this host.`;
 
 function refuse(message: string, fix: string): UserError {
@@ -96,7 +98,20 @@ export function refusalError(error: HostError, providerVersion = VERSION, hostKi
   );
 }
 
-/** Asks the host for its contract (sending our version) and enforces {@link checkContract}. */
+/**
+ * The era of a checked contract: the one the adapter detected, else the one its version names
+ * (a 1.0.0 host that was not probed is taken for the mission era).
+ */
+export function contractEra(info: ContractInfo): EraId {
+  if (info.era !== undefined) return info.era;
+  const era = eraFromContract(info.apiVersion);
+  return era === null ? "1.3" : era === "probe" ? "1.0-mission" : era;
+}
+
+/**
+ * Asks the host for its contract (sending our version) and enforces {@link checkContract};
+ * the answer always names the era.
+ */
 export async function negotiateContract(host: Host, providerVersion: string = VERSION): Promise<ContractInfo> {
   let info: ContractInfo;
   try {
@@ -109,5 +124,6 @@ export async function negotiateContract(host: Host, providerVersion: string = VE
     }
     throw error;
   }
-  return checkContract(info, providerVersion, host.kind);
+  const checked = checkContract(info, providerVersion, host.kind);
+  return { ...checked, era: contractEra(checked) };
 }

@@ -42,14 +42,29 @@ Deno.test("checkContract() accepts newer 1.x including pre-releases", () => {
   }
 });
 
-Deno.test("checkContract() refuses older minors and pre-releases of 1.3.0, naming both versions", () => {
-  for (const v of ["1.2.0", "1.0.0", "1.3.0.dev3", "1.3.0rc1"]) {
+Deno.test("checkContract() accepts every 1.x from 1.0.0 (older eras are driven through their profile)", () => {
+  for (const v of ["1.0.0", "1.1.0", "1.2.0", "1.3.0.dev3", "1.3.0rc1"]) {
+    assertEquals(checkContract(info(v), "0.1.0").apiVersion, v);
+  }
+});
+
+Deno.test("checkContract() refuses pre-releases of 1.0.0, naming both versions", () => {
+  for (const v of ["1.0.0rc1", "1.0.0.dev3"]) {
     const error = assertThrows(() => checkContract(info(v), "0.1.0"), UserError);
     assertEquals(error.exitCode, 1);
     assertStringIncludes(error.message, v);
-    assertStringIncludes(error.message, "1.3.0");
+    assertStringIncludes(error.message, "1.0.0");
     assertStringIncludes(error.fix ?? "", "pipx upgrade spec-kitty-cli");
   }
+});
+
+Deno.test("negotiateContract() names the era: detected by the adapter, else from the version", async () => {
+  const era = async (answer: ContractInfo) => (await negotiateContract(fakeHost(() => Promise.resolve(answer)))).era;
+  assertEquals(await era(info("1.3.0")), "1.3");
+  assertEquals(await era(info("1.2.0")), "1.2-mission");
+  assertEquals(await era(info("1.1.0")), "1.1-mission");
+  assertEquals(await era(info("1.0.0")), "1.0-mission");
+  assertEquals(await era({ ...info("1.0.0"), era: "1.0-feature" }), "1.0-feature");
 });
 
 Deno.test("checkContract() refuses other majors: newer asks to upgrade us, older the host", () => {

@@ -12,8 +12,22 @@
  *
  * @module
  */
-import { hostArgv, type HostRequest } from "./argv.ts";
-import { decodeStdout, type HostResultMap } from "./envelope.ts";
+import type { HostRequest } from "./argv.ts";
+import { decodeStdout, type HostResultMap, type WireOptions } from "./envelope.ts";
+import {
+  eraArgv,
+  eraFromContract,
+  eraFromProbe,
+  type EraId,
+  type EraProfile,
+  ERAS,
+  normalizeData,
+  planTransition,
+  PROBE_MISSION,
+  startsReviewOnHost,
+  wireCommand,
+} from "./era.ts";
+import { planLegacyWorkspace, readMissionLayout } from "./legacy_workspace.ts";
 import { HostError, HostTransportError, type HostTransportKind } from "./errors.ts";
 import { runProcessGroup } from "./process.ts";
 import { stderrTail } from "./stderr_tail.ts";
@@ -21,9 +35,11 @@ import { type HostSubcommand, isReadOnly } from "./subcommands.ts";
 import type {
   AcceptResult,
   ContractInfo,
+  ForcedTransition,
   HistoryResult,
   Host,
   HostCallCounts,
+  Lane,
   MergeInput,
   MergeResult,
   MissionState,
@@ -78,6 +94,11 @@ export interface SpecKittyHostOptions {
   readonly signal?: AbortSignal;
   /** Extra environment for the host process. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The era to speak before (or instead of) detecting it at `contract-version`.
+   * @default "1.3"
+   */
+  readonly era?: EraId;
 }
 
 /** Full-jitter backoff delay before retry number `retry` (1-based). */
@@ -87,47 +108,152 @@ export function backoffDelayMs(retry: number, random: () => number): number {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A {@link Host} backed by one subprocess per call. */
+/** A {@link Host} backed by one subprocess per call, speaking the era its host speaks. */
 export class SpecKittyHost implements Host {
   readonly kind: string;
   readonly #opts: SpecKittyHostOptions;
   readonly #counts: Record<string, number> = {};
+  #profile: EraProfile;
+  /** Set while `contract-version` (and the era probe) runs: every other call waits for the era. */
+  #detecting: Promise<EraProfile> | null = null;
+  /** Last lane seen per `mission\0wp` (older eras plan transitions from it). */
+  readonly #lanes = new Map<string, Lane>();
+  readonly #deps = new Map<string, string[]>();
+  readonly #forced: ForcedTransition[] = [];
 
   constructor(options: SpecKittyHostOptions) {
     if (options.command.length === 0) throw new TypeError("Cannot create a host as its command is empty");
     this.#opts = options;
     this.kind = options.kind ?? "spec-kitty";
+    this.#profile = ERAS[options.era ?? "1.3"];
   }
 
-  /** Calls made so far by subcommand, retries included. */
+  /** The era this adapter speaks now (detected by {@link contractVersion}). */
+  get era(): EraId {
+    return this.#profile.id;
+  }
+
+  /** Calls made so far by wire subcommand (`feature-state` on the feature era), retries included. */
   callCounts(): HostCallCounts {
     return { ...this.#counts };
   }
 
-  contractVersion(providerVersion?: string): Promise<ContractInfo> {
-    return this.#call({ sub: "contract-version", providerVersion });
+  /** Every transition sent with `--force` because the era has no unforced path, in order. */
+  forcedTransitions(): ForcedTransition[] {
+    return this.#forced.map((f) => ({ ...f }));
   }
-  missionState(mission: string): Promise<MissionState> {
-    return this.#call({ sub: "mission-state", mission });
+
+  /**
+   * `contract-version`, then the era: from `api_version`, and for 1.0.0 (spoken by the feature
+   * and the early mission era alike) from a read-only probe, `mission-state` answering
+   * USAGE_ERROR on the feature era.
+   */
+  contractVersion(providerVersion?: string): Promise<ContractInfo> {
+    const run = (async (): Promise<ContractInfo> => {
+      const info = await this.#call({ sub: "contract-version", providerVersion });
+      const profile = await this.#detectEra(info.apiVersion);
+      this.#profile = profile;
+      return { ...info, era: profile.id };
+    })();
+    const detecting = run.then(() => this.#profile, () => this.#profile);
+    this.#detecting = detecting;
+    void detecting.then(() => {
+      if (this.#detecting === detecting) this.#detecting = null;
+    });
+    return run;
+  }
+
+  async #detectEra(apiVersion: string): Promise<EraProfile> {
+    const era = eraFromContract(apiVersion);
+    // Not a 1.x contract: the contract check refuses it; keep speaking what we speak.
+    if (era === null) return this.#profile;
+    if (era !== "probe") return ERAS[era];
+    try {
+      // Sent in the mission spelling, bypassing the wait for the era (this is how it is found).
+      await this.#call({ sub: "mission-state", mission: PROBE_MISSION }, ERAS["1.3"]);
+      return ERAS["1.0-mission"];
+    } catch (error) {
+      if (error instanceof HostError) return ERAS[eraFromProbe(error.rawCode)];
+      throw error;
+    }
+  }
+  async missionState(mission: string): Promise<MissionState> {
+    const state = await this.#call({ sub: "mission-state", mission });
+    for (const wp of state.workPackages) {
+      if (wp.lane !== null) this.#lanes.set(key(mission, wp.wpId), wp.lane);
+      this.#deps.set(key(mission, wp.wpId), wp.dependencies);
+    }
+    return state;
   }
   listReady(mission: string): Promise<ReadyList> {
     return this.#call({ sub: "list-ready", mission });
   }
-  resolveWorkspace(mission: string, wp: string): Promise<WorkspaceInfo> {
-    return this.#call({ sub: "resolve-workspace", mission, wp });
+  async resolveWorkspace(mission: string, wp: string): Promise<WorkspaceInfo> {
+    const profile = await this.#era();
+    if (wireCommand(profile, "resolve-workspace") !== null) {
+      return this.#call({ sub: "resolve-workspace", mission, wp });
+    }
+    const planned = await this.#legacyWorkspace(profile, mission, wp);
+    return { missionSlug: mission, missionNumber: null, missionType: "", wpId: wp, ...planned };
   }
-  startImplementation(
+  async startImplementation(
     input: { mission: string; wp: string; actor: string; policy: PolicyMetadata },
   ): Promise<StartImplementationResult> {
-    return this.#call({ sub: "start-implementation", ...input });
+    const profile = await this.#era();
+    const started = await this.#call({ sub: "start-implementation", ...input });
+    this.#lanes.set(key(input.mission, input.wp), "in_progress");
+    if (profile.hostCreatesWorkspace) return started;
+    // The host only names the workspace: say which branch the orchestrator creates it on.
+    const planned = await this.#legacyWorkspace(profile, input.mission, input.wp);
+    return {
+      ...started,
+      laneBranch: planned.laneBranch,
+      ...(planned.laneBaseRef ? { laneBaseRef: planned.laneBaseRef } : {}),
+    };
   }
-  startReview(
+  async startReview(
     input: { mission: string; wp: string; actor: string; policy: PolicyMetadata; reviewRef?: string },
   ): Promise<StartReviewResult> {
-    return this.#call({ sub: "start-review", ...input });
+    const profile = await this.#era();
+    if (startsReviewOnHost(profile)) {
+      const started = await this.#call({ sub: "start-review", ...input });
+      this.#lanes.set(key(input.mission, input.wp), "in_review");
+      return started;
+    }
+    // No call: the WP is reviewed where it is (for_review), see `era.ts`.
+    const lane = await this.#laneOf(input.mission, input.wp);
+    const planned = await this.#legacyWorkspace(profile, input.mission, input.wp);
+    return {
+      missionSlug: input.mission,
+      missionNumber: null,
+      missionType: "",
+      wpId: input.wp,
+      fromLane: lane,
+      toLane: lane,
+      promptPath: planned.promptPath,
+      policyMetadataRecorded: false,
+      noOp: true,
+    };
   }
-  transition(input: TransitionInput): Promise<TransitionResult> {
-    return this.#call({ sub: "transition", ...input });
+  async transition(input: TransitionInput): Promise<TransitionResult> {
+    const profile = await this.#era();
+    const at = key(input.mission, input.wp);
+    if (profile.reviewResultFlag) {
+      const moved = await this.#call({ sub: "transition", ...input });
+      this.#lanes.set(at, input.to);
+      return moved;
+    }
+    const from = await this.#laneOf(input.mission, input.wp);
+    let last: TransitionResult | null = null;
+    for (const planned of planTransition(profile, from, input)) {
+      last = await this.#call({ sub: "transition", ...planned.input });
+      this.#lanes.set(at, planned.input.to);
+      if (planned.forced !== null) {
+        this.#forced.push({ wpId: input.wp, from: planned.from, to: planned.input.to, reason: planned.forced });
+      }
+    }
+    if (last === null) throw new TypeError(`no transition planned for ${input.wp} to ${input.to}`);
+    return { ...last, fromLane: from };
   }
   appendHistory(input: { mission: string; wp: string; actor: string; note: string }): Promise<HistoryResult> {
     return this.#call({ sub: "append-history", ...input });
@@ -139,14 +265,46 @@ export class SpecKittyHost implements Host {
     return this.#call({ sub: "merge-mission", ...input });
   }
 
-  async #call<R extends HostRequest>(req: R): Promise<HostResultMap[R["sub"]]> {
+  /** The era to speak: the detected one, waiting for a detection in flight. */
+  #era(): Promise<EraProfile> {
+    return this.#detecting ?? Promise.resolve(this.#profile);
+  }
+
+  /** The WP's lane as last seen, reading mission-state when it was never seen. */
+  async #laneOf(mission: string, wp: string): Promise<Lane> {
+    const known = this.#lanes.get(key(mission, wp));
+    if (known !== undefined) return known;
+    await this.missionState(mission);
+    return this.#lanes.get(key(mission, wp)) ?? "planned";
+  }
+
+  async #legacyWorkspace(profile: EraProfile, mission: string, wp: string) {
+    const layout = await readMissionLayout(this.#opts.repoRoot, mission);
+    return planLegacyWorkspace(
+      profile,
+      this.#opts.repoRoot,
+      mission,
+      wp,
+      layout,
+      this.#deps.get(key(mission, wp)) ?? [],
+    );
+  }
+
+  async #call<R extends HostRequest>(req: R, era?: EraProfile): Promise<HostResultMap[R["sub"]]> {
     const sub = req.sub as R["sub"];
+    const profile = era ?? (req.sub === "contract-version" ? this.#profile : await this.#era());
+    const argv = eraArgv(profile, req);
+    if (argv === null) throw new TypeError(`contract ${profile.contract} has no ${sub} command`);
+    const wire = argv[1] ?? sub;
+    const options: WireOptions = wire === sub && profile.missionFlag === "--mission"
+      ? {}
+      : { command: wire, normalize: (data) => normalizeData(profile, data) };
     const retries = isReadOnly(sub) ? READ_RETRIES : 0;
     for (let attempt = 1;; attempt++) {
-      this.#counts[sub] = (this.#counts[sub] ?? 0) + 1;
+      this.#counts[wire] = (this.#counts[wire] ?? 0) + 1;
       const started = performance.now();
       try {
-        const result = await this.#once(sub, req);
+        const result = await this.#once(sub, argv, options);
         this.#report(sub, attempt, started, "ok", false);
         return result;
       } catch (error) {
@@ -176,9 +334,9 @@ export class SpecKittyHost implements Host {
     this.#opts.onCall?.({ command, attempt, durationMs, outcome, willRetry, ...(code ? { code } : {}) });
   }
 
-  async #once<K extends HostSubcommand>(sub: K, req: HostRequest): Promise<HostResultMap[K]> {
+  async #once<K extends HostSubcommand>(sub: K, wireArgv: string[], wire: WireOptions): Promise<HostResultMap[K]> {
     const { command, repoRoot } = this.#opts;
-    const argv = [...command, ...hostArgv(req)];
+    const argv = [...command, ...wireArgv];
     const ambiguous = !isReadOnly(sub);
     const label = `${this.kind} host 'orchestrator-api ${sub}'`;
     const unknownEffect = ambiguous ? " The change may or may not have been applied: re-read mission-state." : "";
@@ -223,7 +381,7 @@ export class SpecKittyHost implements Host {
       });
     }
     try {
-      return decodeStdout(sub, result.stdout, repoRoot) as HostResultMap[K];
+      return decodeStdout(sub, result.stdout, repoRoot, wire) as HostResultMap[K];
     } catch (error) {
       if (error instanceof HostTransportError) {
         throw new HostTransportError(error.kind, sub, `${error.message} (exit ${result.code})${unknownEffect}`, {
@@ -247,4 +405,8 @@ export class SpecKittyHost implements Host {
       "Install it with `pipx install spec-kitty-cli` (or point SPEC_KITTY_BIN / host.command at it), " +
       "or use the built-in host with `--host builtin`.";
   }
+}
+
+function key(mission: string, wp: string): string {
+  return `${mission}\0${wp}`;
 }

@@ -212,7 +212,7 @@ Deno.test("SpecKittyHost.contractVersion() read retry succeeds on the second try
       if [ ! -e "$D/tried" ]; then touch "$D/tried"; echo boom >&2; exit 1; fi
       printf '%s\\n' ${q(line)}`);
     const info = await host.contractVersion("0.1.0");
-    assertEquals(info, { apiVersion: "1.3.0", minSupportedProviderVersion: "0.1.0" });
+    assertEquals(info, { apiVersion: "1.3.0", minSupportedProviderVersion: "0.1.0", era: "1.3" });
     assertEquals(host.callCounts(), { "contract-version": 2 });
     assertEquals(f.sleeps, [250]);
   });

@@ -10,6 +10,8 @@
  * @module
  */
 
+import type { EraId } from "./era.ts";
+
 /** The nine display lanes of the host's lane machine. */
 export const LANES = [
   "planned",
@@ -49,6 +51,19 @@ export interface MissionIdentity {
 export interface ContractInfo {
   apiVersion: string;
   minSupportedProviderVersion: string;
+  /**
+   * The host era the adapter detected (see `era.ts`); absent from hosts that do not detect one
+   * (test fakes), where it follows from `apiVersion`.
+   */
+  era?: EraId;
+}
+
+/** A transition the adapter had to send with `--force`, and why the era offers no other path. */
+export interface ForcedTransition {
+  wpId: string;
+  from: string;
+  to: string;
+  reason: string;
 }
 
 /** One WP in `mission-state`. */
@@ -212,4 +227,6 @@ export interface Host {
   mergeMission(input: MergeInput): Promise<MergeResult>;
   /** Calls made so far, by subcommand name (e.g. `mission-state`). */
   callCounts(): HostCallCounts;
+  /** Transitions forced because the host's era has no unforced path (none on contract 1.3). */
+  forcedTransitions?(): ForcedTransition[];
 }

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { type ParsedOptions, req } from "../args.ts";
-import { allWpIds, compareWpIds, type HostContext } from "../context.ts";
+import { allWpIds, compareWpIds, eraOf, type HostContext } from "../context.ts";
 import { nowIso } from "../envelope.ts";
 import { withMissionLock } from "../events.ts";
 import { HostFailure } from "../failure.ts";
@@ -37,8 +37,16 @@ export async function acceptMission(ctx: HostContext, options: ParsedOptions): P
     const { states } = await readLog(mission);
     const ids = allWpIds(mission, states);
     const lanes = new Map(ids.map((id) => [id, laneOfWp(states, id)]));
-    const incomplete = ids.filter((id) => lanes.get(id) !== "approved" && lanes.get(id) !== "done");
+    // The feature era's accept-feature wants every WP done (approved is not enough).
+    const feature = eraOf(ctx).missionFlag === "--feature";
+    const complete = (id: string) => lanes.get(id) === "done" || (!feature && lanes.get(id) === "approved");
+    const incomplete = ids.filter((id) => !complete(id));
     if (incomplete.length > 0) {
+      if (feature) {
+        throw new HostFailure("FEATURE_NOT_READY", `Feature has ${incomplete.length} incomplete WP(s)`, {
+          incomplete_wps: incomplete,
+        });
+      }
       throw new HostFailure("MISSION_NOT_READY", `Mission has ${incomplete.length} incomplete WP(s)`, {
         ...mission.identity,
         incomplete_wps: incomplete,
@@ -48,6 +56,7 @@ export async function acceptMission(ctx: HostContext, options: ParsedOptions): P
     const done = ids.filter((id) => lanes.get(id) === "done").sort(compareWpIds);
     const at = nowIso(ctx.clock);
     await writeAtomic(join(mission.dir, "meta.json"), prettyJson(recordAcceptance(mission.meta, actor, at)));
+    if (feature) return { ...mission.identity, accepted: true, mode: "auto", accepted_at: at };
     return {
       ...mission.identity,
       accepted: true,

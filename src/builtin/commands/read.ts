@@ -5,8 +5,8 @@
  * @module
  */
 import { type ParsedOptions, req, str } from "../args.ts";
-import { allWpIds, type HostContext, readLog, satisfiedWps } from "../context.ts";
-import { CONTRACT_VERSION, MIN_PROVIDER_VERSION } from "../envelope.ts";
+import { allWpIds, eraOf, type HostContext, readLog, satisfiedWps } from "../context.ts";
+import { MIN_PROVIDER_VERSION } from "../envelope.ts";
 import { HostFailure } from "../failure.ts";
 import { findWp, loadMission } from "../mission.ts";
 import { isReady } from "../readiness.ts";
@@ -35,7 +35,8 @@ export function versionBelow(a: { release: number[]; pre: boolean }, b: { releas
 }
 
 /** `contract-version [--provider-version V]`. */
-export function contractVersion(_ctx: HostContext, options: ParsedOptions): Promise<Record<string, unknown>> {
+export function contractVersion(ctx: HostContext, options: ParsedOptions): Promise<Record<string, unknown>> {
+  const apiVersion = eraOf(ctx).contract;
   const provider = str(options, "provider-version");
   if (provider !== undefined) {
     const parsed = parseVersion(provider);
@@ -52,12 +53,12 @@ export function contractVersion(_ctx: HostContext, options: ParsedOptions): Prom
         {
           provider_version: provider,
           min_supported_provider_version: MIN_PROVIDER_VERSION,
-          api_version: CONTRACT_VERSION,
+          api_version: apiVersion,
         },
       );
     }
   }
-  return Promise.resolve({ api_version: CONTRACT_VERSION, min_supported_provider_version: MIN_PROVIDER_VERSION });
+  return Promise.resolve({ api_version: apiVersion, min_supported_provider_version: MIN_PROVIDER_VERSION });
 }
 
 /** `mission-state --mission M`. */
@@ -101,7 +102,7 @@ export async function resolveWorkspace(ctx: HostContext, options: ParsedOptions)
   const mission = await loadMission(ctx.root, req(options, "mission"));
   const wp = findWp(mission, req(options, "wp"));
   const { states } = await readLog(mission);
-  const plan = planWorkspace(mission, wp.wpId, satisfiedWps(states));
+  const plan = planWorkspace(mission, wp.wpId, satisfiedWps(states), eraOf(ctx));
   return {
     ...mission.identity,
     wp_id: wp.wpId,

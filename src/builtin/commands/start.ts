@@ -8,7 +8,7 @@
  * @module
  */
 import { type ParsedOptions, req, str } from "../args.ts";
-import { type HostContext, mutate, satisfiedWps } from "../context.ts";
+import { eraOf, type HostContext, mutate, satisfiedWps } from "../context.ts";
 import { nowIso } from "../envelope.ts";
 import { type LaneEvent, newLaneEvent } from "../events.ts";
 import { HostFailure, rejected } from "../failure.ts";
@@ -109,7 +109,9 @@ function claimAndAllocate(
 ): Promise<Record<string, unknown>> {
   return mutate(ctx, mission, async ({ states }) => {
     const lane = laneOfWp(states, wp.wpId);
-    if (lane === "planned" || lane === "claimed") {
+    const era = eraOf(ctx);
+    // The feature era has no dependency gate: a WP with unfinished dependencies starts.
+    if (era.hostDependencyGate && (lane === "planned" || lane === "claimed")) {
       const unsatisfied = unsatisfiedDependencies(wp.dependencies, (id) => laneOfWp(states, id));
       if (unsatisfied.length > 0) {
         throw new HostFailure(
@@ -122,7 +124,7 @@ function claimAndAllocate(
     }
     const holder = states.get(wp.wpId)?.actor ?? null;
     const events = implementationEvents(mission, wp, lane, holder, actor, policy ?? {}, nowIso(ctx.clock));
-    const plan = planWorkspace(mission, wp.wpId, satisfiedWps(states));
+    const plan = planWorkspace(mission, wp.wpId, satisfiedWps(states), era);
     await allocateLane(mission, wp.wpId, plan);
     return {
       events,
@@ -148,9 +150,20 @@ export async function startReview(ctx: HostContext, options: ParsedOptions): Pro
   const wp = findWp(mission, req(options, "wp"));
   const actor = req(options, "actor");
   const reviewRef = str(options, "review-ref") ?? null;
+  const era = eraOf(ctx);
+  if (!era.startReviewClaims) return await sendBack(ctx, mission, wp, actor, policy, reviewRef);
   return await mutate(ctx, mission, ({ states }) => {
     const lane = laneOfWp(states, wp.wpId);
+    const holder = states.get(wp.wpId)?.actor ?? null;
     let events: LaneEvent[] = [];
+    if (lane === "in_review" && !era.reviewResultFlag && holder !== null && holder !== actor) {
+      // Before 1.3 a second reviewer is refused (1.3 lets it through as a no-op).
+      throw new HostFailure("WP_ALREADY_CLAIMED", `WP ${wp.wpId} is already claimed for review by '${holder}'`, {
+        ...mission.identity,
+        claimed_by: holder,
+        requesting_actor: actor,
+      });
+    }
     if (lane === "for_review") {
       events = [newLaneEvent({
         wpId: wp.wpId,
@@ -179,6 +192,50 @@ export async function startReview(ctx: HostContext, options: ParsedOptions): Pro
         prompt_path: wp.path,
         policy_metadata_recorded: true,
         no_op: events.length === 0,
+      },
+    });
+  });
+}
+
+/**
+ * The feature era's `start-review`: the reviewer's send-back, for_review → in_progress, guarded by
+ * `--review-ref` (its data has no `no_op`).
+ */
+function sendBack(
+  ctx: HostContext,
+  mission: Mission,
+  wp: WpFile,
+  actor: string,
+  policy: RecordedPolicy | null,
+  reviewRef: string | null,
+): Promise<Record<string, unknown>> {
+  if (reviewRef === null || reviewRef === "") {
+    throw rejected("--review-ref is required for start-review (for_review\u2192in_progress guard)");
+  }
+  return mutate(ctx, mission, ({ states }) => {
+    const lane = laneOfWp(states, wp.wpId);
+    if (lane !== "for_review") throw rejected(`WP ${wp.wpId} is in '${lane}', cannot start review`);
+    const event = newLaneEvent({
+      wpId: wp.wpId,
+      from: "for_review",
+      to: "in_progress",
+      at: nowIso(ctx.clock),
+      actor,
+      missionSlug: mission.slug,
+      missionId: missionId(mission),
+      reason: "Review started: sent back for changes",
+      reviewRef,
+      policy,
+    });
+    return Promise.resolve({
+      events: [event],
+      result: {
+        ...mission.identity,
+        wp_id: wp.wpId,
+        from_lane: "for_review",
+        to_lane: "in_progress",
+        prompt_path: wp.path,
+        policy_metadata_recorded: policy !== null,
       },
     });
   });

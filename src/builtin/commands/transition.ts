@@ -6,7 +6,9 @@
  * @module
  */
 import { bool, type ParsedOptions, req, str } from "../args.ts";
-import { type HostContext, mutate, satisfiedWps } from "../context.ts";
+import { join } from "node:path";
+import { eraOf, type HostContext, mutate, satisfiedWps } from "../context.ts";
+import { checkboxesComplete } from "../emulate.ts";
 import { nowIso } from "../envelope.ts";
 import { newLaneEvent } from "../events.ts";
 import { HostFailure, rejected } from "../failure.ts";
@@ -93,12 +95,17 @@ export async function transition(ctx: HostContext, options: ParsedOptions): Prom
   const force = bool(options, "force") ?? false;
   const note = str(options, "note") ?? null;
   const reviewRef = str(options, "review-ref") ?? null;
+  const era = eraOf(ctx);
+  // Before 1.3 the subtask gate reads tasks.md checkboxes (the mission era honours --subtasks-complete).
+  const tasksMd = era.subtaskSource === "checkboxes"
+    ? await Deno.readTextFile(join(mission.dir, "tasks.md")).catch(() => null)
+    : null;
   return await mutate(ctx, mission, async ({ states }) => {
     const current = laneOfWp(states, wp.wpId);
     const from = current === UNINITIALIZED ? "genesis" : current;
     const state = states.get(wp.wpId);
-    if (!force && to === "for_review" && isLegalEdge(from, to)) {
-      const plan = planWorkspace(mission, wp.wpId, satisfiedWps(states));
+    if (!force && to === "for_review" && isLegalEdge(from, to, era)) {
+      const plan = planWorkspace(mission, wp.wpId, satisfiedWps(states), era);
       if (plan.laneId !== undefined && (await implementationCommits(mission, plan)) === 0) {
         throw rejected(
           `${wp.wpId} cannot move to for_review: no implementation commit on lane ${plan.laneId} ` +
@@ -117,7 +124,10 @@ export async function transition(ctx: HostContext, options: ParsedOptions): Prom
       reviewRef,
       reviewResult,
       evidence,
-      subtasksComplete: subtasksComplete(state, wp.subtasks),
+      subtasksComplete: era.subtaskSource === "events"
+        ? subtasksComplete(state, wp.subtasks)
+        : bool(options, "subtasks-complete") ?? checkboxesComplete(tasksMd, wp.wpId, era),
+      era,
       implementationEvidence: bool(options, "implementation-evidence-present") ?? (state?.laneEventCount ?? 0) > 0,
     });
     if (!decision.ok) throw rejected(decision.message);
