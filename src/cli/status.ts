@@ -18,6 +18,7 @@ import type { StatusOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
 import { clipForeign } from "../output/escape.ts";
 import { clockTime } from "../engine/view.ts";
+import { agentTimeMs, type RunBudget, runSpentUsd, shownTime, usd } from "../engine/budget.ts";
 
 /** How long `status` waits for the host before showing "lanes: host unreachable". */
 export const STATUS_HOST_TIMEOUT_MS = 10_000;
@@ -28,6 +29,21 @@ export interface StatusDeps {
   makeHost?: (repoRoot: string, opts: StatusOptions, state: RunState, signal: AbortSignal) => Promise<Host>;
   /** @default STATUS_HOST_TIMEOUT_MS */
   hostTimeoutMs?: number;
+  /** The budgets to show spend against. @default from the run's configuration file (null when unreadable) */
+  budget?: (repoRoot: string, opts: StatusOptions, state: RunState) => Promise<RunBudget | null>;
+}
+
+/** Spend against budget in the status (`--json` shape); absent when no budget is set. */
+export interface StatusBudget {
+  per_run_usd: number | null;
+  spent_usd: number;
+  wps: {
+    wp_id: string;
+    per_wp_usd: number | null;
+    per_wp_minutes: number | null;
+    spent_usd: number;
+    agent_ms: number;
+  }[];
 }
 
 /** One WP row of the status (also the `--json` shape). */
@@ -60,6 +76,8 @@ export interface StatusReport {
   lanes_error: string | null;
   total_cost_usd: number;
   running: RunState["running"];
+  /** Spend against budget, or null when no budget is set (or the configuration cannot be read). */
+  budget: StatusBudget | null;
   /** Agent families cooling down from a rate limit, while a live process runs (else empty). */
   cooldowns: NonNullable<RunState["cooldowns"]>;
   wps: StatusWp[];
@@ -83,7 +101,8 @@ export async function runStatus(opts: StatusOptions, term: Terminal, deps: Statu
   const held = await isLockHeld(repoRoot, state.mission);
   const info = held ? await readLockInfo(repoRoot, state.mission) : null;
   const lanes = await readLanes(repoRoot, opts, state, deps);
-  const doc = buildReport(state, held ? (info ?? { pid: null, run_id: null }) : null, lanes);
+  const budget = await (deps.budget ?? configBudget)(repoRoot, opts, state).catch(() => null);
+  const doc = buildReport(state, held ? (info ?? { pid: null, run_id: null }) : null, lanes, budget);
   if (opts.json) term.printJson(doc);
   else printHuman(doc, term);
   return ExitCode.Ok;
@@ -134,7 +153,40 @@ async function defaultMakeHost(
   return createHost(config, repoRoot, { signal, timeoutMs: STATUS_HOST_TIMEOUT_MS });
 }
 
-function buildReport(state: RunState, live: StatusReport["live"], lanes: Lanes): StatusReport {
+/** The budgets of the run's configuration (the file it was started with, or the one given). */
+async function configBudget(repoRoot: string, opts: StatusOptions, state: RunState): Promise<RunBudget | null> {
+  const config = await loadResolvedConfig(repoRoot, { config: opts.config ?? state.flags.config ?? undefined });
+  return {
+    perRunUsd: config.budget?.perRunUsd ?? null,
+    pipelines: Object.fromEntries(
+      Object.values(config.pipelines).map((p) => [p.name, p.budget ?? { perWpUsd: null, perWpMs: null }]),
+    ),
+  };
+}
+
+function statusBudget(state: RunState, budget: RunBudget | null): StatusBudget | null {
+  if (budget === null) return null;
+  const wps = Object.values(state.wps).flatMap((wp) => {
+    const b = budget.pipelines[wp.pipeline];
+    if (b === undefined || (b.perWpUsd === null && b.perWpMs === null)) return [];
+    return [{
+      wp_id: wp.wp_id,
+      per_wp_usd: b.perWpUsd,
+      per_wp_minutes: b.perWpMs === null ? null : b.perWpMs / 60_000,
+      spent_usd: round(wp.cost_usd),
+      agent_ms: agentTimeMs(wp),
+    }];
+  }).sort((a, b) => a.wp_id.localeCompare(b.wp_id));
+  if (budget.perRunUsd === null && wps.length === 0) return null;
+  return { per_run_usd: budget.perRunUsd, spent_usd: round(runSpentUsd(state)), wps };
+}
+
+function buildReport(
+  state: RunState,
+  live: StatusReport["live"],
+  lanes: Lanes,
+  budget: RunBudget | null = null,
+): StatusReport {
   const ids = new Set(Object.keys(state.wps));
   for (const id of lanes.lanes?.keys() ?? []) ids.add(id);
   const wps = [...ids].sort().map((id) => wpRow(id, state.wps[id], lanes.lanes?.get(id) ?? null));
@@ -149,6 +201,7 @@ function buildReport(state: RunState, live: StatusReport["live"], lanes: Lanes):
     resume_count: state.resume_count,
     live,
     lanes_error: lanes.error,
+    budget: statusBudget(state, budget),
     total_cost_usd: round(wps.reduce((sum, wp) => sum + wp.cost_usd, 0)),
     running: state.running,
     // Only the process that waits a cooldown out keeps it; a dead run's entries mean nothing.
@@ -210,6 +263,17 @@ function printHuman(doc: StatusReport, term: Terminal): void {
       : term.table(["WP", "Phase", "Lane", "Agent", "Attempts", "Reviews", "Cost", "Last error"], rows),
   );
   if (doc.total_cost_usd > 0) term.line(`Total cost: $${doc.total_cost_usd.toFixed(2)}`);
+  const b = doc.budget;
+  if (b !== null) {
+    if (b.per_run_usd !== null) term.line(`Budget: run ${usd(b.spent_usd)} of ${usd(b.per_run_usd)} (per_run_usd)`);
+    for (const w of b.wps) {
+      const parts = [
+        w.per_wp_usd === null ? "" : `${usd(w.spent_usd)} of ${usd(w.per_wp_usd)}`,
+        w.per_wp_minutes === null ? "" : `${shownTime(w.agent_ms)} of ${w.per_wp_minutes}m agent time`,
+      ].filter((p) => p !== "");
+      term.line(`Budget: ${w.wp_id} ${parts.join(", ")}`);
+    }
+  }
   if (doc.lanes_error !== null) term.line(`lanes: host unreachable (${doc.lanes_error})`);
 }
 

@@ -221,3 +221,24 @@ Deno.test("runStatus() shows a family's rate-limit cooldown while a live process
     }
   });
 });
+
+Deno.test("runStatus() shows spend against the run's and each WP's budget, also in --json", async () => {
+  await withRepo(async (repo) => {
+    const state = sampleState();
+    state.wps.WP01!.cost_usd = 1.25;
+    await new StateStore(repo, { mission: "034-my-feature" }).save(state);
+    const budget: StatusDeps["budget"] = () =>
+      Promise.resolve({ perRunUsd: 10, pipelines: { default: { perWpUsd: 2, perWpMs: null } } });
+    const term = memoryTerminal();
+    await runStatus({ repoRoot: repo, json: false }, term, { ...lanes, budget });
+    assertStringIncludes(term.text(), "Budget: run $1.25 of $10.00 (per_run_usd)");
+    assertStringIncludes(term.text(), "Budget: WP01 $1.25 of $2.00");
+    const json = memoryTerminal();
+    await runStatus({ repoRoot: repo, json: true }, json, { ...lanes, budget });
+    assertStringIncludes(json.text(), '"per_run_usd": 10');
+    // Without a budget (the default configuration) nothing is shown.
+    const plain = memoryTerminal();
+    await runStatus({ repoRoot: repo, json: false }, plain, lanes);
+    assertEquals(plain.text().includes("Budget:"), false);
+  });
+});

@@ -100,6 +100,9 @@ ${rows.join("\n")}
       h(formatDuration(m.duration_ms))
     }</td><td></td><td></td></tr></tfoot>
 </table>
+${m.budget.length > 0 ? `<h2>Budget</h2>\n${list(m.budget)}` : ""}
+${m.reviews.length > 0 ? `<h2>Reviews</h2>\n${list(m.reviews)}` : ""}
+${m.cooldowns.length > 0 ? `<h2>Rate-limit cooldowns</h2>\n${list(m.cooldowns)}` : ""}
 <h2>Next steps</h2>
 ${
       m.next_steps.length > 0

@@ -57,6 +57,10 @@ export function renderMarkdown(run: RunInput): string {
       ]),
     );
   }
+  const extra = [["Budget", m.budget], ["Reviews", m.reviews], ["Rate-limit cooldowns", m.cooldowns]] as const;
+  for (const [title, lines] of extra) {
+    if (lines.length > 0) out.push("", `## ${title}`, "", ...lines.map((l) => `- ${md(l)}`));
+  }
   out.push("", "## Next steps", "");
   if (m.next_steps.length === 0) out.push(m.exit_code === null ? "The run has not finished." : "Nothing left to do.");
   else out.push(...m.next_steps.map((s) => `- ${md(s)}`));

@@ -8,6 +8,7 @@
  * @module
  */
 import type { RunEvent, RunSummary, WpSummary } from "../run/types.ts";
+import { budgetLines, describeEvent, reviewLines } from "../engine/view.ts";
 
 /** What the reports are rendered from (what `readRun` returns). */
 export interface RunInput {
@@ -58,6 +59,12 @@ export interface RunModel {
   warnings: string[];
   /** Times the run was resumed (run_started events with `resumed`). */
   resumes: number;
+  /** Spend against budget (`Budget: run $3.20 of $10.00 (per_run_usd)`), when a budget was set. */
+  budget: string[];
+  /** Each consensus review's verdicts (`Reviews: WP01 codex approved, ...`). */
+  reviews: string[];
+  /** Rate-limit cooldowns of agent families (`claude cooling down until ...`, `claude free again`). */
+  cooldowns: string[];
 }
 
 /** Builds the {@link RunModel} of a recorded run. */
@@ -74,6 +81,7 @@ export function buildRunModel(run: RunInput): RunModel {
   const rejected = new Set<string>();
   const finished = new Map<string, { outcome: WpSummary["outcome"]; reason: string }>();
   const warnings: string[] = [];
+  const cooldowns: string[] = [];
   const agents: string[] = [];
   for (const e of events) {
     if (e.type === "attempt_started") {
@@ -107,6 +115,8 @@ export function buildRunModel(run: RunInput): RunModel {
       finished.set(e.wp_id, { outcome: e.outcome, reason: e.reason });
     } else if (e.type === "warning") {
       warnings.push(e.wp_id === undefined ? e.message : `${e.wp_id}: ${e.message}`);
+    } else if (e.type === "cooldown_started" || e.type === "cooldown_ended") {
+      cooldowns.push(`${e.at.slice(11, 19)} ${describeEvent(e) ?? ""}`);
     } else if (e.type === "wp_dispatched" && !bars.has(e.wp_id)) {
       bars.set(e.wp_id, []);
     }
@@ -135,6 +145,9 @@ export function buildRunModel(run: RunInput): RunModel {
     next_steps: summary?.next_steps ?? [],
     warnings,
     resumes: events.filter((e) => e.type === "run_started" && e.resumed).length,
+    budget: summary === null ? [] : budgetLines(summary),
+    reviews: summary === null ? [] : reviewLines(summary),
+    cooldowns,
   };
 }
 
