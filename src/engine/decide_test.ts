@@ -159,3 +159,17 @@ Deno.test("stallOutcomes() gives every undriveable WP an explicit reason", () =>
     { wpId: "WP02", kind: "skipped", reason: "waiting on WP01 (in_review) which this run cannot move" },
   ]);
 });
+
+Deno.test("nextDispatches() over the run's budget starts no planned WP but finishes started ones; stall says why", () => {
+  const v = {
+    ...view([wp("WP01", "in_progress"), wp("WP02", "for_review"), wp("WP03", "planned"), wp("WP04", "planned")]),
+    noNewWork: "budget: the run spent $2.00 of its per_run_usd $2.00; no new WP starts",
+  };
+  assertEquals(nextDispatches(v).map((d) => `${d.wpId}:${d.mode}`), ["WP02:review", "WP01:implement"]);
+  const idle = { ...v, wps: v.wps.filter((w) => w.lane === "planned") };
+  assertEquals(nextDispatches(idle), []);
+  assertEquals(stallOutcomes(idle), [
+    { wpId: "WP03", kind: "skipped", reason: v.noNewWork, budget: true },
+    { wpId: "WP04", kind: "skipped", reason: v.noNewWork, budget: true },
+  ]);
+});
