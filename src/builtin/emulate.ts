@@ -49,7 +49,11 @@ export function eraPayload(era: EraProfile, data: Record<string, unknown>): Reco
 /** The failure `data` an era prints: before 1.3 `message` is dropped whenever structured fields exist. */
 export function eraFailureData(era: EraProfile, failure: HostFailure): Record<string, unknown> {
   if (era.errorMessages || Object.keys(failure.fields).length === 0) return eraPayload(era, failure.data());
-  return eraPayload(era, { ...failure.fields });
+  // The feature era's refusals name no feature at all (`{"claimed_by": ..., "requesting_actor": ...}`).
+  const fields = era.missionFlag === "--feature"
+    ? Object.fromEntries(Object.entries(failure.fields).filter(([k]) => !IDENTITY_KEYS.includes(k)))
+    : { ...failure.fields };
+  return eraPayload(era, fields);
 }
 
 /**

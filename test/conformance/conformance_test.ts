@@ -23,6 +23,7 @@ import {
 } from "./client.ts";
 import { createTranscriptProject, gitIn } from "./fixture.ts";
 import { BUILTIN, callHost, type HostUnderTest, realHost } from "./hosts.ts";
+import { detectEra, runEraSuite } from "./eras.ts";
 
 async function lifecycle(t: Deno.TestContext, s: Session): Promise<void> {
   await t.step("handshake", async () => {
@@ -353,10 +354,14 @@ Deno.test("conformance: builtin host drives the transcript mission through raw e
 const REAL = realHost();
 Deno.test({
   name: REAL ? "conformance: real spec-kitty host (SPEC_KITTY_BIN)" : "conformance: real spec-kitty host " +
-    "(ignored: set SPEC_KITTY_BIN to a spec-kitty >= 3.2.6rc1 binary to run the same suite against it)",
+    "(ignored: set SPEC_KITTY_BIN to a spec-kitty binary of any era since 2.0 to run its era's suite against it)",
   ignore: REAL === null,
   async fn(t) {
     if (REAL === null) return;
+    // An older host gets the suite of its era (eras.ts); contract 1.3 the full lifecycle above.
+    const probeDir = await Deno.makeTempDir({ prefix: "sko-era-probe-" });
+    const era = await detectEra(REAL, probeDir).finally(() => Deno.remove(probeDir, { recursive: true }));
+    if (era !== "1.3") return await runEraSuite(t, REAL, era);
     await withProject(REAL, t, (s) => lifecycle(t, s));
   },
 });

@@ -25,6 +25,15 @@ export const BUILTIN: HostUnderTest = {
   argv: (args) => [Deno.execPath(), "run", "-A", "--config", CONFIG, MAIN, "host", ...args],
 };
 
+/** The built-in host answering as an older era's spec-kitty (`host --emulate <era>`). */
+export function builtinEmulating(era: string): HostUnderTest {
+  return {
+    name: `builtin (${era})`,
+    builtin: true,
+    argv: (args) => [Deno.execPath(), "run", "-A", "--config", CONFIG, MAIN, "host", "--emulate", era, ...args],
+  };
+}
+
 /** The real host named by `SPEC_KITTY_BIN`, or null. */
 export function realHost(): HostUnderTest | null {
   const bin = Deno.env.get("SPEC_KITTY_BIN");

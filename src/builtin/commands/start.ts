@@ -108,8 +108,10 @@ function claimAndAllocate(
   policy: RecordedPolicy | null,
 ): Promise<Record<string, unknown>> {
   return mutate(ctx, mission, async ({ states }) => {
-    const lane = laneOfWp(states, wp.wpId);
     const era = eraOf(ctx);
+    // The feature era's finalize seeds no status events: a WP without any is planned there.
+    const seen = laneOfWp(states, wp.wpId);
+    const lane = seen === UNINITIALIZED && !era.hostDependencyGate ? "planned" : seen;
     // The feature era has no dependency gate: a WP with unfinished dependencies starts.
     if (era.hostDependencyGate && (lane === "planned" || lane === "claimed")) {
       const unsatisfied = unsatisfiedDependencies(wp.dependencies, (id) => laneOfWp(states, id));
