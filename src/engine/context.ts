@@ -6,7 +6,7 @@
  */
 import type { AgentRunner } from "../agents/types.ts";
 import { errorMessage } from "../errors.ts";
-import { HostError, HostTransportError } from "../host/errors.ts";
+import { HostError } from "../host/errors.ts";
 import type { Host, Lane, MissionState } from "../host/types.ts";
 import type { RunEvent } from "../run/types.ts";
 import type { Git } from "./git.ts";
@@ -233,9 +233,11 @@ export class EngineContext {
   }
 
   /**
-   * Re-reads `mission-state`; concurrent callers share one call. Read failures are retried
-   * up to 3 times with jitter before they reject. With `fresh`, a call already in flight is
-   * not shared (it may predate what the caller needs to see): a new read starts after it.
+   * Re-reads `mission-state`; concurrent callers share one call. A read failure rejects as is:
+   * the host adapter is the one layer that retries reads (with a total deadline, see
+   * `core/retry.ts`); retrying here too multiplied its attempts (3 × 4 host processes of up to a
+   * timeout each for one read). With `fresh`, a call already in flight is not shared (it may
+   * predate what the caller needs to see): a new read starts after it.
    */
   refresh(options: { fresh?: boolean } = {}): Promise<MissionState> {
     if (this.#refreshing !== null) {
@@ -244,20 +246,10 @@ export class EngineContext {
       return this.#refreshing.then(() => this.refresh(), () => this.refresh());
     }
     const run = async () => {
-      let lastError: unknown = null;
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          const since = this.moveMark();
-          const ms = await this.deps.host.missionState(this.state.mission);
-          this.applyMissionState(ms, since);
-          return ms;
-        } catch (error) {
-          lastError = error;
-          if (!(error instanceof HostTransportError)) throw error;
-          await this.deps.clock.sleep(Math.floor(this.deps.clock.random() * 1000 * 2 ** attempt));
-        }
-      }
-      throw lastError;
+      const since = this.moveMark();
+      const ms = await this.deps.host.missionState(this.state.mission);
+      this.applyMissionState(ms, since);
+      return ms;
     };
     this.#refreshing = run().finally(() => (this.#refreshing = null));
     return this.#refreshing;

@@ -20,6 +20,7 @@
 import type { AttemptFailure, FailureClass } from "../agents/types.ts";
 import type { StageConfig } from "../config/types.ts";
 import { formatDuration } from "../config/duration.ts";
+import { backoffDelayMs } from "../core/retry.ts";
 
 /** Failures of the provider (rate limit, overload) that are waited out instead of counted. */
 export const TRANSIENT_CLASSES: ReadonlySet<FailureClass> = new Set<FailureClass>(["rate_limit", "overloaded"]);
@@ -53,18 +54,8 @@ export interface StageCursor {
   waitedMs?: number;
 }
 
-/**
- * The backoff before retry number `retry` (1 = first retry), before jitter.
- *
- * @example backoffMs(policy with 30 s, ×2, cap 10 min, 3) === 120_000
- */
-export function backoffMs(
-  policy: { initialIntervalMs: number; backoffCoefficient: number; maximumIntervalMs: number },
-  retry: number,
-): number {
-  const raw = policy.initialIntervalMs * Math.pow(policy.backoffCoefficient, Math.max(0, retry - 1));
-  return Math.min(policy.maximumIntervalMs, Number.isFinite(raw) ? raw : policy.maximumIntervalMs);
-}
+/** The backoff before retry number `retry`, before jitter: the shared policy's (`core/retry.ts`). */
+export { backoffMs } from "../core/retry.ts";
 
 /** A duration in whole seconds for messages (`30m`, `1m30s`). */
 function shown(ms: number): string {
@@ -91,10 +82,7 @@ export function afterAttemptFailure(
         oneLine(failure.message)
       }${why}`,
     };
-  const jittered = (n: number) => {
-    const computed = backoffMs(policy, n);
-    return policy.jitter ? Math.floor(random() * computed) : computed;
-  };
+  const jittered = (n: number) => backoffDelayMs(policy, n, random);
 
   if (policy.nonRetryable.includes(failure.class)) return nextAgent();
   if (isTransient(failure.class)) {

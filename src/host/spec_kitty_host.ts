@@ -29,6 +29,7 @@ import {
 } from "./era.ts";
 import { planLegacyWorkspace, readMissionLayout } from "./legacy_workspace.ts";
 import { HostError, HostTransportError, type HostTransportKind } from "./errors.ts";
+import { backoffDelayMs as sharedBackoffDelayMs, type BackoffPolicy, withRetry } from "../core/retry.ts";
 import { runProcessGroup } from "./process.ts";
 import { stderrTail } from "./stderr_tail.ts";
 import { type HostSubcommand, isReadOnly } from "./subcommands.ts";
@@ -59,6 +60,18 @@ export const READ_RETRIES = 3;
 /** Full-jitter backoff base and cap. */
 export const RETRY_BASE_MS = 250;
 export const RETRY_CAP_MS = 2_000;
+/**
+ * A read's attempts together take at most this many call timeouts (`readDeadlineMs`): a read
+ * that timed out once gets one more try with the time left, never four full timeouts.
+ */
+export const READ_DEADLINE_TIMEOUTS = 2;
+/** The host's backoff in the shared retry policy. */
+const READ_BACKOFF: BackoffPolicy = {
+  initialIntervalMs: RETRY_BASE_MS,
+  backoffCoefficient: 2,
+  maximumIntervalMs: RETRY_CAP_MS,
+  jitter: true,
+};
 
 /** Reported after every attempt (for logs and the benchmark). */
 export interface HostCallEvent {
@@ -85,6 +98,8 @@ export interface SpecKittyHostOptions {
   readonly timeoutMs?: number;
   /** SIGTERM → SIGKILL grace on timeout. @default 2000 */
   readonly killGraceMs?: number;
+  /** Total time of one read with its retries. @default READ_DEADLINE_TIMEOUTS × timeoutMs */
+  readonly readDeadlineMs?: number;
   /** Injectable for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Injectable for tests; returns [0, 1). */
@@ -103,7 +118,7 @@ export interface SpecKittyHostOptions {
 
 /** Full-jitter backoff delay before retry number `retry` (1-based). */
 export function backoffDelayMs(retry: number, random: () => number): number {
-  return Math.floor(random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (retry - 1)));
+  return sharedBackoffDelayMs(READ_BACKOFF, retry, random);
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -299,27 +314,38 @@ export class SpecKittyHost implements Host {
     const options: WireOptions = wire === sub && profile.missionFlag === "--mission"
       ? {}
       : { command: wire, normalize: (data) => normalizeData(profile, data) };
-    const retries = isReadOnly(sub) ? READ_RETRIES : 0;
-    for (let attempt = 1;; attempt++) {
+    const timeoutMs = this.#opts.timeoutMs ?? DEFAULT_HOST_TIMEOUT_MS;
+    // The one retry layer for host reads (the engine does not retry around it); mutations are
+    // never retried here.
+    let started = 0;
+    return withRetry(async ({ attempt, remainingMs }) => {
       this.#counts[wire] = (this.#counts[wire] ?? 0) + 1;
-      const started = performance.now();
-      try {
-        const result = await this.#once(sub, argv, options);
-        this.#report(sub, attempt, started, "ok", false);
-        return result;
-      } catch (error) {
+      started = performance.now();
+      const result = await this.#once(sub, argv, options, Math.min(timeoutMs, remainingMs));
+      this.#report(sub, attempt, started, "ok", false);
+      return result;
+    }, {
+      maxAttempts: 1 + (isReadOnly(sub) ? READ_RETRIES : 0),
+      deadlineMs: this.#opts.readDeadlineMs ?? READ_DEADLINE_TIMEOUTS * timeoutMs,
+      // A retry left with less than a quarter of a timeout would only time out.
+      minAttemptMs: timeoutMs / 4,
+      backoff: READ_BACKOFF,
+      retryable: (error) =>
+        error instanceof HostTransportError && error.kind !== "not_found" && !this.#opts.signal?.aborted,
+      onFailure: (error, attempt, willRetry) => {
         if (error instanceof HostError) {
           this.#report(sub, attempt, started, "host_error", false, error.rawCode ?? error.code);
-          throw error;
+        } else {
+          const kind = error instanceof HostTransportError ? error.kind : "crash";
+          this.#report(sub, attempt, started, kind, willRetry);
         }
-        const transport = error instanceof HostTransportError ? error : undefined;
-        const retry = transport !== undefined && transport.kind !== "not_found" && attempt <= retries &&
-          !this.#opts.signal?.aborted;
-        this.#report(sub, attempt, started, transport?.kind ?? "crash", retry);
-        if (!retry) throw error;
-        await (this.#opts.sleep ?? defaultSleep)(backoffDelayMs(attempt, this.#opts.random ?? Math.random));
-      }
-    }
+      },
+      clock: {
+        now: () => performance.now(),
+        sleep: this.#opts.sleep ?? defaultSleep,
+        random: this.#opts.random ?? Math.random,
+      },
+    });
   }
 
   #report(
@@ -334,7 +360,12 @@ export class SpecKittyHost implements Host {
     this.#opts.onCall?.({ command, attempt, durationMs, outcome, willRetry, ...(code ? { code } : {}) });
   }
 
-  async #once<K extends HostSubcommand>(sub: K, wireArgv: string[], wire: WireOptions): Promise<HostResultMap[K]> {
+  async #once<K extends HostSubcommand>(
+    sub: K,
+    wireArgv: string[],
+    wire: WireOptions,
+    timeoutMs: number,
+  ): Promise<HostResultMap[K]> {
     const { command, repoRoot } = this.#opts;
     const argv = [...command, ...wireArgv];
     const ambiguous = !isReadOnly(sub);
@@ -350,7 +381,7 @@ export class SpecKittyHost implements Host {
           SPEC_KITTY_NO_NAG: "1",
           ...this.#opts.env,
         },
-        timeoutMs: this.#opts.timeoutMs ?? DEFAULT_HOST_TIMEOUT_MS,
+        timeoutMs,
         killGraceMs: this.#opts.killGraceMs,
         signal: this.#opts.signal,
       });
@@ -363,9 +394,7 @@ export class SpecKittyHost implements Host {
     const tail = stderrTail(result.stderr);
     const tailText = tail === "" ? " (stderr was empty)" : `; last stderr lines:\n${tail}`;
     if (result.timedOut || result.aborted) {
-      const why = result.timedOut
-        ? `did not answer within ${this.#opts.timeoutMs ?? DEFAULT_HOST_TIMEOUT_MS} ms`
-        : "was interrupted";
+      const why = result.timedOut ? `did not answer within ${Math.round(timeoutMs)} ms` : "was interrupted";
       throw new HostTransportError("timeout", sub, `${label} ${why}; its process group was killed.${unknownEffect}`, {
         ambiguous,
         stderrTail: tail,

@@ -5,13 +5,15 @@
  * - URLs come only from the environment variable a target names (`urlEnv`), never from the config
  *   file, and never appear in any message we print: they are secrets (Slack URLs embed a token).
  * - A notification never stops or fails a run: every problem is one warning.
- * - Each delivery has a timeout, and transient failures (network, timeout, 408/429/5xx) are
- *   retried `retries` times with exponential backoff.
+ * - Each request has a timeout, and transient failures (network, timeout, 408/429/5xx) are
+ *   retried `retries` times with exponential backoff (the shared policy, `core/retry.ts`);
+ *   one delivery with its retries takes at most {@link DELIVERY_DEADLINE_MS}.
  *
  * @module
  */
 import type { NotifyTarget } from "../config/types.ts";
 import type { RunEvent } from "../run/types.ts";
+import { withRetry } from "../core/retry.ts";
 import { errorMessage } from "../errors.ts";
 import { kindForTarget, type Notification, slackBody, toNotification, webhookBody } from "./payload.ts";
 import { PRODUCT, VERSION } from "../version.ts";
@@ -28,6 +30,20 @@ export interface NotifierOptions {
   backoffMs?: number;
   /** How to wait between retries. @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
+  /** Total time of one delivery with its retries. @default DELIVERY_DEADLINE_MS */
+  deadlineMs?: number;
+}
+
+/** One delivery with its retries never holds the end of a run longer than this. */
+export const DELIVERY_DEADLINE_MS = 120_000;
+/** Retry waits double up to this. */
+const BACKOFF_CAP_MS = 30_000;
+
+/** A failed request, as the retry policy sees it. */
+class PostFailure extends Error {
+  constructor(readonly outcome: { retryable: boolean; error: string }) {
+    super(outcome.error);
+  }
 }
 
 interface ReadyTarget {
@@ -75,16 +91,25 @@ export function createNotifier(
 
   const deliver = async (t: ReadyTarget, n: Notification): Promise<void> => {
     const body = JSON.stringify(t.target.kind === "slack" ? slackBody(n) : webhookBody(n));
-    const tries = 1 + Math.max(0, Math.floor(t.target.retries));
-    let last = "";
-    for (let i = 0; i < tries; i++) {
-      if (i > 0) await sleep(Math.min(backoffMs * 2 ** (i - 1), 30_000));
-      const outcome = await postOnce(fetchImpl, t.url, body, t.target.timeoutMs);
-      if (outcome.ok) return;
-      last = redact(outcome.error, t.url);
-      if (!outcome.retryable) break;
+    try {
+      await withRetry(async ({ remainingMs }) => {
+        const outcome = await postOnce(fetchImpl, t.url, body, Math.min(t.target.timeoutMs, remainingMs));
+        if (!outcome.ok) throw new PostFailure(outcome);
+      }, {
+        maxAttempts: 1 + Math.max(0, Math.floor(t.target.retries)),
+        deadlineMs: options.deadlineMs ?? DELIVERY_DEADLINE_MS,
+        backoff: { initialIntervalMs: backoffMs, backoffCoefficient: 2, maximumIntervalMs: BACKOFF_CAP_MS },
+        retryable: (error) => error instanceof PostFailure && error.outcome.retryable,
+        clock: { now: () => performance.now(), sleep, random: Math.random },
+      });
+    } catch (error) {
+      if (!(error instanceof PostFailure)) throw error;
+      warn(
+        `Cannot deliver the ${n.kind} notification to the ${t.label} as the request failed: ${
+          redact(error.message, t.url)
+        }`,
+      );
     }
-    warn(`Cannot deliver the ${n.kind} notification to the ${t.label} as the request failed: ${last}`);
   };
 
   return {
