@@ -221,6 +221,8 @@ export function createRunView(term: Terminal, options: RunViewOptions = {}): Run
           term.warn(describeEvent(event) ?? "");
           break;
         case "run_started":
+        case "cooldown_started":
+        case "cooldown_ended":
           term.line(describeEvent(event) ?? "");
           break;
         case "run_finished":

@@ -118,3 +118,24 @@ Deno.test("createRunView() shows agent and host text with control characters esc
   assertStringIncludes(text, "agent said \\x1b]0;PWNED\\x07\\x1b[2J");
   assertStringIncludes(text, "  - look at \\x1b]0;PWNED");
 });
+
+Deno.test("describeEvent() shows a family's cooldown with its end (UTC clock time) and when it is free again", () => {
+  const base = { at: "2026-01-01T09:40:00.000Z", run_id: "r" };
+  assertEquals(
+    describeEvent({
+      ...base,
+      type: "cooldown_started",
+      family: "claude",
+      agent: "claude-code",
+      reason: "rate_limit",
+      until: "2026-01-01T09:42:10.000Z",
+      wp_id: "WP02",
+    }),
+    "claude cooling down until 09:42:10 (rate_limit of claude-code in WP02): no WP starts a claude attempt " +
+      "before, then one goes first",
+  );
+  assertEquals(
+    describeEvent({ ...base, type: "cooldown_ended", family: "claude", agent: "claude-code", wp_id: "WP03" }),
+    "claude is free again (WP03's claude-code attempt was not limited)",
+  );
+});

@@ -73,6 +73,12 @@ export function logRunEvent(event: RunEvent): void {
     case "run_finished":
       log.info("run {run_id} finished: status {status}, exit code {exit_code}", { ...event });
       return;
+    case "cooldown_started":
+      log.warning("{family} cooling down until {until}: {reason} of {agent} in {wp_id}", { ...event });
+      return;
+    case "cooldown_ended":
+      log.info("{family} free again: {wp_id}'s {agent} attempt was not limited", { ...event });
+      return;
   }
 }
 
