@@ -14,7 +14,8 @@ import type { ResolvedConfig } from "../config/types.ts";
 import { ConfigError, errorMessage, ExitCode, UserError } from "../errors.ts";
 import { HostTransportError } from "../host/errors.ts";
 import { createHost, hostCommand } from "../host/mod.ts";
-import { negotiateContract } from "../host/negotiate.ts";
+import { contractEra, negotiateContract } from "../host/negotiate.ts";
+import { eraProfile } from "../host/era.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { DoctorOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
@@ -34,7 +35,12 @@ function realHostCheck(config: ResolvedConfig, repoRoot: string): DoctorDeps["ch
     try {
       const host = createHost(config, repoRoot);
       const info = await negotiateContract(host);
-      return { ok: true, detail: `${host.kind} host, contract ${info.apiVersion}` };
+      const era = eraProfile(contractEra(info));
+      const degraded = era.degradations.length === 0 ? "" : `; degraded on this era: see docs/hosts.md`;
+      return {
+        ok: true,
+        detail: `${host.kind} host, contract ${info.apiVersion} (${era.id}, ${era.label})${degraded}`,
+      };
     } catch (error) {
       if (error instanceof UserError) {
         return { ok: false, detail: error.message, ...(error.fix ? { fix: error.fix } : {}) };

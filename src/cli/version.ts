@@ -5,6 +5,7 @@
  */
 import { CONTRACT_MAJOR, MIN_CONTRACT_VERSION, PRODUCT, VERSION } from "../version.ts";
 import { ExitCode } from "../errors.ts";
+import { ERA_IDS } from "../host/era.ts";
 import type { Terminal } from "../output/terminal.ts";
 
 /** The facts `version` prints. */
@@ -13,6 +14,7 @@ export function versionInfo(): Record<string, string> {
     product: PRODUCT,
     version: VERSION,
     contract: `>=${MIN_CONTRACT_VERSION} <${CONTRACT_MAJOR + 1}.0.0`,
+    eras: ERA_IDS.join(", "),
     deno: Deno.version.deno,
     target: Deno.build.target,
   };
@@ -24,7 +26,8 @@ export function runVersion(opts: { json?: boolean }, term: Terminal): Promise<nu
   if (opts.json) term.printJson(info);
   else {
     term.raw(
-      `${info.product} ${info.version}\nhost contract ${info.contract}\ndeno ${info.deno} (${info.target})`,
+      `${info.product} ${info.version}\nhost contract ${info.contract} (eras ${info.eras}; see docs/hosts.md)\n` +
+        `deno ${info.deno} (${info.target})`,
     );
   }
   return Promise.resolve(ExitCode.Ok);

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { eraProfile } from "../host/era.ts";
+import { contractEra } from "../host/negotiate.ts";
 import type { PipelineConfig } from "../config/types.ts";
 import { errorMessage } from "../errors.ts";
 import type { ContractInfo, Host, Lane, PolicyMetadata } from "../host/types.ts";
@@ -152,14 +154,26 @@ export async function planDryRun(input: DryRunInput): Promise<DryRunPlan> {
 /** Prints the plan (or emits it as JSON). */
 export function printDryRun(plan: DryRunPlan, term: Terminal): void {
   if (term.json) {
-    term.printJson({ dry_run: true, ...plan, ok: plan.problems.length === 0 });
+    const era = eraProfile(contractEra(plan.contract));
+    term.printJson({
+      dry_run: true,
+      ...plan,
+      host_era: { id: era.id, label: era.label, releases: era.releases, degradations: era.degradations },
+      ok: plan.problems.length === 0,
+    });
     return;
   }
   term.line(`Dry run for mission ${plan.mission}: nothing will be changed.`);
+  const era = eraProfile(contractEra(plan.contract));
   term.line(
-    `Host: ${plan.hostKind} (contract ${plan.contract.apiVersion}); max ${plan.maxConcurrent} WP(s) in flight; ` +
+    `Host: ${plan.hostKind} (contract ${plan.contract.apiVersion}, ${era.label}, ${era.releases}); ` +
+      `max ${plan.maxConcurrent} WP(s) in flight; ` +
       `policy agent_family=${plan.policy.agent_family}, dangerous_flags=[${plan.policy.dangerous_flags.join(", ")}]`,
   );
+  if (era.degradations.length > 0) {
+    term.line(`On this host era (${era.id}) the run degrades (see docs/hosts.md):`);
+    for (const d of era.degradations) term.line(`  - ${d}`);
+  }
   const table = term.table(
     ["WP", "LANE", "DEPENDS ON", "LANE ID", "PIPELINE", "IMPLEMENT", "REVIEW", "CYCLES", "ACTION"],
     plan.wps.map((w) => [

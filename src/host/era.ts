@@ -180,7 +180,7 @@ export const ERAS: Readonly<Record<EraId, EraProfile>> = {
   "1.3": {
     id: "1.3",
     contract: "1.3.0",
-    label: "contract 1.3",
+    label: "current era",
     releases: "spec-kitty 3.2.6rc1 and later",
     missionFlag: "--mission",
     commands: {},

@@ -163,3 +163,21 @@ for (const era of ERAS_UNDER_TEST) {
     });
   });
 }
+
+Deno.test("eras: --dry-run names the host's era and what degrades on it; doctor names the era", async () => {
+  await withE2e(spreadMission(1, 1), { config: eraConfig("1.0-feature") }, async (e) => {
+    const dry = await runCli(e, [...ARGS, "--dry-run"]);
+    assertEquals(dry.code, 0, dry.text);
+    assertStringIncludes(dry.stdout, "contract 1.0.0, feature era, spec-kitty 2.0 - 2.1.x");
+    assertStringIncludes(dry.stdout, "On this host era (1.0-feature) the run degrades");
+    assertStringIncludes(dry.stdout, "approval to done needs --force");
+    const doctor = await runCli(e, ["doctor"]);
+    assertStringIncludes(doctor.text, "builtin host, contract 1.0.0 (1.0-feature, feature era)");
+  });
+  await withE2e(spreadMission(1, 1), {}, async (e) => {
+    const dry = await runCli(e, [...ARGS, "--dry-run"]);
+    assertEquals(dry.code, 0, dry.text);
+    assertStringIncludes(dry.stdout, "contract 1.3.0, current era, spec-kitty 3.2.6rc1 and later");
+    assert(!dry.stdout.includes("degrades"), dry.stdout);
+  });
+});
