@@ -4,6 +4,10 @@
  * Units are `h`, `m` and `s`, largest first, each at most once. Bare numbers are rejected on
  * purpose: `timeout: 30` could mean seconds or minutes, and guessing wrong costs a night's run.
  *
+ * Why ours and not a library: `ms` accepts what we refuse on purpose (bare numbers, `1.5h`,
+ * days), `Temporal.Duration.from` reads only ISO 8601 (`PT1H30M`), and the same regular
+ * expression must serve as the JSON Schema `pattern` so editors validate what we parse.
+ *
  * @module
  */
 

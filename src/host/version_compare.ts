@@ -6,6 +6,10 @@
  * (weakness 17); here anything with a leading `major[.minor[.patch]]` parses, and whatever
  * follows is kept as a pre-release tag that sorts before the plain release.
  *
+ * Why ours and not a library: semver packages reject PEP 440 shapes (`1.3.0.dev3`, `1.4.0rc1`)
+ * and PEP 440 packages are Python's; we need exactly the forgiving order above (any leading
+ * numeric core, a tag before the release) for a handful of range checks, not either grammar.
+ *
  * @module
  */
 

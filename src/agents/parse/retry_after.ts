@@ -2,6 +2,9 @@
  * Turns the reset times agent CLIs print into a delay in ms (agent-clis.md §13 "Retry-after
  * extraction"). Times in the past give undefined: the caller then uses its own backoff.
  *
+ * Zone and calendar maths are `Temporal`'s (built into Deno): a wall-clock time in an IANA zone,
+ * and "tomorrow" as a calendar day, which a fixed `+24h` gets wrong across a DST change.
+ *
  * @module
  */
 
@@ -12,29 +15,10 @@ export function delayUntil(epochMs: number, nowMs: number): number | undefined {
   return Number.isFinite(epochMs) && epochMs > nowMs ? Math.ceil(epochMs - nowMs) : undefined;
 }
 
-/** Offset of `tz` from UTC at instant `t`, in ms; undefined for an unknown zone. */
-function zoneOffsetMs(t: number, tz: string): number | undefined {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    }).formatToParts(new Date(t));
-  } catch {
-    return undefined;
-  }
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? NaN);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second"));
-  return Number.isFinite(asUtc) ? asUtc - Math.floor(t / 1000) * 1000 : undefined;
-}
-
-/** The UTC instant of a wall-clock time in `tz`. */
+/**
+ * The UTC instant of a wall-clock time in `tz` (a time skipped by a DST change moves forward, as
+ * `Temporal`'s "compatible" disambiguation does); undefined for an unknown zone or no such date.
+ */
 export function zonedToEpochMs(
   y: number,
   month0: number,
@@ -43,19 +27,33 @@ export function zonedToEpochMs(
   min: number,
   tz: string,
 ): number | undefined {
-  const guess = Date.UTC(y, month0, d, h, min);
-  const off1 = zoneOffsetMs(guess, tz);
-  if (off1 === undefined) return undefined;
-  const off2 = zoneOffsetMs(guess - off1, tz) ?? off1;
-  return guess - off2;
+  try {
+    const date = Temporal.PlainDate.from({ year: y, month: month0 + 1, day: d }, { overflow: "reject" });
+    return date.toZonedDateTime({ timeZone: tz, plainTime: { hour: h, minute: min } }).epochMilliseconds;
+  } catch {
+    return undefined; // RangeError: an unknown zone or an impossible date
+  }
 }
 
-/** The calendar date of `nowMs` in `tz`. */
-function todayIn(nowMs: number, tz: string): { y: number; m: number; d: number } | undefined {
-  const off = zoneOffsetMs(nowMs, tz);
-  if (off === undefined) return undefined;
-  const local = new Date(nowMs + off);
-  return { y: local.getUTCFullYear(), m: local.getUTCMonth(), d: local.getUTCDate() };
+/** The calendar date of `nowMs` in `tz`; undefined for an unknown zone. */
+function todayIn(nowMs: number, tz: string): Temporal.PlainDate | undefined {
+  try {
+    return Temporal.Instant.fromEpochMilliseconds(nowMs).toZonedDateTimeISO(tz).toPlainDate();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The next instant after `nowMs` at wall-clock `h:min` in `tz`: today's, or else tomorrow's.
+ * Tomorrow is a calendar day, not 24 hours: across a DST change the day has 23 or 25 hours.
+ */
+function nextWallClock(nowMs: number, h: number, min: number, tz: string): number | undefined {
+  const today = todayIn(nowMs, tz);
+  if (today === undefined) return undefined;
+  const at = (date: Temporal.PlainDate) => zonedToEpochMs(date.year, date.month - 1, date.day, h, min, tz);
+  const first = at(today);
+  return first !== undefined && first <= nowMs ? at(today.add({ days: 1 })) : first;
 }
 
 function hour24(h: number, ampm: string): number {
@@ -70,19 +68,18 @@ function claudeReset(text: string, nowMs: number): number | undefined {
   );
   if (!m) return undefined;
   const tz = m[6] ?? "UTC";
-  const today = todayIn(nowMs, tz);
-  if (!today) return undefined;
   const h = hour24(Number(m[3]), m[5] ?? "am");
   const min = Number(m[4] ?? 0);
   if (m[1] !== undefined) {
     const month0 = MONTHS.indexOf(m[1].toLowerCase());
     if (month0 < 0) return undefined;
-    let at = zonedToEpochMs(today.y, month0, Number(m[2]), h, min, tz);
-    if (at !== undefined && at <= nowMs) at = zonedToEpochMs(today.y + 1, month0, Number(m[2]), h, min, tz);
+    const year = todayIn(nowMs, tz)?.year;
+    if (year === undefined) return undefined;
+    let at = zonedToEpochMs(year, month0, Number(m[2]), h, min, tz);
+    if (at !== undefined && at <= nowMs) at = zonedToEpochMs(year + 1, month0, Number(m[2]), h, min, tz);
     return at === undefined ? undefined : delayUntil(at, nowMs);
   }
-  let at = zonedToEpochMs(today.y, today.m, today.d, h, min, tz);
-  if (at !== undefined && at <= nowMs) at += 24 * 3600 * 1000;
+  const at = nextWallClock(nowMs, h, min, tz);
   return at === undefined ? undefined : delayUntil(at, nowMs);
 }
 
@@ -99,10 +96,8 @@ function codexTryAgainAt(text: string, nowMs: number): number | undefined {
     if (month0 < 0) return undefined;
     return delayUntil(Date.UTC(Number(m[3]), month0, Number(m[2]), h, min), nowMs);
   }
-  const now = new Date(nowMs);
-  let at = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, min);
-  if (at <= nowMs) at += 24 * 3600 * 1000;
-  return delayUntil(at, nowMs);
+  const at = nextWallClock(nowMs, h, min, "UTC");
+  return at === undefined ? undefined : delayUntil(at, nowMs);
 }
 
 /** Finds a retry delay in a CLI's message; undefined when it names none (or one in the past). */

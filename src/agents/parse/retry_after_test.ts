@@ -35,3 +35,12 @@ Deno.test("zonedToEpochMs() handles daylight saving zones", () => {
   assertEquals(zonedToEpochMs(2026, 6, 1, 12, 0, "America/New_York"), Date.UTC(2026, 6, 1, 16, 0));
   assertEquals(delayUntil(NOW - 1, NOW), undefined);
 });
+
+Deno.test("retryAfterFromText() rolls a past reset hour to tomorrow's wall clock across a DST change", () => {
+  // 2026-03-08 is 23 hours long in New York: 10:00 EDT on Mar 8 is 14:00 UTC, 9:00 EST on Mar 7 is 14:00 UTC.
+  const justAfter = Date.UTC(2026, 2, 7, 14, 30); // 9:30 EST on Mar 7: "resets 9am" is tomorrow's 9am EDT
+  assertEquals(retryAfterFromText("resets 9am (America/New_York)", justAfter), 22.5 * 3600_000);
+  // In autumn the day has 25 hours: 2026-11-01.
+  const autumn = Date.UTC(2026, 9, 31, 13, 30); // 9:30 EDT on Oct 31; tomorrow's 9am is EST (14:00 UTC)
+  assertEquals(retryAfterFromText("resets 9am (America/New_York)", autumn), 24.5 * 3600_000);
+});
