@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { isDirectory } from "../util/fs.ts";
 import { type CapturedOutput, runToEnd } from "./run.ts";
 
 /** Options of {@link runTool}. */
@@ -97,14 +98,6 @@ export async function runTool(argv: readonly string[], opts: ToolCallOptions): P
 
 /** SIGTERM → SIGKILL grace after a timeout: time for git to remove its lock files. */
 const TOOL_KILL_GRACE_MS = 5_000;
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
-}
 
 /** The kept text, with a marker naming the cut when the stream was capped. */
 function withMarker(out: CapturedOutput): string {

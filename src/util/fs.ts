@@ -16,6 +16,15 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** True when `path` is a directory (or a link to one). */
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 /** What is at a path, for messages: `a file`, `a directory`, `a symbolic link`, or null when nothing is. */
 async function kindAt(path: string): Promise<string | null> {
   try {
