@@ -299,3 +299,162 @@ Deno.test("backoffDelayMs() is full jitter over an exponential capped at 2 s", (
   assertEquals([1, 2, 3, 4, 5].map((r) => backoffDelayMs(r, () => 0.999999)), [249, 499, 999, 1999, 1999]);
   assertEquals(backoffDelayMs(3, () => 0), 0);
 });
+
+/** An envelope of an older era (`contract_version` and `command` as that host prints them). */
+function oldEnv(contract: string, command: string, data: Record<string, unknown>, code: string | null = null): string {
+  return JSON.stringify({
+    contract_version: contract,
+    command: `orchestrator-api.${command}`,
+    timestamp: "2026-12-02T06:37:41.521546+00:00",
+    correlation_id: "corr-0",
+    success: code === null,
+    error_code: code,
+    data,
+  });
+}
+
+Deno.test("SpecKittyHost detects the feature era by a read-only probe and speaks it (feature-state, --feature)", async () => {
+  await withFixture(async (f) => {
+    const contract = oldEnv("1.0.0", "contract-version", {
+      api_version: "1.0.0",
+      min_supported_provider_version: "0.1.0",
+    });
+    const usage = oldEnv("1.0.0", "unknown", { message: "No such command 'mission-state'." }, "USAGE_ERROR");
+    const state = oldEnv("1.0.0", "feature-state", {
+      feature_slug: "034-x",
+      summary: { planned: 0 },
+      work_packages: [{ wp_id: "WP01", lane: "planned", dependencies: [], last_actor: null }],
+    });
+    const host = f.host(`
+      echo "$*" >> "$D/argv.log"
+      case "$2" in
+        contract-version) printf '%s\\n' ${q(contract)} ;;
+        mission-state) printf '%s\\n' ${q(usage)}; exit 2 ;;
+        feature-state) printf '%s\\n' ${q(state)} ;;
+      esac`);
+    const info = await host.contractVersion("0.1.0");
+    assertEquals(info.era, "1.0-feature");
+    assertEquals(host.era, "1.0-feature");
+    const ms = await host.missionState("034-x");
+    assertEquals(ms.missionSlug, "034-x");
+    assertEquals(ms.workPackages[0]?.lane, "planned");
+    assertEquals(host.callCounts(), { "contract-version": 1, "mission-state": 1, "feature-state": 1 });
+    assertEquals((await Deno.readTextFile(`${f.dir}/argv.log`)).trim().split("\n"), [
+      "orchestrator-api contract-version --provider-version 0.1.0",
+      "orchestrator-api mission-state --mission sko-era-probe",
+      "orchestrator-api feature-state --feature 034-x",
+    ]);
+  });
+});
+
+Deno.test("SpecKittyHost on 1.0.0 answering the probe with MISSION_NOT_FOUND is the mission era", async () => {
+  await withFixture(async (f) => {
+    const contract = oldEnv("1.0.0", "contract-version", {
+      api_version: "1.0.0",
+      min_supported_provider_version: "0.1.0",
+    });
+    const missing = oldEnv("1.0.0", "mission-state", { message: "Mission not found" }, "MISSION_NOT_FOUND");
+    const host = f.host(`
+      case "$2" in
+        contract-version) printf '%s\\n' ${q(contract)} ;;
+        mission-state) printf '%s\\n' ${q(missing)}; exit 1 ;;
+      esac`);
+    assertEquals((await host.contractVersion("0.1.0")).era, "1.0-mission");
+  });
+});
+
+Deno.test("SpecKittyHost on 1.2 approves without --force and without start-review; nothing forced", async () => {
+  await withFixture(async (f) => {
+    const contract = oldEnv("1.2.0", "contract-version", {
+      api_version: "1.2.0",
+      min_supported_provider_version: "0.1.0",
+    });
+    const state = oldEnv("1.2.0", "mission-state", {
+      mission_slug: "m",
+      mission_number: 1,
+      mission_type: "software-dev",
+      summary: {},
+      work_packages: [{ wp_id: "WP01", lane: "for_review", dependencies: [], last_actor: null }],
+    });
+    const moved = oldEnv("1.2.0", "transition", {
+      mission_slug: "m",
+      wp_id: "WP01",
+      from_lane: "x",
+      to_lane: "y",
+      policy_metadata_recorded: true,
+    });
+    await Deno.mkdir(`${f.repo}/kitty-specs/m/tasks`, { recursive: true });
+    await Deno.writeTextFile(`${f.repo}/kitty-specs/m/tasks/WP01-part.md`, "# WP01\n");
+    const host = f.host(`
+      echo "$*" >> "$D/argv.log"
+      case "$2" in
+        contract-version) printf '%s\\n' ${q(contract)} ;;
+        mission-state) printf '%s\\n' ${q(state)} ;;
+        transition) printf '%s\\n' ${q(moved)} ;;
+        *) exit 9 ;;
+      esac`);
+    await host.contractVersion("0.1.0");
+    const review = await host.startReview({ mission: "m", wp: "WP01", actor: "a", policy: POLICY, reviewRef: "r" });
+    assertEquals([review.noOp, review.toLane, review.promptPath], [
+      true,
+      "for_review",
+      `${f.repo}/kitty-specs/m/tasks/WP01-part.md`,
+    ]);
+    const result = { reviewer: "codex", verdict: "approved" as const, reference: "r" };
+    const done = await host.transition({
+      mission: "m",
+      wp: "WP01",
+      to: "done",
+      actor: "a",
+      policy: POLICY,
+      note: "ok",
+      reviewRef: "r",
+      reviewResult: result,
+      evidence: { review: result },
+    });
+    assertEquals(done.fromLane, "for_review");
+    const argv = (await Deno.readTextFile(`${f.dir}/argv.log`)).trim().split("\n").filter((l) =>
+      l.includes("transition")
+    );
+    assertEquals(argv.map((l) => / --to (\S+)/.exec(l)?.[1]), ["blocked", "in_progress", "approved", "done"]);
+    assertEquals(argv.some((l) => l.includes("--force") || l.includes("--review-result-json")), false);
+    assertEquals(host.forcedTransitions(), []);
+    assertEquals(host.callCounts(), { "contract-version": 1, "mission-state": 1, transition: 4 });
+  });
+});
+
+Deno.test("SpecKittyHost on 1.2 leaves in_review with one counted --force", async () => {
+  await withFixture(async (f) => {
+    const contract = oldEnv("1.2.0", "contract-version", {
+      api_version: "1.2.0",
+      min_supported_provider_version: "0.1.0",
+    });
+    const state = oldEnv("1.2.0", "mission-state", {
+      mission_slug: "m",
+      summary: {},
+      work_packages: [{ wp_id: "WP01", lane: "in_review", dependencies: [], last_actor: null }],
+    });
+    const moved = oldEnv("1.2.0", "transition", {
+      mission_slug: "m",
+      wp_id: "WP01",
+      from_lane: "in_review",
+      to_lane: "done",
+    });
+    const host = f.host(`
+      echo "$*" >> "$D/argv.log"
+      case "$2" in
+        contract-version) printf '%s\\n' ${q(contract)} ;;
+        mission-state) printf '%s\\n' ${q(state)} ;;
+        transition) printf '%s\\n' ${q(moved)} ;;
+      esac`);
+    await host.contractVersion("0.1.0");
+    await host.missionState("m");
+    await host.transition({ mission: "m", wp: "WP01", to: "done", actor: "a", policy: POLICY, note: "approved" });
+    const forced = host.forcedTransitions();
+    assertEquals(forced.map((x) => [x.wpId, x.from, x.to]), [["WP01", "in_review", "done"]]);
+    assertStringIncludes(forced[0]?.reason ?? "", "no transition leaves in_review unforced");
+    const line = (await Deno.readTextFile(`${f.dir}/argv.log`)).trim().split("\n").at(-1) ?? "";
+    assertStringIncludes(line, "--force");
+    assertStringIncludes(line, "approved [forced: contract 1.2.0 has no --review-result-json");
+  });
+});
