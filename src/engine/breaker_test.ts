@@ -90,3 +90,36 @@ Deno.test("Engine.run(): the running cooldown is in the saved state for status, 
   ]);
   assertEquals(h.store.last!.cooldowns, []);
 });
+
+Deno.test("Engine.run(): a WP waiting for another WP's probe moves to its next agent when its budget runs out", async () => {
+  const clock = new VirtualClock();
+  const h = harness([WPS[0]!, WPS[1]!], {
+    familyOf,
+    clock: clock as unknown as FakeClock,
+    pipeline: testPipeline({ implement: testStage(["impl-a", "impl-c"], { rateLimitBudgetMs: 10_000 }) }),
+  });
+  // Both first requests are limited (retry-after 5 s, within the 10 s budget); the probe after the
+  // cooldown hangs until the other WP's impl-c attempt has started.
+  const burst = barrier(2);
+  let releaseProbe!: () => void;
+  const probeHeld = new Promise<void>((resolve) => (releaseProbe = resolve));
+  // Without the fallback the probe would wait for ever: a guard lets the test fail instead of hang.
+  const guard = setTimeout(() => releaseProbe(), 5000);
+  h.runner.onStart = (spec) => {
+    if (spec.role !== "implement") return;
+    if (spec.agentId === "impl-c") releaseProbe();
+    else burst.arrive();
+  };
+  const results = limitedProvider(h.runner, {
+    role: "implement",
+    limited: 2,
+    retryAfterMs: 5000,
+    waitFor: (n) => (n < 2 ? burst.reached : n === 2 ? probeHeld : undefined),
+  });
+  const { exitCode, summary } = await h.engine.run().finally(() => clearTimeout(guard));
+  assertEquals(exitCode, 0, JSON.stringify(summary.wps));
+  const byWp = (wp: string) => results.filter((r) => r.wp === wp).map((r) => `${r.agent}:${r.result}`);
+  const chains = [byWp("WP01"), byWp("WP02")].map((c) => c.join(" ")).sort();
+  // The probe's WP stays on impl-a; the other gives up waiting after its budget and uses impl-c.
+  assertEquals(chains, ["impl-a:rate_limit impl-a:ok", "impl-a:rate_limit impl-c:ok"]);
+});

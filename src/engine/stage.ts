@@ -261,15 +261,41 @@ async function passBreaker<T>(
       waited.add(gate.ms);
       now += gate.ms;
     } else {
-      try {
-        await ctx.cooldowns.changed(ctx.signal);
-      } catch {
-        throw new InterruptedError("interrupted while waiting for a rate-limit probe");
-      } finally {
-        waited.add(Math.max(0, ctx.deps.clock.monotonic() - started));
+      // The probe may take a whole attempt: with another agent in the chain this WP waits only
+      // what is left of its rate_limit_budget, then moves on to it.
+      const next = index + 1 < run.stage.agents.length ? index + 1 : null;
+      const outcome = await waitForProbe(ctx, next === null ? null : run.stage.retry.rateLimitBudgetMs - waited.get())
+        .finally(() => waited.add(Math.max(0, ctx.deps.clock.monotonic() - started)));
+      if (outcome === "budget" && next !== null) {
+        await ctx.save();
+        return { kind: "fallback", agentIndex: next };
       }
     }
     await ctx.save();
+  }
+}
+
+/**
+ * Waits until a breaker changes (the probe ended, or was limited again) or, when `budgetLeftMs`
+ * is given, until that much time has passed (`budget`); throws `InterruptedError` on stop.
+ */
+async function waitForProbe(ctx: EngineContext, budgetLeftMs: number | null): Promise<"changed" | "budget"> {
+  const timer = new AbortController();
+  const changed = ctx.cooldowns.changed(ctx.signal).then(() => "changed" as const);
+  const waits: Promise<"changed" | "budget">[] = [changed];
+  if (budgetLeftMs !== null) {
+    const slept = ctx.deps.clock.sleep(Math.max(0, budgetLeftMs), AbortSignal.any([ctx.signal, timer.signal]));
+    waits.push(slept.then(() => "budget" as const));
+    // The loser is settled on purpose (aborted timer, or a wake-up nobody waits for).
+    slept.catch(() => {});
+  }
+  changed.catch(() => {});
+  try {
+    return await Promise.race(waits);
+  } catch {
+    throw new InterruptedError("interrupted while waiting for a rate-limit probe");
+  } finally {
+    timer.abort();
   }
 }
 
