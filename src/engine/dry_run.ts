@@ -21,6 +21,8 @@ export interface PlannedWp {
   pipeline: string;
   implement: string[];
   review: string[];
+  /** Consensus rule of the review panel (`review.require`), when the reviewers are a panel. */
+  reviewRequire?: string;
   maxReviewCycles: number;
   /** What would happen to it (start, adopt for review, nothing...). */
   action: string;
@@ -125,6 +127,7 @@ export async function planDryRun(input: DryRunInput): Promise<DryRunPlan> {
       pipeline: pipeline.name,
       implement: [...pipeline.implement.agents],
       review: [...pipeline.review.agents],
+      ...(pipeline.review.consensus !== undefined ? { reviewRequire: pipeline.review.consensus.require } : {}),
       maxReviewCycles: pipeline.maxReviewCycles,
       action: actionFor(
         wp.lane,
@@ -183,7 +186,7 @@ export function printDryRun(plan: DryRunPlan, term: Terminal): void {
       w.laneId ?? "-",
       w.pipeline,
       w.implement.join(" > "),
-      w.review.join(" > "),
+      w.reviewRequire === undefined ? w.review.join(" > ") : `${w.review.join(" + ")} (${w.reviewRequire})`,
       String(w.maxReviewCycles),
       w.action,
     ]),

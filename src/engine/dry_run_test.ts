@@ -50,3 +50,21 @@ Deno.test("actionFor() says a planned WP with satisfied dependencies is implemen
   assertEquals(actionFor("planned", false), "implement when its dependencies are approved/done");
   assertEquals(actionFor("for_review"), "adopt: review");
 });
+
+Deno.test("printDryRun() shows a consensus review panel with its rule", async () => {
+  const host = new FakeHost("/repo", [{ id: "WP01", lane: "planned", deps: [] }]);
+  const base = testPipeline();
+  const plan = await planDryRun({
+    host,
+    mission: "001-demo",
+    contract: { apiVersion: "1.3.0", minSupportedProviderVersion: "0.1.0" },
+    policy: TEST_POLICY,
+    maxConcurrent: 1,
+    pipelineFor: () => ({ ...base, review: { ...base.review, consensus: { require: "majority", parallel: false } } }),
+    readText: () => Promise.resolve("---\n---\n"),
+    agentInstalled: () => Promise.resolve({ installed: true, detail: "ok" }),
+  });
+  const term = memoryTerminal();
+  printDryRun(plan, term);
+  assertStringIncludes(term.text(), "rev-a + rev-b (majority)");
+});
