@@ -224,4 +224,12 @@ Deno.test("parseConfigText() rejects a bad consensus rule, require on implement,
   );
   assertStringIncludes(bad(PANEL.replace("budget: { per_wp_usd: 5 }", "budget: { per_run_usd: 5 }")), "per_run_usd");
   assertStringIncludes(bad(PANEL.replace("per_wp_usd: 2", "per_wp_usd: -1")), "per_wp_usd");
+  assertStringIncludes(
+    bad(PANEL.replace("agents: [codex, claude-code], require", "agents: [codex, codex], require")),
+    "must name each reviewer of a consensus panel once: codex is listed twice",
+  );
+  assertStringIncludes(
+    bad(PANEL.replace("review: { agents: [codex, claude-code] }", "review: { agents: [codex], parallel: true }")),
+    "needs `require`",
+  );
 });

@@ -120,6 +120,25 @@ export const ReviewStageSchema = z.strictObject({
       "they change is discarded after all of them). Default false (one after another).",
   ),
   ...stageTiming,
+}).superRefine((stage, ctx) => {
+  if (stage.parallel !== undefined && stage.require === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["parallel"],
+      input: stage.parallel,
+      message: "needs `require` (all, any or majority): without it the reviewers are a fallback chain",
+    });
+  }
+  if (stage.require === undefined) return;
+  const twice = stage.agents.find((id, i) => stage.agents.indexOf(id) !== i);
+  if (twice !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["agents"],
+      input: stage.agents,
+      message: `must name each reviewer of a consensus panel once: ${twice} is listed twice`,
+    });
+  }
 });
 
 const usd = (description: string) => z.number().positive().max(1_000_000).describe(description);
