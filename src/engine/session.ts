@@ -159,8 +159,15 @@ export function promptKit(config: ResolvedConfig, mission: string, era: EraId = 
   };
 }
 
-/** The command that merges `mission` on this host, for the next steps. */
-export function mergeCommandFor(config: ResolvedConfig, mission: string): string {
+/** The command that merges `mission` on this host (of era `era`), for the next steps. */
+export function mergeCommandFor(config: ResolvedConfig, mission: string, era: EraId = "1.3"): string {
+  if (eraProfile(era).missionFlag === "--feature") {
+    // The feature era merges the WP branches <feature>-WPnn the orchestrator created.
+    if (config.host.kind === "spec-kitty") {
+      return shellJoin(["spec-kitty", "orchestrator-api", "merge-feature", "--feature", mission]);
+    }
+    return `git merge --no-ff each ${mission}-WPnn branch into the target (the built-in host does not emulate merge-feature)`;
+  }
   if (config.host.kind === "spec-kitty") return `spec-kitty merge --mission ${mission}`;
   return shellJoin([...hostCommand(config), "orchestrator-api", "merge-mission", "--mission", mission]);
 }
@@ -249,7 +256,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       resumed: input.resumed,
       hostLabel: hostLabel(session.host.kind, session.contract),
       accept: input.accept,
-      mergeCommand: mergeCommandFor(config, state.mission),
+      mergeCommand: mergeCommandFor(config, state.mission, era),
       runBudgetUsd: config.budget?.perRunUsd ?? null,
     }, state);
     const uninstall = installSignalHandlers((sig) => {

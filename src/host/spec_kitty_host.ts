@@ -273,8 +273,14 @@ export class SpecKittyHost implements Host {
   appendHistory(input: { mission: string; wp: string; actor: string; note: string }): Promise<HistoryResult> {
     return this.#call({ sub: "append-history", ...input });
   }
-  acceptMission(input: { mission: string; actor: string }): Promise<AcceptResult> {
-    return this.#call({ sub: "accept-mission", ...input });
+  async acceptMission(input: { mission: string; actor: string }): Promise<AcceptResult> {
+    const accepted = await this.#call({ sub: "accept-mission", ...input });
+    if (accepted.acceptedWps.length > 0 || (await this.#era()).missionFlag !== "--feature") return accepted;
+    // accept-feature names no WPs; it only succeeds when every WP is done, which the lanes we saw say.
+    const prefix = `${input.mission}\0`;
+    const done = [...this.#lanes.entries()].filter(([k, lane]) => k.startsWith(prefix) && lane === "done")
+      .map(([k]) => k.slice(prefix.length)).sort();
+    return { ...accepted, acceptedWps: done, doneWps: done };
   }
   mergeMission(input: MergeInput): Promise<MergeResult> {
     return this.#call({ sub: "merge-mission", ...input });
