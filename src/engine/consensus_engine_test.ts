@@ -56,10 +56,14 @@ Deno.test("consensus require all: one rejection sends the WP back with one brief
   assertEquals(back.reviewResult!.verdict, "changes_requested");
   const done = transition(h.host, "done");
   assertEquals(done.evidence!.review.reviewer, "rev-a+rev-b+rev-c");
-  assertEquals(
-    (done.evidence!.verification as { reviewer: string; verdict: string }[]).map((v) => `${v.reviewer}:${v.verdict}`),
-    ["rev-a:approved", "rev-b:approved", "rev-c:approved"],
-  );
+  // Each entry in the host's verification shape (command, result, summary: strings).
+  const verification = done.evidence!.verification as { command: string; result: string; summary: string }[];
+  assertEquals(verification.map((v) => `${v.command}:${v.result}`), [
+    "review:rev-a:pass",
+    "review:rev-b:pass",
+    "review:rev-c:pass",
+  ]);
+  assertStringIncludes(verification[1]!.summary, "rev-b: approved (consensus review review-WP01-cycle2-");
   assertEquals(summary.wps[0]!.reviews?.map((r) => `${r.reviewer}:${r.verdict}`), [
     "rev-a:approved",
     "rev-b:approved",

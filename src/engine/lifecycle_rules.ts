@@ -64,8 +64,10 @@ export function reviewResult(
 
 /**
  * Evidence matching a review result (the host requires equal reviewer/verdict/reference). A
- * consensus review's `votes` go in `verification`, one entry per reviewer with its verdict
- * (`no_verdict` for one that gave none), so the host's record names every reviewer.
+ * consensus review's `votes` go in `verification`, one entry per reviewer in the shape the host
+ * parses every entry into (`command`, `result`, `summary`, all strings): `review:<reviewer>`,
+ * `pass` (approved), `fail` (changes requested) or `skip` (no verdict), and a sentence naming the
+ * reviewer and verdict. So the host's record names every reviewer of the panel.
  */
 export function reviewEvidence(result: ReviewResult, votes?: readonly ReviewVote[]): TransitionEvidence {
   const review = { reviewer: result.reviewer, verdict: result.verdict, reference: result.reference };
@@ -73,10 +75,9 @@ export function reviewEvidence(result: ReviewResult, votes?: readonly ReviewVote
   return {
     review,
     verification: votes.map((v) => ({
-      kind: "review",
-      reviewer: v.reviewer,
-      verdict: v.verdict ?? "no_verdict",
-      reference: result.reference,
+      command: `review:${v.reviewer}`,
+      result: v.verdict === "approved" ? "pass" : v.verdict === "changes_requested" ? "fail" : "skip",
+      summary: `${v.reviewer}: ${v.verdict ?? "no verdict"} (consensus review ${result.reference})`,
     })),
   };
 }

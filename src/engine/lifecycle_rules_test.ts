@@ -171,3 +171,23 @@ Deno.test("agentStopCause() records a spent rate-limit budget as agent_transient
   const next = prepareForRetry({ ...wp, stop_cause: cause });
   assertEquals([next.implement_wait_ms, next.review_wait_ms, next.stop_cause], [0, 0, null]);
 });
+
+Deno.test("reviewEvidence() lists a consensus panel's reviewers as the host's verification entries", () => {
+  const result = reviewResult("a+b+c", "approved", "review-WP01-cycle1-00000000");
+  assertEquals(reviewEvidence(result), { review: { ...result } });
+  const evidence = reviewEvidence(result, [
+    { reviewer: "a", verdict: "approved" },
+    { reviewer: "b", verdict: "changes_requested" },
+    { reviewer: "c", verdict: null },
+  ]);
+  assertEquals(evidence.review, { ...result });
+  assertEquals(evidence.verification, [
+    { command: "review:a", result: "pass", summary: "a: approved (consensus review review-WP01-cycle1-00000000)" },
+    {
+      command: "review:b",
+      result: "fail",
+      summary: "b: changes_requested (consensus review review-WP01-cycle1-00000000)",
+    },
+    { command: "review:c", result: "skip", summary: "c: no verdict (consensus review review-WP01-cycle1-00000000)" },
+  ]);
+});
