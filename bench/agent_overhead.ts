@@ -87,6 +87,41 @@ export function attemptOverheads(stamps: readonly Stamp[]): AttemptOverhead[] {
   });
 }
 
+/** Where one attempt's overhead went, split at the engine's attempt_started/attempt_finished events. */
+export interface OverheadSplit {
+  /** Previous host call's end → attempt_started: the engine's preparation (prompt, checks, state save). */
+  prepareMs: number | null;
+  /** attempt_started → CLI process start: the spawn path (env, log file, process start). */
+  spawnMs: number;
+  /** CLI exit → attempt_finished: the runner's wrap-up (pipes drained, group reaped, output parsed). */
+  wrapUpMs: number;
+  /** attempt_finished → next host call's start: the engine's bookkeeping (commit, state save). */
+  nextCallMs: number | null;
+}
+
+/**
+ * Splits each attempt at the engine's own events (epoch ms, in attempt order; the events have
+ * millisecond resolution). Attempts without both events are left out.
+ */
+export function splitOverheads(
+  attempts: readonly AttemptOverhead[],
+  startedAt: readonly number[],
+  finishedAt: readonly number[],
+): OverheadSplit[] {
+  return attempts.flatMap((a, i) => {
+    const started = startedAt[i];
+    const finished = finishedAt[i];
+    if (started === undefined || finished === undefined) return [];
+    const end = a.startAt + a.cliMs;
+    return [{
+      prepareMs: a.beforeMs === null ? null : a.beforeMs - (a.startAt - started),
+      spawnMs: a.startAt - started,
+      wrapUpMs: finished - end,
+      nextCallMs: a.afterMs === null ? null : a.afterMs - (finished - end),
+    }];
+  });
+}
+
 /** Parses a stamp log written by the wrappers (`<kind> <epoch s.µs> <id> [args...]`); bad lines are skipped. */
 export function parseStamps(text: string): Stamp[] {
   const out: Stamp[] = [];

@@ -1,6 +1,13 @@
 import { join } from "node:path";
 import { assertEquals } from "../test/assert.ts";
-import { attemptOverheads, isOrchestratorHostCall, parseStamps, type Stamp, stampWrapper } from "./agent_overhead.ts";
+import {
+  attemptOverheads,
+  isOrchestratorHostCall,
+  parseStamps,
+  splitOverheads,
+  type Stamp,
+  stampWrapper,
+} from "./agent_overhead.ts";
 
 Deno.test("attemptOverheads() measures host end → CLI start and CLI exit → next host call, ignoring the agent's own host calls and the preflight", () => {
   const host = (id: number, start: number, end: number, args: string): Stamp[] => [
@@ -22,6 +29,13 @@ Deno.test("attemptOverheads() measures host end → CLI start and CLI exit → n
     ...host(4, 2045, 2100, "host orchestrator-api transition --mission m --wp WP01 --to for_review"),
   ];
   assertEquals(attemptOverheads(stamps), [{ beforeMs: 30, afterMs: 45, cliStartupMs: 770, cliMs: 1870, startAt: 130 }]);
+});
+
+Deno.test("splitOverheads() splits before/after at the attempt_started and attempt_finished events", () => {
+  const attempts = [{ beforeMs: 30, afterMs: 45, cliStartupMs: 770, cliMs: 1870, startAt: 130 }];
+  // Host call ended at 100; attempt_started at 118; CLI 130..2000; attempt_finished at 2030; next call at 2045.
+  assertEquals(splitOverheads(attempts, [118], [2030]), [{ prepareMs: 18, spawnMs: 12, wrapUpMs: 30, nextCallMs: 15 }]);
+  assertEquals(splitOverheads(attempts, [118], []), []);
 });
 
 Deno.test("attemptOverheads() gives null where nothing precedes, follows or is requested", () => {
