@@ -9,7 +9,7 @@
  * model server and measures what the orchestrator adds around each attempt.
  *
  * Options: `--quick` (host delay 200 ms, agents 1 s, 20 s idle window), `--only <scenario>`
- * (calls, idle, startup, rss, agent; repeatable or comma-separated), `--idle-seconds <n>` (60),
+ * (calls, idle, startup, rss, agent, scale; repeatable or comma-separated), `--idle-seconds <n>` (60),
  * `--startup-runs <n>` (7), `--agent-cli <id>` (claude-code), `--keep` (keep the temp repositories); for diagnosis,
  * `--no-history-notes` (writes `history_notes: false`) and `--v8-flags <flags>` (orchestrator
  * process only, e.g. `--max-semi-space-size=1`; `none` for V8's defaults). By default the
@@ -23,6 +23,7 @@ import { V8_FLAGS } from "../scripts/compile.ts";
 import { createTerminal } from "../src/output/terminal.ts";
 import { AGENT_CLIS, type AgentCli, agentScenario } from "./agent_scenario.ts";
 import { renderMarkdownTable, type ResultRow } from "./metrics.ts";
+import { scaleScenario } from "./scale_scenario.ts";
 import {
   type BenchSettings,
   callsScenario,
@@ -40,6 +41,7 @@ const RUNNERS: Record<ScenarioName, (s: BenchSettings) => Promise<ScenarioResult
   startup: startupScenario,
   rss: rssScenario,
   agent: agentScenario,
+  scale: scaleScenario,
 };
 
 async function readOr(path: string, fallback: string): Promise<string> {
@@ -73,7 +75,7 @@ function isAgentCli(id: string): id is AgentCli {
 
 const USAGE = `Usage: deno task bench [options]   (a benchmark, not a test)
   --quick                 200 ms host delay, 1 s agents, 20 s idle window (a one-minute sanity run)
-  --only <scenario>       calls, idle, startup, rss, agent (repeatable or comma-separated)
+  --only <scenario>       calls, idle, startup, rss, agent, scale (repeatable or comma-separated)
   --host-delay-ms <n>     built-in host delay per call (default 2000)
   --agent-seconds <n>     agent sleep per attempt (default 10)
   --idle-seconds <n>      idle window (default 60)

@@ -47,8 +47,11 @@ export interface ScenarioResult {
   notes: string[];
 }
 
-/** Scenario names, in run order (`agent` lives in agent_scenario.ts: it drives the real Claude Code). */
-export const SCENARIOS = ["calls", "idle", "startup", "rss", "agent"] as const;
+/**
+ * Scenario names, in run order (`agent` lives in agent_scenario.ts: it drives the real Claude
+ * Code; `scale` in scale_scenario.ts: a 6-WP and a 96-WP mission).
+ */
+export const SCENARIOS = ["calls", "idle", "startup", "rss", "agent", "scale"] as const;
 /** One scenario name. */
 export type ScenarioName = typeof SCENARIOS[number];
 

@@ -1,11 +1,11 @@
 /**
  * JSON written the way the real (Python) host writes it, so files and envelopes diff cleanly
  * against its output: `", "` and `": "` separators, optionally sorted keys, and atomic file
- * replacement for derived files.
+ * replacement for derived files (through `store/atomic_write.ts`).
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { writeFileAtomic } from "../store/atomic_write.ts";
 
 /** Options of {@link pyJson}. */
 export interface PyJsonOptions {
@@ -48,16 +48,10 @@ export function prettyJson(value: unknown): string {
 }
 
 /**
- * Replaces `path` with `text` atomically: write a sibling temp file, then rename over the target,
- * so readers never see a half-written file and a crash leaves the old version intact.
+ * Replaces `path` with `text` atomically and durably (the store's one atomic write), so readers
+ * never see a half-written file and a crash leaves the old version intact. The mode is the one
+ * a plain write gives (0666 less the umask), as the real host's files have.
  */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
-  try {
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
-  } catch (error) {
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
-  }
+export function writeAtomic(path: string, text: string): Promise<void> {
+  return writeFileAtomic(path, text, { mode: 0o666 });
 }

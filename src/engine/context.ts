@@ -132,7 +132,6 @@ export class EngineContext {
   /** Why the run was interrupted (SIGINT/SIGTERM), if it was. */
   interruptedBy: "SIGINT" | "SIGTERM" | null = null;
   #refreshing: Promise<MissionState> | null = null;
-  #saving: Promise<void> = Promise.resolve();
   #historyCalls = 0;
   readonly #pendingNotes = new Set<Promise<void>>();
   /** Counts our own lane moves; a read started before a move must not undo it. */
@@ -197,12 +196,14 @@ export class EngineContext {
     return fresh;
   }
 
-  /** Persists the run state; a failed save is fatal (we must not run on without a record). */
+  /**
+   * Persists the run state; a failed save is fatal (we must not run on without a record). The
+   * sink is called at once: it orders the writes itself and may serve several queued saves with
+   * one write (see `store/run_state.ts`).
+   */
   save(): Promise<void> {
     this.state.updated_at = this.deps.clock.now().toISOString();
-    const next = this.#saving.then(() => this.deps.store.save(this.state));
-    this.#saving = next.catch(() => {});
-    return next.catch((error) => {
+    return this.deps.store.save(this.state).catch((error) => {
       const fatal = new RunFatalError(`Cannot save the run state as the write failed: ${errorMessage(error)}`);
       this.fail(fatal);
       throw fatal;

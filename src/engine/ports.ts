@@ -44,9 +44,12 @@ export const systemClock: Clock = {
   },
 };
 
-/** Where the engine persists its run state (the durability helper's `StateStore` fits). */
+/** Where the engine persists its run state (`store/run_state.ts`'s `StateStore` fits). */
 export interface StateSink {
+  /** Makes `state` durable; several calls may be in flight, the sink orders them. */
   save(state: RunState): Promise<void>;
+  /** What persisting has cost so far, for the run summary (absent: not counted). */
+  stats?(): { writes: number; fsyncs: number; bytes: number };
 }
 
 /** Prompt building and verdict parsing, bound to one mission (the agents module provides them). */

@@ -355,6 +355,8 @@ export class Engine {
         ? { ok: true, detail: acceptance.detail }
         : { ok: false, detail: acceptance.detail },
     });
+    const writes = ctx.deps.store.stats?.();
+    if (writes !== undefined) summary.state_writes = writes;
     state.status = summary.status === "interrupted"
       ? "interrupted"
       : summary.status === "failed"

@@ -231,6 +231,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
             throw error;
           }
         },
+        stats: () => input.store.stats(),
       },
       emit,
       prompts: promptKit(config, state.mission, era),

@@ -218,18 +218,33 @@ export async function stateChecksum(doc: Record<string, unknown>): Promise<strin
   return "sha256:" + Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Serialises a state: known keys in order, then `extra` keys flattened, then the checksum. */
-export async function encodeState(state: RunState): Promise<string> {
+/**
+ * The document a state is written as: known keys in order, then `extra` keys flattened, no
+ * checksum. Shares the state's objects (not a copy): serialise it before the next await.
+ */
+export function stateDocument(state: RunState): Record<string, unknown> {
   const doc: Record<string, unknown> = {};
   for (const key of KNOWN_KEYS) doc[key] = state[key];
   for (const [key, value] of Object.entries(state.extra ?? {})) {
     if (!RESERVED.has(key)) doc[key] = value;
   }
+  return doc;
+}
+
+/** Serialises a state document (see {@link stateDocument}) with its checksum, as the file holds it. */
+export async function encodeStateDocument(doc: Record<string, unknown>): Promise<string> {
   // Deep copy before the first await: the engine may mutate the live state while we hash.
-  const snapshot = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+  const { checksum: _old, ...body } = doc;
+  const snapshot = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
   snapshot.checksum = await stateChecksum(snapshot);
   return JSON.stringify(snapshot, null, 2) + "\n";
 }
+
+/** Serialises a state: known keys in order, then `extra` keys flattened, then the checksum. */
+export function encodeState(state: RunState): Promise<string> {
+  return encodeStateDocument(stateDocument(state));
+}
+
 
 /**
  * Parses and verifies a state file's text: JSON, version, checksum, migrations, schema.

@@ -1,9 +1,10 @@
 /**
  * Writes and reads run records under `.kittify/runs/<run id>/`.
  *
- * - `events.ndjson`: one {@link RunEvent} per line, appended as the engine emits them. The file
- *   is opened in append mode, so a resumed run continues the same file.
- * - `summary.json`: the {@link RunSummary}, written atomically (temp + fsync + rename) at the end.
+ * - `events.ndjson`: one {@link RunEvent} per line, appended as the engine emits them (an append
+ *   log: not fsynced per line, as it is a diagnostic). The file is opened in append mode, so a
+ *   resumed run continues the same file.
+ * - `summary.json`: the {@link RunSummary}, written with the store's atomic write at the end.
  *
  * A run record is a diagnostic, not a source of truth: a write failure (disk full, permissions)
  * becomes a warning and never stops the run. Readers tolerate a torn last line (a crash mid-write).
@@ -13,6 +14,7 @@
 import { join } from "node:path";
 import type { RunEvent, RunSummary } from "./types.ts";
 import { errorMessage, UserError } from "../errors.ts";
+import { appendDurable, type AppendFile, realFs, writeFileAtomic } from "../store/atomic_write.ts";
 
 /** Where run directories live, relative to the repository root. */
 export const RUNS_DIR = ".kittify/runs";
@@ -78,16 +80,19 @@ export async function createRunRecorder(
   await Deno.mkdir(dir, { recursive: true });
   await pruneRuns(runsDir, runId, retention, warn);
 
-  const encoder = new TextEncoder();
-  let file: Deno.FsFile | null = null;
+  let file: AppendFile | null = null;
+  let length = 0;
   let failing = false;
   // Serialises writes so concurrent record() calls never interleave partial lines.
   let queue: Promise<void> = Promise.resolve();
 
   const append = async (line: string) => {
     try {
-      file ??= await Deno.open(eventsPath, { append: true, create: true });
-      await writeAll(file, encoder.encode(line));
+      if (file === null) {
+        file = await realFs.openAppend(eventsPath, 0o666);
+        length = (await Deno.stat(eventsPath)).size;
+      }
+      length += await appendDurable(file, eventsPath, line, { length, sync: false });
       if (failing) warn(`Run record ${eventsPath} is writable again.`);
       failing = false;
     } catch (error) {
@@ -112,7 +117,7 @@ export async function createRunRecorder(
         safeClose(file);
         file = null;
         try {
-          await writeAtomic(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+          await writeFileAtomic(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
         } catch (error) {
           warn(`Cannot write run summary ${join(dir, "summary.json")} as the write failed: ${errorMessage(error)}`);
         }
@@ -230,44 +235,10 @@ async function readOptional(path: string): Promise<string | null> {
   }
 }
 
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
-}
-
-function safeClose(file: Deno.FsFile | null): void {
+function safeClose(file: AppendFile | null): void {
   try {
     file?.close();
   } catch {
     // Already closed: nothing to do.
-  }
-}
-
-/** temp file in the same directory + fsync + rename + best-effort directory fsync. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const dir = join(path, "..");
-  const tmp = await Deno.makeTempFile({ dir, prefix: ".summary-", suffix: ".tmp" });
-  try {
-    const file = await Deno.open(tmp, { write: true, truncate: true });
-    try {
-      await writeAll(file, new TextEncoder().encode(text));
-      await file.sync();
-    } finally {
-      file.close();
-    }
-    await Deno.rename(tmp, path);
-  } catch (error) {
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
-  }
-  try {
-    const d = await Deno.open(dir, { read: true });
-    try {
-      await d.sync();
-    } finally {
-      d.close();
-    }
-  } catch {
-    // Directory fsync is best effort (not supported everywhere, e.g. some macOS/Windows setups).
   }
 }

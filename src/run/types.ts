@@ -101,6 +101,11 @@ export interface RunSummary {
    * contract 1.3), each with the reason; absent in summaries written before eras.
    */
   forced_transitions?: { wp_id: string; from: string; to: string; reason: string }[];
+  /**
+   * What persisting the run state cost this process (files written, fsyncs, bytes), for the
+   * benchmark and for diagnosis; absent in summaries written before the store counted.
+   */
+  state_writes?: { writes: number; fsyncs: number; bytes: number };
   /** What is left for a human (e.g. "merge: spec-kitty merge --mission X"). */
   next_steps: string[];
   /** The run's cost limit (`per_run_usd`; spent is `cost_usd`); absent when no budget is set. */

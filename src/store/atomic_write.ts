@@ -1,6 +1,7 @@
 /**
- * Crash-safe file replacement: temp file in the same directory → write all → fsync → rename →
- * fsync the directory (reliability.md §2.1).
+ * Every durable write of the orchestrator and the built-in host goes through here: crash-safe
+ * file replacement (temp file in the same directory → write all → fsync → rename → fsync the
+ * directory) and durable appends to a log ({@link appendDurable}).
  *
  * Readers see the old content or the new one, never a mix, and after a power loss the new
  * content is either fully there or not at all. A failed fsync is never retried: after a failed
@@ -21,10 +22,21 @@ export interface WritableFile {
   close(): void;
 }
 
+/** A file open for appending (see {@link appendDurable}). */
+export interface AppendFile {
+  write(data: Uint8Array): Promise<number>;
+  /** fdatasync: the appended bytes and the new length are on disk. */
+  syncData(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  close(): void;
+}
+
 /** The filesystem operations the protocol uses; {@link realFs} is the real one. */
 export interface FsOps {
   /** Creates `path` exclusively (fails when it exists) with `mode`, open for writing. */
   createNew(path: string, mode: number): Promise<WritableFile>;
+  /** Opens `path` for appending, creating it with `mode` when missing. */
+  openAppend(path: string, mode: number): Promise<AppendFile>;
   rename(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;
   /** Names of the entries of `dir`. */
@@ -36,6 +48,7 @@ export interface FsOps {
 /** The real filesystem. */
 export const realFs: FsOps = {
   createNew: (path, mode) => Deno.open(path, { write: true, createNew: true, mode }),
+  openAppend: (path, mode) => Deno.open(path, { append: true, create: true, mode }),
   rename: (from, to) => Deno.rename(from, to),
   remove: (path) => Deno.remove(path),
   async readDirNames(dir) {
@@ -62,7 +75,7 @@ export interface AtomicWriteOptions {
 }
 
 /** Error codes meaning "this platform/filesystem cannot fsync a directory": best effort only. */
-const DIR_SYNC_UNSUPPORTED = new Set(["EINVAL", "EISDIR", "ENOTSUP", "EOPNOTSUPP", "EBADF", "EPERM", "EACCES"]);
+export const DIR_SYNC_UNSUPPORTED = new Set(["EINVAL", "EISDIR", "ENOTSUP", "EOPNOTSUPP", "EBADF", "EPERM", "EACCES"]);
 
 const encoder = new TextEncoder();
 
@@ -128,6 +141,70 @@ export async function writeFileAtomic(
     const code = osErrorCode(error);
     if (code !== undefined && DIR_SYNC_UNSUPPORTED.has(code)) return;
     throw writeError(path, "fsync the directory", error);
+  }
+}
+
+/**
+ * Appends `data` to an open append-only log and, with `sync`, fdatasyncs it, so the bytes are
+ * durable when it resolves. On failure the file is cut back to `length` (its size before), so a
+ * later append never follows half a record; when even that fails the caller must stop appending
+ * (a reader then sees a torn last record, which append logs tolerate).
+ *
+ * @throws {UserError} (exit 1) naming the path and the OS error, as {@link writeFileAtomic}.
+ */
+export async function appendDurable(
+  file: AppendFile,
+  path: string,
+  data: string | Uint8Array,
+  opts: { length: number; sync: boolean },
+): Promise<number> {
+  const bytes = typeof data === "string" ? encoder.encode(data) : data;
+  let step = "append to the file";
+  try {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const n = await file.write(bytes.subarray(offset));
+      if (n <= 0) throw new Error(`short write (${n} bytes)`);
+      offset += n;
+    }
+    if (opts.sync) {
+      step = "fsync the file";
+      await file.syncData();
+    }
+    return bytes.length;
+  } catch (error) {
+    await file.truncate(opts.length).catch(() => undefined);
+    throw writeError(path, step, error);
+  }
+}
+
+/** One block of the usual filesystems (ext4, xfs, tmpfs pages). */
+const BLOCK = new Uint8Array(4096);
+
+/**
+ * Proves that the filesystem of `target` can still allocate a block: writes one block to a temp
+ * file beside it (no fsync: it never reaches the disk on a filesystem that allocates lazily)
+ * and removes it. An append to a log can fit in the slack of the log's last block on a full
+ * disk; this is how a writer of appends notices the full disk at the same point as a writer of
+ * whole files would.
+ *
+ * @throws {UserError} (exit 1) "disk full at <target>" on ENOSPC, naming the path as every write does.
+ */
+export async function ensureRoom(target: string, fs: FsOps = realFs): Promise<void> {
+  const probe = join(dirname(target), `${tempPrefix(target)}${Deno.pid}-room-${randomHex(4)}`);
+  let created = false;
+  try {
+    const file = await fs.createNew(probe, 0o600);
+    created = true;
+    try {
+      await file.write(BLOCK);
+    } finally {
+      file.close();
+    }
+  } catch (error) {
+    throw writeError(target, "find room for the write", error);
+  } finally {
+    if (created) await fs.remove(probe).catch(() => undefined);
   }
 }
 

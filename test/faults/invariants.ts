@@ -7,7 +7,8 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
 import { ALL_LANES, isLegalEdge } from "../../src/builtin/lanes.ts";
-import { decodeState } from "../../src/engine/state_schema.ts";
+import { decodeState, type StateDecodeResult } from "../../src/engine/state_schema.ts";
+import { decodeWithJournal, JOURNAL_SUFFIX } from "../../src/store/run_state.ts";
 import type { RunState } from "../../src/engine/state_types.ts";
 import { type CliResult, type FaultRepo, killTagged, orchestrateArgs, resumeArgs, taggedPids } from "./harness.ts";
 
@@ -78,6 +79,15 @@ export async function stateFiles(repo: FaultRepo): Promise<string[]> {
     if (await Deno.stat(path).then(() => true, () => false)) found.push(path);
   }
   return found;
+}
+
+/**
+ * Decodes a run state file with its journal applied: the state `resume` would load (the file
+ * alone is the state at the last snapshot).
+ */
+export async function decodeStateFile(file: string): Promise<StateDecodeResult> {
+  const journal = await Deno.readTextFile(file + JOURNAL_SUFFIX).catch(() => null);
+  return await decodeWithJournal(await Deno.readTextFile(file), journal, file + JOURNAL_SUFFIX);
 }
 
 /** Every run state file decodes; returns the states (at least one unless `allowNone`). */

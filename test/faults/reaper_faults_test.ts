@@ -5,9 +5,17 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
-import { decodeState, encodeState } from "../../src/engine/state_schema.ts";
+import { encodeState } from "../../src/engine/state_schema.ts";
+import { JOURNAL_SUFFIX } from "../../src/store/run_state.ts";
 import { type FaultRepo, orchestrateArgs, resumeArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, assertResumable, hostLanes, stateFiles } from "./invariants.ts";
+import {
+  assertAfterFault,
+  assertMessage,
+  assertResumable,
+  decodeStateFile,
+  hostLanes,
+  stateFiles,
+} from "./invariants.ts";
 import { alive, waitFor } from "./scenarios.ts";
 
 const ONE_WP = [{ id: "WP01" }];
@@ -22,7 +30,8 @@ async function killMidAttempt(repo: FaultRepo): Promise<number> {
     // The state records the running attempt right after the spawn; give that save a moment.
     for (let i = 0; i < 100; i++) {
       const [file] = await stateFiles(repo);
-      const text = file === undefined ? "" : await Deno.readTextFile(file).catch(() => "");
+      const read = (path: string) => Deno.readTextFile(path).catch(() => "");
+      const text = file === undefined ? "" : await read(file) + await read(file + JOURNAL_SUFFIX);
       if (text.includes(`"pgid": ${pid}`) || text.includes(`"pgid":${pid}`)) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -59,7 +68,7 @@ Deno.test("fault #16: a recorded agent pid now used by an unrelated process is n
     try {
       const [file] = await stateFiles(repo);
       assert(file !== undefined);
-      const decoded = await decodeState(await Deno.readTextFile(file));
+      const decoded = await decodeStateFile(file);
       assert(decoded.ok, "state readable");
       const state = decoded.state;
       assert(state.running.length > 0, "the running attempt was recorded");
