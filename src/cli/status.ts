@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isEraId } from "../host/era.ts";
 import { errorMessage, ExitCode } from "../errors.ts";
 import { loadResolvedConfig } from "../config/mod.ts";
 import { createHost } from "../host/mod.ts";
@@ -150,7 +151,9 @@ async function defaultMakeHost(
     config: opts.config ?? state.flags.config ?? undefined,
     host: opts.host ?? recordedHost,
   });
-  return createHost(config, repoRoot, { signal, timeoutMs: STATUS_HOST_TIMEOUT_MS });
+  // The run recorded its host's era: read lanes in that era's spelling (feature-state on 2.x hosts).
+  const era = isEraId(state.host_era) ? state.host_era : undefined;
+  return createHost(config, repoRoot, { signal, timeoutMs: STATUS_HOST_TIMEOUT_MS, ...(era ? { era } : {}) });
 }
 
 /** The budgets of the run's configuration (the file it was started with, or the one given). */

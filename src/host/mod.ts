@@ -11,6 +11,7 @@ import type { ResolvedConfig } from "../config/types.ts";
 import { selfCommand } from "./self_command.ts";
 import { type HostCallEvent, SpecKittyHost } from "./spec_kitty_host.ts";
 import type { Host } from "./types.ts";
+import type { EraId } from "./era.ts";
 
 /** Env variable that overrides the spec-kitty command (a path to the executable). */
 export const SPEC_KITTY_BIN_ENV = "SPEC_KITTY_BIN";
@@ -29,6 +30,11 @@ export interface CreateHostOptions {
   readonly signal?: AbortSignal;
   /** Environment lookup (tests). @default Deno.env.get */
   readonly env?: (name: string) => string | undefined;
+  /**
+   * The era to speak without a handshake (e.g. `status`, from the run state); a later
+   * `contract-version` detects it again. @default "1.3"
+   */
+  readonly era?: EraId;
 }
 
 /** The argv prefix for `kind`, honouring `SPEC_KITTY_BIN` for spec-kitty. */
@@ -57,6 +63,7 @@ export function createHost(config: ResolvedConfig, repoRoot: string, options: Cr
     random: options.random,
     onCall: options.onCall,
     signal: options.signal,
+    ...(options.era === undefined ? {} : { era: options.era }),
   });
 }
 

@@ -124,6 +124,11 @@ for (const era of ERAS_UNDER_TEST) {
       assertStringIncludes(out.stdout, `contract ${era === "1.3" ? "1.3.0" : era.slice(0, 3) + ".0"}`);
       if (PER_WP[era].forced > 0) assertStringIncludes(out.stdout, "Forced transitions: 2");
       else assert(!out.stdout.includes("Forced transitions"), out.stdout);
+      // status reads the lanes in the era's spelling (recorded in the run state), with no handshake.
+      const status = await runCli(e, ["status", "--json"]);
+      assertEquals(status.code, 0, status.text);
+      const doc = JSON.parse(status.stdout) as { lanes_error: string | null; wps: { lane: string | null }[] };
+      assertEquals([doc.lanes_error, doc.wps.map((w) => w.lane)], [null, ["done", "done"]], status.text);
     });
   });
 
