@@ -29,6 +29,7 @@ import {
 } from "./decide.ts";
 import type { RunState } from "./state_types.ts";
 import { buildSummary } from "./summary.ts";
+import { runBudgetStop } from "./budget.ts";
 import { runWpTask } from "./wp_task.ts";
 
 /** Refusals with DEPENDENCIES_NOT_SATISFIED after which a WP fails instead of waiting again. */
@@ -143,6 +144,8 @@ export class Engine {
       running,
       maxConcurrent: this.#opts.maxConcurrent,
       hostReady: this.#hostReady,
+      // Over the run's budget no new WP starts (decide.ts); what already started goes on.
+      noNewWork: runBudgetStop(this.#opts.budget, ctx.state)?.reason ?? null,
       wps: ids.map((id) => {
         const wp = ctx.state.wps[id];
         return {
@@ -158,7 +161,20 @@ export class Engine {
   }
 
   #apply(decided: DecidedOutcome[]): boolean {
-    for (const d of decided) this.ctx.finish(d.wpId, d.kind, d.reason);
+    for (const d of decided) {
+      const stop = d.budget ? runBudgetStop(this.#opts.budget, this.ctx.state) : null;
+      if (stop !== null) {
+        // Typed, so the next steps name the limit to raise (the lane stays planned).
+        this.ctx.wp(d.wpId).stop_cause = {
+          kind: "budget",
+          limit: stop.limit,
+          value: stop.value,
+          spent: stop.spent,
+          message: stop.reason,
+        };
+      }
+      this.ctx.finish(d.wpId, d.kind, d.reason);
+    }
     return decided.length > 0;
   }
 
@@ -174,6 +190,11 @@ export class Engine {
         if (changed || this.#dirty) {
           this.#dirty = false;
           await ctx.save();
+        }
+        const overRun = runBudgetStop(this.#opts.budget, ctx.state);
+        if (overRun !== null && !this.#budgetWarned) {
+          this.#budgetWarned = true;
+          ctx.emit({ type: "warning", message: `${overRun.reason}; WPs already started go on within their budget` });
         }
         // Dispatch from the local lane view first: our own moves (a dependency we just took to
         // done) are already in it, so a dependent starts without waiting for a host read.
@@ -222,6 +243,8 @@ export class Engine {
 
   /** Set when an outcome was given outside the loop's own decisions (the loop saves it). */
   #dirty = false;
+  /** The run-budget warning is emitted once. */
+  #budgetWarned = false;
   /** WP id → engine read count when its start was deferred: held until a later read completes. */
   readonly #held = new Map<string, number>();
   readonly #deferrals = new Map<string, number>();
@@ -349,6 +372,7 @@ export class Engine {
       interruptedBy: ctx.interruptedBy,
       fatal: ctx.fatal === null ? null : errorMessage(ctx.fatal),
       mergeCommand: this.#opts.mergeCommand,
+      ...(this.#opts.budget === undefined ? {} : { budget: this.#opts.budget }),
       acceptance: acceptance === null
         ? null
         : acceptance.ok

@@ -258,7 +258,12 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       hostLabel: hostLabel(session.host.kind, session.contract),
       accept: input.accept,
       mergeCommand: mergeCommandFor(config, state.mission, era),
-      runBudgetUsd: config.budget?.perRunUsd ?? null,
+      budget: {
+        perRunUsd: config.budget?.perRunUsd ?? null,
+        pipelines: Object.fromEntries(
+          Object.values(config.pipelines).map((p) => [p.name, p.budget ?? { perWpUsd: null, perWpMs: null }]),
+        ),
+      },
     }, state);
     const uninstall = installSignalHandlers((sig) => {
       logSignal(sig);

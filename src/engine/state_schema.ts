@@ -58,6 +58,13 @@ const stopCauseSchema = z.discriminatedUnion("kind", [
     message: z.string(),
   }),
   z.object({ kind: z.literal("lane_allocation"), workspace: z.string().nullable(), message: z.string() }),
+  z.object({
+    kind: z.literal("budget"),
+    limit: z.enum(["per_wp_usd", "per_wp_minutes", "per_run_usd"]),
+    value: z.number(),
+    spent: z.number(),
+    message: z.string(),
+  }),
 ]);
 
 const wpSchema = z.looseObject({
@@ -89,6 +96,10 @@ const wpSchema = z.looseObject({
   cost_usd: z.number(),
   // Added within v1 (additive): files written before it read as null.
   stop_cause: stopCauseSchema.nullable().default(null),
+  review_votes: z.array(z.object({
+    reviewer: z.string(),
+    verdict: z.enum(["approved", "changes_requested"]).nullable(),
+  })).optional(),
 });
 
 const runningSchema = z.looseObject({
@@ -244,7 +255,6 @@ export async function encodeStateDocument(doc: Record<string, unknown>): Promise
 export function encodeState(state: RunState): Promise<string> {
   return encodeStateDocument(stateDocument(state));
 }
-
 
 /**
  * Parses and verifies a state file's text: JSON, version, checksum, migrations, schema.

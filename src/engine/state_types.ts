@@ -78,12 +78,28 @@ export const TRANSIENT_FAILURE_CLASSES: readonly TransientFailureClass[] = ["rat
  *   `rate_limit_budget` ran out; the next run retries it with a fresh budget (an outage ends).
  * - `wrong_branch`: the worktree was not on the WP's branch when its work was committed.
  * - `lane_allocation`: the host could not allocate or reuse the lane worktree.
+ * - `budget`: a hard budget stop (`budget:` in orchestration.yaml): a WP over `per_wp_usd` or
+ *   `per_wp_minutes` was blocked before its next attempt, or a WP was left planned because the
+ *   run reached `per_run_usd`. `value` and `spent` are USD, or ms of agent time for minutes.
  */
 export type WpStopCause =
   | { kind: "agent_config"; role: AgentRole; agent: string; failure_class: ConfigFailureClass; message: string }
   | { kind: "agent_transient"; role: AgentRole; agent: string; failure_class: TransientFailureClass; message: string }
   | { kind: "wrong_branch"; workspace: string; branch: string | null; message: string }
-  | { kind: "lane_allocation"; workspace: string | null; message: string };
+  | { kind: "lane_allocation"; workspace: string | null; message: string }
+  | {
+    kind: "budget";
+    limit: "per_wp_usd" | "per_wp_minutes" | "per_run_usd";
+    value: number;
+    spent: number;
+    message: string;
+  };
+
+/** One reviewer's verdict in a consensus review (null: it gave none after its retries). */
+export interface ReviewVote {
+  reviewer: string;
+  verdict: "approved" | "changes_requested" | null;
+}
 
 /** Provider-local state of one WP. */
 export interface WpRunState {
@@ -125,6 +141,11 @@ export interface WpRunState {
    * orchestrator keeps the key (unknown WP keys are written back).
    */
   stop_cause: WpStopCause | null;
+  /**
+   * The verdict of each reviewer of the last consensus review (`review.require`), for the
+   * summary and the report. Added within schema v1: absent in older files and without consensus.
+   */
+  review_votes?: ReviewVote[];
 }
 
 /** An agent process group that was running when the state was written. */
@@ -184,13 +205,13 @@ export interface RunState {
   running: RunningAttempt[];
   /** Worktrees and branches this orchestrator created itself (what `abort --cleanup-worktrees` removes). */
   created: { worktrees: string[]; branches: string[] };
+  /** Agent families cooling down from a rate limit or overload in the running process (absent: none). */
+  cooldowns?: CooldownRecord[];
   /**
    * The host era the run last talked to (`1.3`, `1.2-mission`, `1.0-feature`, ... see
    * `host/era.ts`), set at every start and resume; absent in states written before eras.
    */
   host_era?: string | null;
-  /** Agent families cooling down from a rate limit or overload in the running process (absent: none). */
-  cooldowns?: CooldownRecord[];
   /** Keys we do not know (from a newer minor writer) are kept here and written back. */
   extra?: Record<string, unknown>;
 }

@@ -9,6 +9,7 @@ import type { Lane } from "../host/types.ts";
 import type { RunSummary, WpSummary } from "../run/types.ts";
 import { attentionSteps, resumeCommand } from "./next_steps.ts";
 import type { RunState } from "./state_types.ts";
+import { agentTimeMs, type RunBudget } from "./budget.ts";
 
 /** Inputs of {@link buildSummary} besides the state. */
 export interface SummaryInput {
@@ -24,14 +25,18 @@ export interface SummaryInput {
   fatal: string | null;
   /** The command that merges the mission, for the next steps. */
   mergeCommand: string;
+  /** The run's and the pipelines' budgets, when the engine has them. */
+  budget?: RunBudget;
   /** Result of `accept-mission`, when it was requested. */
   acceptance: { ok: true; detail: string } | { ok: false; detail: string } | null;
 }
 
-/** One WP's summary line from its run state. */
-export function wpSummary(state: RunState, wpId: string, lane: Lane | null): WpSummary {
+/** One WP's summary line from its run state (with its pipeline's budget when it has one). */
+export function wpSummary(state: RunState, wpId: string, lane: Lane | null, budget?: RunBudget): WpSummary {
   const wp = state.wps[wpId];
   const attempts = wp?.attempts ?? [];
+  const limits = wp === undefined ? undefined : budget?.pipelines[wp.pipeline];
+  const limited = limits !== undefined && (limits.perWpUsd !== null || limits.perWpMs !== null);
   return {
     wp_id: wpId,
     outcome: wp?.outcome?.kind ?? "unfinished",
@@ -43,6 +48,16 @@ export function wpSummary(state: RunState, wpId: string, lane: Lane | null): WpS
     duration_ms: attempts.reduce((sum, a) => sum + (a.duration_ms ?? 0), 0),
     agents: [...new Set(attempts.map((a) => a.agent))],
     wait_ms: (wp?.implement_wait_ms ?? 0) + (wp?.review_wait_ms ?? 0),
+    ...(limited && wp !== undefined
+      ? {
+        budget: {
+          per_wp_usd: limits.perWpUsd,
+          per_wp_minutes: limits.perWpMs === null ? null : limits.perWpMs / 60_000,
+          agent_ms: agentTimeMs(wp),
+        },
+      }
+      : {}),
+    ...(wp?.review_votes !== undefined ? { reviews: wp.review_votes.map((v) => ({ ...v })) } : {}),
   };
 }
 
@@ -50,7 +65,7 @@ export function wpSummary(state: RunState, wpId: string, lane: Lane | null): WpS
 export function buildSummary(input: SummaryInput): RunSummary {
   const { state } = input;
   const ids = [...new Set([...Object.keys(state.wps), ...input.lanes.keys()])].sort();
-  const wps = ids.map((id) => wpSummary(state, id, input.lanes.get(id) ?? null));
+  const wps = ids.map((id) => wpSummary(state, id, input.lanes.get(id) ?? null, input.budget));
   const allGood = wps.every((w) => w.outcome === "done" || w.outcome === "approved");
   let status: RunSummary["status"];
   let exitCode: number;
@@ -87,6 +102,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       })),
     }),
     next_steps: nextSteps(input, wps, status),
+    ...(typeof input.budget?.perRunUsd === "number" ? { budget: { per_run_usd: input.budget.perRunUsd } } : {}),
   };
 }
 

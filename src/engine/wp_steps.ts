@@ -32,9 +32,12 @@ import {
 } from "./lifecycle_rules.ts";
 import { oneLine } from "./retry.ts";
 import { outsideOwned } from "./owned_files.ts";
-import { runStage, type StageResult } from "./stage.ts";
+import { runStage, type StageResult, type StageRun } from "./stage.ts";
+import type { BudgetStop } from "./budget.ts";
+import { votesText } from "./consensus.ts";
+import { reviewPanel } from "./review_panel.ts";
 import { wpOwnedPaths } from "./wp_facts.ts";
-import type { WpRunState } from "./state_types.ts";
+import type { WpRunState, WpStopCause } from "./state_types.ts";
 
 /** Everything the steps of one WP share. */
 export interface WpUnit {
@@ -71,6 +74,7 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
     wpId: wp.wp_id,
     role: "implement",
     stage: pipeline.implement,
+    budget: pipeline.budget,
     workspace: ws.path,
     prompt: () => prompts.implement({ wpId: wp.wp_id, wpMarkdown: markdown, feedback }),
     judge: async (result) => {
@@ -105,6 +109,12 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
       throw new WpStop("failed", gate.message);
     },
   });
+  if (!stage.ok && stage.budget !== undefined) {
+    // A hard budget stop: no retry, no fallback; a person raises the budget or accepts the spend.
+    wp.stop_cause = budgetStopCause(stage.budget);
+    await block(ctx, wp.wp_id, "in_progress", stage.reason);
+    return;
+  }
   if (!stage.ok) {
     // A config-class failure (auth, model not found) or a rate-limit budget spent is recorded so
     // the next run retries the WP (after the fix, or once the provider's outage is over).
@@ -220,13 +230,16 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
     const reference = ref;
     wp.phase = "reviewing";
     await ctx.save();
-    const recorded = mode === "resume_review" ? recordedApproval(wp) : null;
+    // A panel's approval is not one attempt's: a resumed consensus review runs the panel again.
+    const panel = pipeline.review.consensus;
+    const recorded = mode === "resume_review" && panel === undefined ? recordedApproval(wp) : null;
     const diff = recorded === null ? await reviewDiff(unit) : "";
     const reviewedHead = recorded === null ? await ctx.deps.git.head(ws.path) : null;
-    const stage = recorded ?? await runStage<ReviewVerdict>(ctx, {
+    const review: StageRun<ReviewVerdict> = {
       wpId: wp.wp_id,
       role: "review",
       stage: pipeline.review,
+      budget: pipeline.budget,
       workspace: ws.path,
       prompt: () => prompts.review({ wpId: wp.wp_id, wpMarkdown: markdown, diff }),
       judge: (result) => {
@@ -241,8 +254,22 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
         }
         return Promise.resolve({ ok: true, value: verdict, verdict: verdict.verdict });
       },
-    });
+    };
+    const voted = recorded === null && panel !== undefined ? await reviewPanel(ctx, review, panel) : null;
+    const stage = recorded ?? voted ?? await runStage<ReviewVerdict>(ctx, review);
+    if (voted !== null) {
+      wp.review_votes = voted.votes;
+      await ctx.save();
+    }
+    // After every reviewer of a panel is done: the verdicts stand for the code that was reviewed.
     if (reviewedHead !== null) await discardReviewerChanges(unit, reviewedHead, stage.ok ? stage.agent : null);
+    if (!stage.ok && stage.budget !== undefined) {
+      wp.stop_cause = budgetStopCause(stage.budget);
+      await block(ctx, wp.wp_id, "in_review", stage.reason, {
+        reviewRef: reference,
+        reviewResult: reviewResult(actor, "changes_requested", reference),
+      });
+    }
     if (!stage.ok) {
       const cause = configStopCause(wp, "review");
       if (cause !== null) {
@@ -277,10 +304,12 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
           to: "done",
           actor,
           policy,
-          note: `Review approved by '${reviewer}'`,
+          note: voted === null
+            ? `Review approved by '${reviewer}'`
+            : `Review approved by consensus (require ${panel?.require}): ${votesText(voted.votes)}`,
           reviewRef: reference,
           reviewResult: result,
-          evidence: reviewEvidence(result),
+          evidence: reviewEvidence(result, voted?.votes),
         }));
       ctx.moved(wp.wp_id, ctx.lanes.get(wp.wp_id) ?? "in_review", "done");
       ctx.finish(
@@ -314,7 +343,12 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
         to: "in_progress",
         actor,
         policy,
-        note: noteText(`Changes requested by '${reviewer}' (rejection ${decision.cycles}): ${feedback}`),
+        note: noteText(
+          voted === null
+            ? `Changes requested by '${reviewer}' (rejection ${decision.cycles}): ${feedback}`
+            : `Changes requested by consensus (require ${panel?.require}; ${votesText(voted.votes)}; ` +
+              `rejection ${decision.cycles}): ${feedback}`,
+        ),
         reviewRef: reference,
         reviewResult: result,
       }));
@@ -364,6 +398,11 @@ async function reviewDiff(unit: WpUnit): Promise<string> {
   } catch (error) {
     return `(the diff could not be computed: ${errorMessage(error)})`;
   }
+}
+
+/** The stop cause of a hard budget stop (the next steps name the limit to raise). */
+function budgetStopCause(stop: BudgetStop): Extract<WpStopCause, { kind: "budget" }> {
+  return { kind: "budget", limit: stop.limit, value: stop.value, spent: stop.spent, message: stop.reason };
 }
 
 /** Moves the WP to blocked with the reason and ends it; falls back to `failed` if the host refuses. */
