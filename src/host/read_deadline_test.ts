@@ -3,29 +3,22 @@
  * that hangs costs about one deadline, not `1 + READ_RETRIES` full timeouts.
  */
 import { assert, assertEquals, assertRejects } from "../../test/assert.ts";
+import { scriptHost } from "../../test/support/script_host.ts";
 import { HostTransportError } from "./errors.ts";
-import { READ_RETRIES, SpecKittyHost } from "./spec_kitty_host.ts";
+import { READ_RETRIES } from "./spec_kitty_host.ts";
 
 Deno.test("SpecKittyHost: a hanging read is retried only within its deadline, each try given the time left", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sko-deadline-" });
   try {
-    const script = `${dir}/hanging-host.sh`;
-    await Deno.writeTextFile(script, `#!/bin/sh\necho call >> '${dir}/calls'\nexec sleep 30\n`);
-    await Deno.chmod(script, 0o755);
-    const host = new SpecKittyHost({
-      command: [script],
-      repoRoot: dir,
-      kind: "test",
+    const { host, processes } = await scriptHost(dir, "exec sleep 30", {
       timeoutMs: 400,
       // After a first 400 ms timeout at most 200 ms are left: one more, shorter try, then none.
       readDeadlineMs: 600,
       killGraceMs: 200,
-      sleep: () => Promise.resolve(),
-      random: () => 0,
     });
     const error = await assertRejects(() => host.missionState("001-demo"), HostTransportError);
     assertEquals(error.kind, "timeout");
-    const calls = (await Deno.readTextFile(`${dir}/calls`)).split("\n").length - 1;
+    const calls = await processes();
     assert(calls >= 1 && calls <= 2, `${calls} host processes; without the deadline: ${1 + READ_RETRIES}`);
     assertEquals(host.callCounts(), { "mission-state": calls });
     if (calls === 2) assert(!error.message.includes("within 400 ms"), `the retry had less time: ${error.message}`);
