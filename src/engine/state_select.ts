@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { isValidMissionSlug } from "../ids.ts";
-import { stateNotAFileError } from "../store/run_state.ts";
+import { JOURNAL_SUFFIX, stateNotAFileError } from "../store/run_state.ts";
 
 /** One per-mission state file. */
 export interface RunStateFile {
@@ -40,7 +40,11 @@ export async function listRunStateFiles(repoRoot: string): Promise<RunStateFile[
         throw stateNotAFileError(path);
       }
       const info = await Deno.stat(path);
-      found.push({ mission, path, mtimeMs: info.mtime?.getTime() ?? 0, status: await readStatus(path) });
+      // A running state changes in its journal; the snapshot's own status is always current
+      // (a status change away from running writes a snapshot).
+      const journal = await Deno.stat(path + JOURNAL_SUFFIX).catch(() => null);
+      const mtimeMs = Math.max(info.mtime?.getTime() ?? 0, journal?.mtime?.getTime() ?? 0);
+      found.push({ mission, path, mtimeMs, status: await readStatus(path) });
     }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
