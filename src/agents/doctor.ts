@@ -16,7 +16,7 @@ import type { ResolvedConfig } from "../config/types.ts";
 import type { AgentInstallStatus } from "./installed.ts";
 import { provenStatus } from "./proven.ts";
 import { agentBinary, agentFamily, getAgent } from "./registry.ts";
-import type { RunCommandResult } from "./run_command.ts";
+import type { RunCommandResult } from "../proc/run_command.ts";
 import { which, whichAll } from "../proc/which.ts";
 
 /** The PATH cron gives jobs on most systems. */

@@ -4,7 +4,7 @@ import { defaultResolvedConfig } from "../config/mod.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import { configuredAgentIds, type DoctorDeps, type DoctorReport, runDoctorChecks } from "./doctor.ts";
 import { PROVEN_VERSIONS } from "./proven.ts";
-import { runCommand } from "./run_command.ts";
+import { runCommand } from "../proc/run_command.ts";
 
 const HERMETIC_GIT = {
   GIT_CONFIG_GLOBAL: "/dev/null",

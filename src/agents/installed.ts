@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from "../config/types.ts";
 import { processEnv } from "./env.ts";
 import { getAgent } from "./registry.ts";
-import { runCommand } from "./run_command.ts";
+import { runCommand } from "../proc/run_command.ts";
 import { which } from "../proc/which.ts";
 
 /** The outcome of {@link checkAgentInstalled}. */

@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { runCommand } from "./run_command.ts";
+import { runCommand } from "../proc/run_command.ts";
 
 /** Returns a string that changes when the workspace changes. */
 export type WorkspaceProbe = (workspace: string) => Promise<string>;

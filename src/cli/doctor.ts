@@ -6,7 +6,7 @@
  * @module
  */
 import { checkAgentInstalled } from "../agents/installed.ts";
-import { runCommand } from "../agents/run_command.ts";
+import { runCommand } from "../proc/run_command.ts";
 import { type DoctorCheck, type DoctorDeps, type DoctorReport, runDoctorChecks } from "../agents/doctor.ts";
 import { processEnv } from "../agents/env.ts";
 import { defaultResolvedConfig, loadResolvedConfig } from "../config/mod.ts";

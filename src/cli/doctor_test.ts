@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
 import { createFakeBin } from "../../test/fake_agents/mod.ts";
 import { PROVEN_VERSIONS } from "../agents/proven.ts";
-import { runCommand } from "../agents/run_command.ts";
+import { runCommand } from "../proc/run_command.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import { runDoctor } from "./doctor.ts";
 

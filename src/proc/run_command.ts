@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { runToEnd } from "../proc/run.ts";
+import { runToEnd } from "./run.ts";
 
 /** Options of {@link runCommand}. */
 export interface RunCommandOptions {
