@@ -4,7 +4,7 @@ import { ExitCode, UserError } from "../errors.ts";
 import { sampleState } from "../engine/_state_fixture.ts";
 import { spawnLockHolder } from "../engine/_lock_holder_spawn.ts";
 import { acquireLock, isLockHeld } from "../engine/lock.ts";
-import { bootId, procStartTime } from "../engine/reaper.ts";
+import { bootId, procStartTime } from "../proc/procfs.ts";
 import { StateStore } from "../store/run_state.ts";
 import type { RunState } from "../engine/state_types.ts";
 import { memoryTerminal } from "../output/terminal.ts";

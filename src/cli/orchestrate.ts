@@ -17,7 +17,7 @@ import { resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.ts";
 import { planDryRun, printDryRun } from "../engine/dry_run.ts";
 import { acquireLock, isLockHeld } from "../engine/lock.ts";
-import { reapLeftovers } from "../engine/reaper.ts";
+import { reapLeftovers } from "../proc/reaper.ts";
 import { rescueDirtyWorktrees } from "../engine/rescue.ts";
 import { agentInstalled, executeRun, openSession, preflightAgents } from "../engine/session.ts";
 import { newRunId, newRunState } from "../engine/new_run_state.ts";

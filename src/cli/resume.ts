@@ -15,7 +15,7 @@
 import { ExitCode, UserError } from "../errors.ts";
 import { prepareForResume } from "../engine/lifecycle_rules.ts";
 import { acquireLock } from "../engine/lock.ts";
-import { reapLeftovers } from "../engine/reaper.ts";
+import { reapLeftovers } from "../proc/reaper.ts";
 import { executeRun, openSession, preflightAgents } from "../engine/session.ts";
 import { StateStore } from "../store/run_state.ts";
 import { selectStateMission } from "../engine/state_select.ts";

@@ -16,7 +16,7 @@ import { RUNS_DIR } from "../run/recorder.ts";
 import { assertDirectoryOrMissing, ensureDirectory, fsUserError } from "../util/fs.ts";
 import { PRODUCT, VERSION } from "../version.ts";
 import { cleanStrayTemps, writeFileAtomic } from "../store/atomic_write.ts";
-import { bootId, procStartTime } from "./reaper.ts";
+import { bootId, procStartTime } from "../proc/procfs.ts";
 
 /** Who holds a lock (the sidecar content). */
 export interface LockInfo {

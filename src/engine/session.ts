@@ -38,7 +38,7 @@ import { createGit } from "./git.ts";
 import type { LockHandle } from "./lock.ts";
 import { systemClock } from "./ports.ts";
 import type { PromptKit } from "./ports.ts";
-import { bootId, procStartTime } from "./reaper.ts";
+import { bootId, procStartTime } from "../proc/procfs.ts";
 import { Engine } from "./run.ts";
 import { installSignalHandlers } from "./signals.ts";
 import { killLiveGroupsNow } from "../proc/live_groups.ts";

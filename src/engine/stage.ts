@@ -17,7 +17,7 @@ import { afterAttemptFailure, beforeCooldown, isTransient, oneLine } from "./ret
 import { cooldownUntil } from "./cooldown.ts";
 import { faultPoint } from "./fault_points.ts";
 import type { AttemptRecord, WpRunState } from "./state_types.ts";
-import { RUN_ID_ENV } from "./reap_tagged.ts";
+import { RUN_ID_ENV } from "../proc/reap_tagged.ts";
 
 /** What the caller made of an attempt's result. */
 export type Judged<T> =

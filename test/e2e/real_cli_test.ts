@@ -12,7 +12,7 @@
  * those at once on a 2-core machine turn stall windows into flakes.
  */
 import { join } from "node:path";
-import { taggedPids } from "../../src/engine/reap_tagged.ts";
+import { taggedPids } from "../../src/proc/reap_tagged.ts";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { anthropicAdapter } from "../support/model_server/anthropic.ts";
 import { chatAdapter } from "../support/model_server/chat.ts";

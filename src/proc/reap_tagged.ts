@@ -10,8 +10,8 @@
  *
  * @module
  */
-import { containsEnvEntry, pidsWithEnvEntry, PROC_ROOT } from "../proc/procfs.ts";
-import { terminatePids } from "../proc/terminate.ts";
+import { containsEnvEntry, pidsWithEnvEntry, PROC_ROOT } from "./procfs.ts";
+import { terminatePids } from "./terminate.ts";
 
 /** The environment variable that tags agent processes with their run. */
 export const RUN_ID_ENV = "SKO_RUN_ID";

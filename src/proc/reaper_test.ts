@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
-import { sampleState } from "./_state_fixture.ts";
-import { bootId, groupMembers, parseProcStat, procStartTime, reapLeftovers, reapRunning } from "./reaper.ts";
-import type { RunState } from "./state_types.ts";
+import { sampleState } from "../engine/_state_fixture.ts";
+import type { RunState } from "../engine/state_types.ts";
+import { bootId, groupMembers, parseProcStat, procStartTime } from "./procfs.ts";
+import { reapLeftovers, reapRunning } from "./reaper.ts";
 
 const linux = Deno.build.os === "linux";
 

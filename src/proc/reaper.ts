@@ -1,5 +1,5 @@
 /**
- * Orphan reaping on startup (reliability.md §3.2 step 7).
+ * Orphan reaping on startup.
  *
  * Deno has no PR_SET_PDEATHSIG, so when the orchestrator is SIGKILLed its agents keep running.
  * The state file records each running agent's process group with its pid's start time and the
@@ -11,14 +11,31 @@
  *
  * @module
  */
-import { bootId, groupMembers, PROC_ROOT, procStartTime } from "../proc/procfs.ts";
-import { escalate } from "../proc/terminate.ts";
-import type { RunningAttempt, RunState } from "./state_types.ts";
+import { bootId, groupMembers, PROC_ROOT, procStartTime } from "./procfs.ts";
 import { reapTagged } from "./reap_tagged.ts";
+import { escalate } from "./terminate.ts";
 
-// The /proc readers live in src/proc/procfs.ts; these are re-exported for the callers that
-// record a process identity (the lock, the run state).
-export { bootId, groupMembers, parseProcStat, procStartTime, type ProcStat } from "../proc/procfs.ts";
+/**
+ * A process group a previous orchestrator recorded as running (the run state's `running`
+ * entries have this shape), with the identity that proves it is still the same process.
+ */
+export interface RecordedGroup {
+  wp_id: string;
+  role: string;
+  attempt: number;
+  agent: string;
+  pid: number;
+  pgid: number;
+  /** Field 22 of /proc/<pid>/stat when it was spawned; null where /proc was missing. */
+  proc_start_time: string | null;
+  boot_id: string | null;
+}
+
+/** What the reaper reads of a run state. */
+export interface RecordedRun<E extends RecordedGroup = RecordedGroup> {
+  run_id: string;
+  running: readonly E[];
+}
 
 /** What happened to one recorded agent. */
 export type ReapAction =
@@ -31,8 +48,8 @@ export type ReapAction =
   | "survived";
 
 /** One recorded agent and what the reaper did about it. */
-export interface ReapResult {
-  entry: RunningAttempt;
+export interface ReapResult<E extends RecordedGroup = RecordedGroup> {
+  entry: E;
   action: ReapAction;
   /** A human line, e.g. "WP01 implement attempt 2 (claude-code, pgid 4242): terminated with SIGTERM". */
   line: string;
@@ -52,12 +69,15 @@ export interface ReapOptions {
  * Terminates the process groups recorded in `state.running` that provably belong to a previous
  * orchestrator process; returns what happened to each (the caller marks attempts interrupted).
  */
-export async function reapRunning(state: RunState, opts: ReapOptions = {}): Promise<ReapResult[]> {
+export async function reapRunning<E extends RecordedGroup>(
+  state: { running: readonly E[] },
+  opts: ReapOptions = {},
+): Promise<ReapResult<E>[]> {
   const procRoot = opts.procRoot ?? PROC_ROOT;
   const currentBoot = await bootId(procRoot);
   return await Promise.all(state.running.map(async (entry) => {
     const label = `${entry.wp_id} ${entry.role} attempt ${entry.attempt} (${entry.agent}, pgid ${entry.pgid})`;
-    const result = (action: ReapAction, why: string): ReapResult => ({ entry, action, line: `${label}: ${why}` });
+    const result = (action: ReapAction, why: string): ReapResult<E> => ({ entry, action, line: `${label}: ${why}` });
     if (entry.boot_id !== null && currentBoot !== null && entry.boot_id !== currentBoot) {
       return result("other_boot", "not signalled: it ran before the last reboot");
     }
@@ -85,7 +105,7 @@ export async function reapRunning(state: RunState, opts: ReapOptions = {}): Prom
 }
 
 /** {@link reapRunning}, as human lines. */
-export async function reapLeftovers(state: RunState, opts: ReapOptions = {}): Promise<string[]> {
+export async function reapLeftovers(state: RecordedRun, opts: ReapOptions = {}): Promise<string[]> {
   const recorded = (await reapRunning(state, opts)).map((r) => r.line);
   // Then whatever still carries this run's tag: spawns that were never recorded, setsid escapees.
   return [...recorded, ...await reapTagged(state.run_id, opts)];
