@@ -179,7 +179,8 @@ export async function runToEnd(argv: readonly string[], opts: RunOptions): Promi
     opts.signal?.removeEventListener("abort", onAbort);
     await stopping;
     // Reap stragglers: anything still in the group would hold our pipes open and outlive us.
-    signalGroup(pgid, "SIGKILL");
+    // Not on Windows: there is no group, and taskkill by the pid of an exited child could hit a reuse.
+    if (Deno.build.os !== "windows") signalGroup(pgid, "SIGKILL");
     spawned.release();
   }
   const [stdout, stderr] = await Promise.all([stdoutP, stderrP, feeding]);
