@@ -1,8 +1,8 @@
 /**
- * The pinned real GitHub Copilot CLI with our exact argv (its model endpoint is GitHub's own
- * service, so it cannot be driven offline): every flag we pass exists, no token ends in auth,
- * a token with the network cut ends in a connection failure (transient), never auth. See
- * `flags_harness.ts`.
+ * The pinned real GitHub Copilot CLI with our exact argv on its default route, GitHub's own
+ * model service (offline, BYOK mode is driven for real by `copilot_test.ts`): every flag we
+ * pass exists, no token ends in auth, a token with the network cut ends in a connection failure
+ * (transient), never auth. See `flags_harness.ts`.
  */
 import { defineFlagsTests } from "./flags_harness.ts";
 

@@ -1,6 +1,6 @@
 /**
- * For pinned real CLIs that cannot be driven offline (their model endpoint is the vendor's own
- * service: GitHub Copilot, Augment, Letta Cloud): run OUR EXACT argv, through our agent runner
+ * For pinned real CLIs on routes that cannot be driven offline (the vendor's own service: Augment
+ * always, GitHub Copilot's login, Letta Cloud): run OUR EXACT argv, through our agent runner
  * with the built-in definition, with missing credentials or with the network cut, and check
  * that the CLI got past its argument parsing (every flag we pass exists) and failed on auth or
  * connection, and how our parser classified that.

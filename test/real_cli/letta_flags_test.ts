@@ -1,6 +1,6 @@
 /**
- * The pinned real Letta Code CLI with our exact argv (its default backend is Letta Cloud, so it
- * cannot be driven offline as we run it): every flag we pass exists, no `LETTA_API_KEY` ends in
+ * The pinned real Letta Code CLI with our exact argv on its default backend, Letta Cloud (the
+ * local backend is driven for real by `letta_test.ts`): every flag we pass exists, no `LETTA_API_KEY` ends in
  * auth, a key with `LETTA_BASE_URL` unreachable ends in a connection failure (transient), not
  * auth, although Letta's message says the credentials "may be invalid". See `flags_harness.ts`.
  */

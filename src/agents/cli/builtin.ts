@@ -231,7 +231,22 @@ const DEFS: Record<BuiltinAgentId, Def> = {
     ],
     prompt: "arg",
     env: { NO_COLOR: "1" },
-    passEnv: ["COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"],
+    passEnv: [
+      "COPILOT_GITHUB_TOKEN",
+      "GH_TOKEN",
+      "GITHUB_TOKEN",
+      "COPILOT_HOME",
+      "COPILOT_MODEL",
+      // BYOK (1.0.x): a custom OpenAI-compatible/Azure/Anthropic endpoint instead of GitHub's
+      // model routing, no GitHub login; COPILOT_OFFLINE=1 keeps it off GitHub's services.
+      "COPILOT_PROVIDER_BASE_URL",
+      "COPILOT_PROVIDER_TYPE",
+      "COPILOT_PROVIDER_API_KEY",
+      "COPILOT_PROVIDER_BEARER_TOKEN",
+      "COPILOT_PROVIDER_WIRE_API",
+      "COPILOT_PROVIDER_MODEL_ID",
+      "COPILOT_OFFLINE",
+    ],
     dangerousFlags: { implement: ["copilot:allow-all-tools"], review: [] },
     parser: PARSERS.copilot,
     install: "npm install -g @github/copilot",

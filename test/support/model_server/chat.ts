@@ -135,18 +135,25 @@ function required(tool: OfferedTool): string[] {
   return Array.isArray(r) ? r.filter((x): x is string => typeof x === "string") : [];
 }
 
-const WRITE_NAMES = ["write", "write_file", "Write", "create_file"];
+// copilot 1.0.102: `create {path, file_text}` (absolute path; the file must not exist yet).
+const WRITE_NAMES = ["write", "write_file", "Write", "create_file", "create"];
 const SHELL_NAMES = ["bash", "run_shell_command", "shell", "Bash", "exec_command"];
 const PATH_KEYS = ["filePath", "file_path", "path", "absolute_path"];
+const CONTENT_KEYS = ["content", "file_text"];
 
-/** The offered write tool and its path argument name, by name first, then by schema. */
-export function writeToolOf(tools: readonly OfferedTool[]): { name: string; pathKey: string } | null {
+/** The offered write tool and its path and content argument names, by name first, then by schema. */
+export function writeToolOf(
+  tools: readonly OfferedTool[],
+): { name: string; pathKey: string; contentKey: string } | null {
   const byName = WRITE_NAMES.map((n) => tools.find((t) => t.name === n)).find((t) => t !== undefined);
-  const bySchema = tools.find((t) => props(t).includes("content") && PATH_KEYS.some((k) => props(t).includes(k)));
+  const bySchema = tools.find((t) =>
+    CONTENT_KEYS.some((k) => props(t).includes(k)) && PATH_KEYS.some((k) => props(t).includes(k))
+  );
   const tool = byName ?? bySchema;
   if (!tool) return null;
   const pathKey = PATH_KEYS.find((k) => props(tool).includes(k)) ?? "path";
-  return { name: tool.name, pathKey };
+  const contentKey = CONTENT_KEYS.find((k) => props(tool).includes(k)) ?? "content";
+  return { name: tool.name, pathKey, contentKey };
 }
 
 /** The offered shell tool, by name first, then by a `command` property. */
@@ -178,7 +185,7 @@ export function chatStep(action: Action, turn: Turn, body: unknown): ChatStep {
     if (!tool) return { kind: "text", text: `(no write tool offered; would write ${action.path})` };
     const cwd = workingDirOf(body);
     const path = action.path.startsWith("/") || cwd === "" ? action.path : `${cwd.replace(/\/$/, "")}/${action.path}`;
-    return { kind: "tool", name: tool.name, arguments: { [tool.pathKey]: path, content: action.content } };
+    return { kind: "tool", name: tool.name, arguments: { [tool.pathKey]: path, [tool.contentKey]: action.content } };
   }
   const tool = shellToolOf(turn.tools);
   if (!tool) return { kind: "text", text: `(no shell tool offered; would run ${action.command})` };

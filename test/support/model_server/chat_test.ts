@@ -106,9 +106,15 @@ Deno.test("parseChat() takes opencode's title request for what it is: its first 
 });
 
 Deno.test("writeToolOf()/shellToolOf() map onto each CLI's own tools by name and schema", () => {
-  assertEquals(writeToolOf(offered(OPENCODE_TOOLS)), { name: "write", pathKey: "filePath" });
-  assertEquals(writeToolOf(offered(QWEN_TOOLS)), { name: "write_file", pathKey: "file_path" });
-  assertEquals(writeToolOf(offered(PI_TOOLS)), { name: "write", pathKey: "path" });
+  assertEquals(writeToolOf(offered(OPENCODE_TOOLS)), { name: "write", pathKey: "filePath", contentKey: "content" });
+  assertEquals(writeToolOf(offered(QWEN_TOOLS)), { name: "write_file", pathKey: "file_path", contentKey: "content" });
+  assertEquals(writeToolOf(offered(PI_TOOLS)), { name: "write", pathKey: "path", contentKey: "content" });
+  // copilot 1.0.102
+  assertEquals(writeToolOf(offered([fn("create", { path: {}, file_text: {} })])), {
+    name: "create",
+    pathKey: "path",
+    contentKey: "file_text",
+  });
   assertEquals(shellToolOf(offered(OPENCODE_TOOLS))?.name, "bash");
   assertEquals(shellToolOf(offered(QWEN_TOOLS))?.name, "run_shell_command");
   assertEquals(shellToolOf(offered(PI_TOOLS))?.name, "bash");
@@ -116,6 +122,7 @@ Deno.test("writeToolOf()/shellToolOf() map onto each CLI's own tools by name and
   assertEquals(writeToolOf(offered([fn("put", { target_path: {}, path: {}, content: {} })])), {
     name: "put",
     pathKey: "path",
+    contentKey: "content",
   });
   assertEquals(writeToolOf(offered([fn("read", { filePath: {} })])), null);
 });

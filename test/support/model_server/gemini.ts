@@ -99,7 +99,7 @@ export function geminiPart(action: Action, turn: Turn, body: unknown): GeminiPar
     if (!tool) return { text: `(no write tool offered; would write ${action.path})` };
     const cwd = workspaceDirOf(body);
     const path = action.path.startsWith("/") || cwd === "" ? action.path : `${cwd.replace(/\/$/, "")}/${action.path}`;
-    return { functionCall: { name: tool.name, args: { [tool.pathKey]: path, content: action.content } } };
+    return { functionCall: { name: tool.name, args: { [tool.pathKey]: path, [tool.contentKey]: action.content } } };
   }
   const tool = shellToolOf(turn.tools);
   if (!tool) return { text: `(no shell tool offered; would run ${action.command})` };
