@@ -89,7 +89,7 @@ async function load(): Promise<Loaded[]> {
         expectations.set(name, validate(where, raw));
       }
     }
-    if (expectations.size === 0) continue; // replayed by that CLI's own test (e.g. codex_real_test.ts)
+    if (expectations.size === 0) continue; // replayed by that CLI's own test
     assert(agent !== null && isBuiltinAgentId(agent), `${d.name}: not <built-in agent id>-<version>`);
     out.push({ dir: d.name, agent, cases: cases.sort(), expectations });
   }
