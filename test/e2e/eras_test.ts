@@ -186,3 +186,29 @@ Deno.test("eras: --dry-run names the host's era and what degrades on it; doctor 
     assert(!dry.stdout.includes("degrades"), dry.stdout);
   });
 });
+
+Deno.test("eras 1.0-feature: the orchestrator gates dependencies and creates <feature>-WPnn worktrees on the dependency's branch", async () => {
+  const chain = {
+    slug: MISSION,
+    wps: [{ id: "WP01", lane: "lane-a" }, { id: "WP02", lane: "lane-b", dependencies: ["WP01"] }],
+  };
+  await withE2e(chain, { config: eraConfig("1.0-feature") }, async (e) => {
+    const out = await runCli(e, ARGS);
+    assertEquals(out.code, 0, out.text);
+    await checkEraInvariants(e, "1.0-feature", ["WP01", "WP02"]);
+    const events = laneEvents(await readHostEvents(e));
+    const wp01Done = events.findIndex((ev) => ev.wp_id === "WP01" && ev.to_lane === "done");
+    const wp02Claimed = events.findIndex((ev) => ev.wp_id === "WP02" && ev.to_lane === "claimed");
+    assert(wp01Done !== -1 && wp01Done < wp02Claimed, "WP02 was claimed before its dependency was done");
+    for (const wp of ["WP01", "WP02"]) {
+      const ws = join(e.repo, ".worktrees", `${MISSION}-${wp}`);
+      const branch = await new Deno.Command("git", { args: ["-C", ws, "branch", "--show-current"], stdout: "piped" })
+        .output();
+      assertEquals(new TextDecoder().decode(branch.stdout).trim(), `${MISSION}-${wp}`);
+    }
+    // WP02 was started from WP01's branch, so it carries WP01's work.
+    await Deno.stat(join(e.repo, ".worktrees", `${MISSION}-WP02`, "e2e", "WP01.txt"));
+    const state = await readState(e);
+    assert((state.created as { worktrees: string[] }).worktrees.length === 2, "worktrees recorded as ours");
+  });
+});
