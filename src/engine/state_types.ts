@@ -9,6 +9,7 @@
  */
 import type { PolicyMetadata } from "../host/types.ts";
 import type { AgentRole, FailureClass, TokenUsage } from "../agents/types.ts";
+import type { RecordedGroup } from "../proc/reaper.ts";
 
 /** Current schema version; a file with a higher one is refused. */
 export const STATE_SCHEMA_VERSION = 1;
@@ -148,17 +149,12 @@ export interface WpRunState {
   review_votes?: ReviewVote[];
 }
 
-/** An agent process group that was running when the state was written. */
-export interface RunningAttempt {
-  wp_id: string;
+/**
+ * An agent process group that was running when the state was written: what the reaper needs to
+ * prove it is still ours (`RecordedGroup`: pid, pgid, start time, boot id) and where it logged.
+ */
+export interface RunningAttempt extends RecordedGroup {
   role: AgentRole;
-  attempt: number;
-  agent: string;
-  pid: number;
-  pgid: number;
-  /** Field 22 of /proc/<pid>/stat, to defeat PID reuse (null where /proc is missing). */
-  proc_start_time: string | null;
-  boot_id: string | null;
   started_at: string;
   log_path: string;
 }
