@@ -102,16 +102,6 @@ export function killGroupNow(pgid: number): boolean {
   return signalGroup(pgid, "SIGKILL");
 }
 
-/** Sends `signal` to one pid; false when it is gone. */
-export function signalPid(pid: number, signal: Deno.Signal): boolean {
-  try {
-    Deno.kill(pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * True while at least one live (non-zombie) process of group `pgid` exists. Zombies do not
  * count: an orphan's zombie waits for init to reap it, and some container inits never do.
