@@ -30,6 +30,7 @@ Deno.test(`gemini ${V} (real): implement writes the owned file with write_file a
   const actions = r.requests.filter((q) => q.role === "implement").map((q) => q.answered);
   assertEquals(actions.map((a) => a.kind), ["write", "shell", "shell", "text"]);
   assert(r.result.tokens !== null && r.result.tokens.input > 0, "tokens from stats.models");
+  assertEquals(r.gitStatus, ["?? src/wp01.txt"], "nothing else left in the workspace");
 });
 
 Deno.test(`gemini ${V} (real): review approve parses to our verdict (plain VERDICT text)`, async () => {

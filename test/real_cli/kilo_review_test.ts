@@ -11,7 +11,10 @@ import { pinned } from "../support/real_cli/pinned.ts";
 import { type RealCase, runReal, WP } from "./chat_cli_harness.ts";
 
 const V = pinned("kilocode").version;
-const run = (c: Omit<RealCase, "agentId" | "setup">) => runReal({ agentId: "kilocode", setup: kiloSetup, ...c });
+// Kilo spends seconds of its own per step (3-5 s on a loaded 2-core machine): a wider limit
+// than the harness default, so a slow machine is not a failure.
+const run = (c: Omit<RealCase, "agentId" | "setup">) =>
+  runReal({ agentId: "kilocode", setup: kiloSetup, timeoutMs: 180_000, ...c });
 
 Deno.test(`kilocode ${V} (real): review approve and reject parse to our verdict (plain VERDICT text)`, async () => {
   const ok = await run({ name: "review", role: "review" });
