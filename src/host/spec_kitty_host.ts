@@ -261,7 +261,8 @@ export class SpecKittyHost implements Host {
     const from = await this.#laneOf(input.mission, input.wp);
     let last: TransitionResult | null = null;
     for (const planned of planTransition(profile, from, input)) {
-      last = await this.#call({ sub: "transition", ...planned.input });
+      // Once the first step is applied the rest is finished even when the run is interrupted.
+      last = await this.#call({ sub: "transition", ...planned.input }, profile, last !== null);
       this.#lanes.set(at, planned.input.to);
       if (planned.forced !== null) {
         this.#forced.push({ wpId: input.wp, from: planned.from, to: planned.input.to, reason: planned.forced });
@@ -311,7 +312,16 @@ export class SpecKittyHost implements Host {
     );
   }
 
-  async #call<R extends HostRequest>(req: R, era?: EraProfile): Promise<HostResultMap[R["sub"]]> {
+  /**
+   * One host call. `finish` runs it without the run's abort signal: the later steps of a planned
+   * transition, so an interrupt does not strand the WP halfway (e.g. in blocked on the detour).
+   */
+  async #call<R extends HostRequest>(
+    req: R,
+    era?: EraProfile,
+    finish = false,
+  ): Promise<HostResultMap[R["sub"]]> {
+    const signal = finish ? undefined : this.#opts.signal;
     const sub = req.sub as R["sub"];
     const profile = era ?? (req.sub === "contract-version" ? this.#profile : await this.#era());
     const argv = eraArgv(profile, req);
@@ -327,7 +337,7 @@ export class SpecKittyHost implements Host {
     return withRetry(async ({ attempt, remainingMs }) => {
       this.#counts[wire] = (this.#counts[wire] ?? 0) + 1;
       started = performance.now();
-      const result = await this.#once(sub, argv, options, Math.min(timeoutMs, remainingMs));
+      const result = await this.#once(sub, argv, options, Math.min(timeoutMs, remainingMs), signal);
       this.#report(sub, attempt, started, "ok", false);
       return result;
     }, {
@@ -336,8 +346,7 @@ export class SpecKittyHost implements Host {
       // A retry left with less than a quarter of a timeout would only time out.
       minAttemptMs: timeoutMs / 4,
       backoff: READ_BACKOFF,
-      retryable: (error) =>
-        error instanceof HostTransportError && error.kind !== "not_found" && !this.#opts.signal?.aborted,
+      retryable: (error) => error instanceof HostTransportError && error.kind !== "not_found" && !signal?.aborted,
       onFailure: (error, attempt, willRetry) => {
         if (error instanceof HostError) {
           this.#report(sub, attempt, started, "host_error", false, error.rawCode ?? error.code);
@@ -371,6 +380,7 @@ export class SpecKittyHost implements Host {
     wireArgv: string[],
     wire: WireOptions,
     timeoutMs: number,
+    signal: AbortSignal | undefined,
   ): Promise<HostResultMap[K]> {
     const { command, repoRoot } = this.#opts;
     const argv = [...command, ...wireArgv];
@@ -389,7 +399,7 @@ export class SpecKittyHost implements Host {
         },
         timeoutMs,
         killGraceMs: this.#opts.killGraceMs,
-        signal: this.#opts.signal,
+        signal,
       });
     } catch (error) {
       if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {

@@ -458,3 +458,41 @@ Deno.test("SpecKittyHost on 1.2 leaves in_review with one counted --force", asyn
     assertStringIncludes(line, "approved [forced: contract 1.2.0 has no --review-result-json");
   });
 });
+
+Deno.test("SpecKittyHost finishes a planned transition interrupted after its first step (no WP left in blocked)", async () => {
+  await withFixture(async (f) => {
+    const contract = oldEnv("1.2.0", "contract-version", {
+      api_version: "1.2.0",
+      min_supported_provider_version: "0.1.0",
+    });
+    const state = oldEnv("1.2.0", "mission-state", {
+      mission_slug: "m",
+      summary: {},
+      work_packages: [{ wp_id: "WP01", lane: "for_review", dependencies: [], last_actor: null }],
+    });
+    const moved = oldEnv("1.2.0", "transition", { mission_slug: "m", wp_id: "WP01", from_lane: "x", to_lane: "y" });
+    const controller = new AbortController();
+    const host = f.host(
+      `
+      echo "$*" >> "$D/argv.log"
+      case "$2" in
+        contract-version) printf '%s\\n' ${q(contract)} ;;
+        mission-state) printf '%s\\n' ${q(state)} ;;
+        transition) sleep 0.2; printf '%s\\n' ${q(moved)} ;;
+      esac`,
+      {
+        signal: controller.signal,
+        onCall: (e) => {
+          if (e.command === "transition" && e.outcome === "ok") controller.abort();
+        },
+      },
+    );
+    await host.contractVersion("0.1.0");
+    await host.transition({ mission: "m", wp: "WP01", to: "in_progress", actor: "a", policy: POLICY, note: "redo" });
+    const argv = (await Deno.readTextFile(`${f.dir}/argv.log`)).trim().split("\n").filter((l) =>
+      l.includes("transition")
+    );
+    assertEquals(argv.map((l) => / --to (\S+)/.exec(l)?.[1]), ["blocked", "in_progress"]);
+    assert(controller.signal.aborted, "the run was interrupted after the first step");
+  });
+});
