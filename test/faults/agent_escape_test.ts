@@ -50,7 +50,10 @@ Deno.test("fault #25: a 429 from Claude Code is rate_limit; the retry waits the 
     await Deno.writeTextFile(join(repo.control, "claude.rate_limit"), "");
     const result = await repo.cli(orchestrateArgs(repo));
     assertMessage(result, 0, "rate_limit");
-    assertMatch(result.out, /claude-code is rate limited or overloaded: waiting [1-3]s before the next implement attempt/);
+    assertMatch(
+      result.out,
+      /claude-code is rate limited or overloaded[^\n]*: waiting [1-3]s before the next implement attempt/,
+    );
     const calls = (await repo.agentCalls()).filter(([a, role]) => a === "claude" && role === "implement");
     assertEquals(calls.map(([, , , , mode]) => mode), ["rate_limit", "ok"]);
     await assertAfterFault(repo);
