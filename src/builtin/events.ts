@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { HostFailure } from "./failure.ts";
 import { pyJson } from "./json.ts";
+import { appendDurable, realFs } from "../store/atomic_write.ts";
 import { ulid } from "./ulid.ts";
 
 /** The event log file name. */
@@ -174,11 +175,11 @@ export async function appendEvents(dir: string, events: readonly StatusEvent[]):
     }
   }
   const text = prefix + events.map((e) => pyJson(e)).join("\n") + "\n";
-  const file = await Deno.open(path, { append: true, create: true });
+  // The event log is the source of truth of the lanes: durable before the call reports success.
+  const length = (await Deno.stat(path).catch(() => null))?.size ?? 0;
+  const file = await realFs.openAppend(path, 0o666);
   try {
-    const bytes = new TextEncoder().encode(text);
-    let written = 0;
-    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    await appendDurable(file, path, text, { length, sync: true });
   } finally {
     file.close();
   }
