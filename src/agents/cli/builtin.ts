@@ -290,7 +290,8 @@ const DEFS: Record<BuiltinAgentId, Def> = {
     implementArgv: ["auggie", "--print", "--output-format", "json", "--instruction-file", "{prompt_file}"],
     reviewArgv: ["auggie", "--print", "--output-format", "json", "--ask", "--instruction-file", "{prompt_file}"],
     prompt: "file",
-    env: { NO_COLOR: "1" },
+    // 0.36.0 checks for and installs newer releases on its own unless told not to.
+    env: { NO_COLOR: "1", AUGMENT_DISABLE_AUTO_UPDATE: "1" },
     passEnv: ["AUGMENT_SESSION_AUTH"],
     dangerousFlags: { implement: ["auggie:print-mode-tools"], review: [] },
     parser: PARSERS.auggie,
