@@ -16,6 +16,7 @@ import { type EraProfile, ERAS } from "../host/era.ts";
 import { markCheckboxes } from "./emulate.ts";
 import { withMissionLock } from "./events.ts";
 import { writeAtomic } from "./json.ts";
+import { git, identityArgs } from "./git.ts";
 
 /** Statuses a subtask can be marked with. */
 export const SUBTASK_STATUSES = ["done", "pending"] as const;
@@ -111,8 +112,9 @@ async function mark(ctx: HostContext, args: MarkArgs): Promise<MarkResult[]> {
 
 /**
  * Before contract 1.3 mark-status flips the `- [ ] T001` rows of tasks.md (what those hosts'
- * for_review gate reads). The real hosts also commit tasks.md; the emulation leaves it in the
- * working tree.
+ * for_review gate reads) and commits tasks.md on the primary checkout's branch, as those hosts
+ * do ("chore: Mark T001 as done on spec 001"), so a later merge finds the checkout clean. The
+ * commit is best-effort: the gate reads the file either way.
  */
 async function markTasksMd(root: string, args: MarkArgs): Promise<MarkResult[]> {
   const mission = await loadMission(root, args.mission);
@@ -120,7 +122,13 @@ async function markTasksMd(root: string, args: MarkArgs): Promise<MarkResult[]> 
     const path = join(mission.dir, "tasks.md");
     const text = await Deno.readTextFile(path).catch(() => "");
     const marks = markCheckboxes(text, args.ids, args.status);
-    if (marks.updated.length > 0) await writeAtomic(path, marks.text);
+    if (marks.updated.length > 0) {
+      await writeAtomic(path, marks.text);
+      const spec = mission.slug.split("-")[0] ?? mission.slug;
+      const message = `chore: Mark ${marks.updated.join(", ")} as ${args.status} on spec ${spec}`;
+      await git(mission.root, [...await identityArgs(mission.root), "commit", "-q", "-m", message, "--", path])
+        .catch(() => undefined);
+    }
     return args.ids.map((id): MarkResult =>
       marks.notFound.includes(id)
         ? { id, outcome: "not_found", message: `${id} was not found in any supported task format.` }

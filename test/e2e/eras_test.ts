@@ -63,6 +63,12 @@ function eraConfig(era: EraId): string {
   return configYaml().replace("  kind: builtin\n", `  kind: builtin\n  emulate: "${era}"\n`);
 }
 
+/** stdout of `git <args>` in `cwd`. */
+async function gitOut(cwd: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "piped" }).output();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
 /** The summary.json of the run recorded in the state file. */
 async function readSummary(e: E2e): Promise<RunSummary> {
   const state = await readState(e);
@@ -124,6 +130,28 @@ for (const era of ERAS_UNDER_TEST) {
       assertStringIncludes(out.stdout, `contract ${era === "1.3" ? "1.3.0" : era.slice(0, 3) + ".0"}`);
       if (PER_WP[era].forced > 0) assertStringIncludes(out.stdout, "Forced transitions: 2");
       else assert(!out.stdout.includes("Forced transitions"), out.stdout);
+      if (PER_WP[era].lanes.includes("blocked") || era === "1.0-feature") {
+        // Old hosts commit tasks.md when a subtask is marked: the primary checkout stays clean.
+        const log = await gitOut(e.repo, ["log", "--format=%s", "-n", "20"]);
+        assertStringIncludes(log, "chore: Mark T001 as done on spec 034");
+        assertEquals(
+          await gitOut(e.repo, ["status", "--porcelain", "--untracked-files=no", "--", "kitty-specs/*/tasks.md"]),
+          "",
+        );
+      }
+      if (era === "1.2-mission" || era === "1.1-mission") {
+        // The guide's last step: the host merges the lane branches (it needs a clean primary checkout).
+        const merged = await runCli(e, [
+          "host",
+          "--emulate",
+          era,
+          "orchestrator-api",
+          "merge-mission",
+          "--mission",
+          MISSION,
+        ]);
+        assertEquals(merged.code, 0, merged.text);
+      }
       // status reads the lanes in the era's spelling (recorded in the run state), with no handshake.
       const status = await runCli(e, ["status", "--json"]);
       assertEquals(status.code, 0, status.text);
