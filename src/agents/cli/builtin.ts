@@ -230,7 +230,9 @@ const DEFS: Record<BuiltinAgentId, Def> = {
       "shell(git status)",
     ],
     prompt: "arg",
-    env: { NO_COLOR: "1" },
+    // 1.0.102 downloads newer CLI releases in the background and runs them from the next launch
+    // on: the next attempt would run a release nobody chose (or proved).
+    env: { NO_COLOR: "1", COPILOT_AUTO_UPDATE: "false" },
     passEnv: [
       "COPILOT_GITHUB_TOKEN",
       "GH_TOKEN",
@@ -326,7 +328,9 @@ const DEFS: Record<BuiltinAgentId, Def> = {
       "Read,Glob,Grep",
     ],
     prompt: "stdin",
-    env: { NO_COLOR: "1" },
+    // 0.32.18 checks the registry on every start and runs `npm install -g` of a newer release
+    // unless DISABLE_AUTOUPDATER=1: an orchestrated run must not upgrade the user's CLI.
+    env: { NO_COLOR: "1", DISABLE_AUTOUPDATER: "1" },
     passEnv: ["LETTA_API_KEY", "LETTA_BASE_URL"],
     dangerousFlags: { implement: ["letta:yolo"], review: [] },
     parser: PARSERS.letta,
