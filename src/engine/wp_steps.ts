@@ -15,6 +15,7 @@ import type { AttemptFailure, AttemptResult, ReviewVerdict } from "../agents/typ
 import type { PipelineConfig } from "../config/types.ts";
 import { errorMessage } from "../errors.ts";
 import type { Lane, TransitionInput, WorkspaceInfo } from "../host/types.ts";
+import { reviewsInForReview } from "../host/era.ts";
 import { type EngineContext, isFatalHostError, WpStop } from "./context.ts";
 import type { Dispatch } from "./decide.ts";
 import type { EnsuredWorkspace } from "./git.ts";
@@ -205,7 +206,11 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
   const { ctx, wp, ws, pipeline, markdown } = unit;
   const { host, prompts } = ctx.deps;
   const { mission, actor, policy } = ctx.state;
-  let mode = firstMode;
+  // Before contract 1.3 the WP is reviewed where it is (for_review, see host/era.ts): an approval
+  // recorded before a crash is reused, as it is for an in_review WP on 1.3.
+  let mode = firstMode === "review" && reviewsInForReview(ctx.state.host_era) && recordedApproval(wp) !== null
+    ? "resume_review"
+    : firstMode;
   while (true) {
     ctx.checkpoint();
     let ref = wp.review_ref;

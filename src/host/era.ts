@@ -368,6 +368,11 @@ export function startsReviewOnHost(era: EraProfile): boolean {
   return era.reviewResultFlag && era.startReviewClaims;
 }
 
+/** True when a run recorded on era `id` reviews WPs in for_review (every era before 1.3). */
+export function reviewsInForReview(id: string | null | undefined): boolean {
+  return isEraId(id) && !startsReviewOnHost(ERAS[id]);
+}
+
 /** The branch a 1.0-era WP's worktree is created on (`merge-feature` merges exactly that name). */
 export function legacyWpBranch(mission: string, wp: string): string {
   return `${mission}-${wp}`;

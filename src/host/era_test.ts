@@ -6,6 +6,7 @@ import {
   ERAS,
   normalizeData,
   planTransition,
+  reviewsInForReview,
   startsReviewOnHost,
   wireCommand,
 } from "./era.ts";
@@ -179,4 +180,9 @@ Deno.test("planTransition(): moves with an unforced edge stay single and unforce
 
 Deno.test("startsReviewOnHost(): only contract 1.3 claims the review with start-review", () => {
   assertEquals(Object.values(ERAS).filter(startsReviewOnHost).map((e) => e.id), ["1.3"]);
+  assertEquals(reviewsInForReview("1.2-mission"), true);
+  assertEquals(reviewsInForReview("1.0-feature"), true);
+  assertEquals(reviewsInForReview("1.3"), false);
+  assertEquals(reviewsInForReview(null), false, "a state from before eras is contract 1.3");
+  assertEquals(reviewsInForReview("9.9"), false);
 });

@@ -181,6 +181,19 @@ for (const era of ERAS_UNDER_TEST) {
     });
   });
 
+  Deno.test(`eras ${era}: killed before done with the approval recorded, resume reuses it`, async () => {
+    await withE2e(spreadMission(1, 1), { config: eraConfig(era) }, async (e) => {
+      const crashed = await runCli(e, ARGS, { env: { SKO_FAULT: "crash@before-done" } });
+      assertEquals(crashed.signal, "SIGKILL", crashed.text);
+      // Before 1.3 the WP is reviewed in for_review (no start-review).
+      assertEquals(finalLanes(await readHostEvents(e)).WP01, era === "1.3" ? "in_review" : "for_review");
+      const resumed = await runCli(e, ["resume", "--no-caffeinate"]);
+      assertEquals(resumed.code, 0, resumed.text);
+      await checkEraInvariants(e, era, ["WP01"]);
+      assertEquals((await readCalls(e.control)).filter((c) => c.role === "review").length, 1, "reviewer runs");
+    });
+  });
+
   Deno.test(`eras ${era}: killed after the hand-off to review, resume finishes the WP`, async () => {
     await withE2e(spreadMission(1, 1), { config: eraConfig(era) }, async (e) => {
       const crashed = await runCli(e, ARGS, { env: { SKO_FAULT: "crash@after-for-review" } });
