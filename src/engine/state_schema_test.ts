@@ -162,3 +162,16 @@ Deno.test("decodeState() round-trips a recorded stop cause and names a malformed
   assert(!refused.ok);
   assertStringIncludes(refused.detail, "wps.WP01.stop_cause");
 });
+
+Deno.test("decodeState() reads a state written before host eras (no host_era) and round-trips a recorded era", async () => {
+  const old = await decodeState(await encodeState(sampleState()));
+  assert(old.ok, JSON.stringify(old));
+  assertEquals(old.state.host_era, undefined);
+  assertEquals("host_era" in (old.state.extra ?? {}), false);
+  const state = { ...sampleState(), host_era: "1.0-feature" };
+  const text = await encodeState(state);
+  assertStringIncludes(text, '"host_era": "1.0-feature"');
+  const decoded = await decodeState(text);
+  assert(decoded.ok, JSON.stringify(decoded));
+  assertEquals(decoded.state.host_era, "1.0-feature");
+});
