@@ -321,9 +321,31 @@ export class SpecKittyHost implements Host {
     era?: EraProfile,
     finish = false,
   ): Promise<HostResultMap[R["sub"]]> {
+    if (era !== undefined || req.sub === "contract-version") return this.#send(req, era ?? this.#profile, finish);
+    const detecting = this.#detecting;
+    if (detecting === null || !isReadOnly(req.sub)) return this.#send(req, await this.#era(), finish);
+    // A read sent while the era is being found goes out at once in the current spelling (the
+    // startup reads stay concurrent with contract-version on 1.3); when the era turns out to
+    // spell it otherwise, that answer is dropped and the read is sent again in the era's spelling.
+    const guess = this.#profile;
+    const sent = this.#send(req, guess, finish).then((value) => ({ value }), (error: unknown) => ({ error }));
+    const found = await detecting;
+    if (JSON.stringify(eraArgv(found, req)) !== JSON.stringify(eraArgv(guess, req))) {
+      await sent;
+      return this.#send(req, found, finish);
+    }
+    const answer = await sent;
+    if ("error" in answer) throw answer.error;
+    return answer.value;
+  }
+
+  async #send<R extends HostRequest>(
+    req: R,
+    profile: EraProfile,
+    finish: boolean,
+  ): Promise<HostResultMap[R["sub"]]> {
     const signal = finish ? undefined : this.#opts.signal;
     const sub = req.sub as R["sub"];
-    const profile = era ?? (req.sub === "contract-version" ? this.#profile : await this.#era());
     const argv = eraArgv(profile, req);
     if (argv === null) throw new TypeError(`contract ${profile.contract} has no ${sub} command`);
     const wire = argv[1] ?? sub;

@@ -496,3 +496,32 @@ Deno.test("SpecKittyHost finishes a planned transition interrupted after its fir
     assert(controller.signal.aborted, "the run was interrupted after the first step");
   });
 });
+
+Deno.test("SpecKittyHost: a read sent with contract-version goes out at once and is re-sent when the era spells it otherwise", async () => {
+  await withFixture(async (f) => {
+    const contract = oldEnv("1.0.0", "contract-version", {
+      api_version: "1.0.0",
+      min_supported_provider_version: "0.1.0",
+    });
+    const usage = oldEnv("1.0.0", "unknown", { message: "No such command 'mission-state'." }, "USAGE_ERROR");
+    const state = oldEnv("1.0.0", "feature-state", { feature_slug: "034-x", summary: {}, work_packages: [] });
+    const host = f.host(`
+      echo "$*" >> "$D/argv.log"
+      case "$2" in
+        contract-version) sleep 0.3; printf '%s\\n' ${q(contract)} ;;
+        mission-state) printf '%s\\n' ${q(usage)}; exit 2 ;;
+        feature-state) printf '%s\\n' ${q(state)} ;;
+      esac`);
+    const [info, ms] = await Promise.all([host.contractVersion("0.1.0"), host.missionState("034-x")]);
+    assertEquals([info.era, ms.missionSlug], ["1.0-feature", "034-x"]);
+    const log = (await Deno.readTextFile(`${f.dir}/argv.log`)).trim().split("\n");
+    // The 1.3 spelling went out with contract-version; feature-state only once the probe had answered.
+    assertEquals([...log].sort(), [
+      "orchestrator-api contract-version --provider-version 0.1.0",
+      "orchestrator-api feature-state --feature 034-x",
+      "orchestrator-api mission-state --mission 034-x",
+      "orchestrator-api mission-state --mission sko-era-probe",
+    ]);
+    assertEquals(log.at(-1), "orchestrator-api feature-state --feature 034-x");
+  });
+});

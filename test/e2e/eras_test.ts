@@ -123,8 +123,10 @@ for (const era of ERAS_UNDER_TEST) {
       assertEquals(calls["start-review"] ?? 0, PER_WP[era].startReview * 2, JSON.stringify(calls));
       assertEquals(calls[era === "1.0-feature" ? "accept-feature" : "accept-mission"], 1, JSON.stringify(calls));
       if (era === "1.0-feature") {
-        // One mission-state: the read-only era probe (USAGE_ERROR on this era); reads use feature-state.
-        assertEquals(calls["mission-state"], 1, "the era probe");
+        // mission-state twice: the era probe, and the startup read sent with contract-version before the era
+        // was known (dropped and sent again as feature-state); list-ready likewise once per spelling.
+        assertEquals(calls["mission-state"], 2, JSON.stringify(calls));
+        assertEquals(calls["list-ready"], 2, JSON.stringify(calls));
         assert((calls["feature-state"] ?? 0) >= 1, JSON.stringify(calls));
       }
       assertStringIncludes(out.stdout, `contract ${era === "1.3" ? "1.3.0" : era.slice(0, 3) + ".0"}`);
