@@ -339,7 +339,7 @@ export class SpecKittyHost implements Host {
     return answer.value;
   }
 
-  async #send<R extends HostRequest>(
+  #send<R extends HostRequest>(
     req: R,
     profile: EraProfile,
     finish: boolean,
@@ -347,7 +347,7 @@ export class SpecKittyHost implements Host {
     const signal = finish ? undefined : this.#opts.signal;
     const sub = req.sub as R["sub"];
     const argv = eraArgv(profile, req);
-    if (argv === null) throw new TypeError(`contract ${profile.contract} has no ${sub} command`);
+    if (argv === null) return Promise.reject(new TypeError(`contract ${profile.contract} has no ${sub} command`));
     const wire = argv[1] ?? sub;
     const options: WireOptions = wire === sub && profile.missionFlag === "--mission"
       ? {}
