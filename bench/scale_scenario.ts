@@ -12,7 +12,7 @@
 import { callsPerWp, lowerBoundMs, num, type ResultRow, seconds } from "./metrics.ts";
 import { chainIds, createBenchMission, type MissionShape } from "./mission.ts";
 import { type OrchestrateRun, runOrchestrate } from "./run_cli.ts";
-import type { BenchSettings, ScenarioResult } from "./scenarios.ts";
+import { agentMsByWp, type BenchSettings, runProblem, type ScenarioResult } from "./scenarios.ts";
 import { join } from "node:path";
 
 /** Peak RSS target of the orchestrator at 6 WPs (MB). */
@@ -25,22 +25,6 @@ export const LARGE_STATE_BYTES_TARGET = 5_000_000;
 function peakMb(run: OrchestrateRun): number | null {
   const kb = run.tree.rootHwmKb ?? run.tree.rootRssKb;
   return kb === null ? null : kb * 1024 / 1e6;
-}
-
-function problemOf(run: OrchestrateRun, wpCount: number): string | null {
-  const done = run.summary?.wps.filter((w) => w.outcome === "done").length ?? 0;
-  if (run.exitCode === 0 && done === wpCount) return null;
-  return `run exited ${run.exitCode} with ${done}/${wpCount} WPs done: ${
-    run.stderrTail.trim().split("\n").slice(-5).join(" / ")
-  }`;
-}
-
-function agentMsByWp(run: OrchestrateRun): Map<string, number> {
-  const byWp = new Map<string, number>();
-  for (const e of run.events) {
-    if (e.type === "attempt_finished") byWp.set(e.wp_id, (byWp.get(e.wp_id) ?? 0) + e.duration_ms);
-  }
-  return byWp;
 }
 
 async function runShape(
@@ -69,7 +53,7 @@ async function runShape(
     sampleMs: s.sampleMs,
     limitMs: 3_600_000,
   });
-  return { run, wpCount, problem: problemOf(run, wpCount) };
+  return { run, wpCount, problem: runProblem(run, wpCount) };
 }
 
 function stateWritesText(run: OrchestrateRun, wpCount: number): string {
@@ -92,7 +76,7 @@ export async function scaleScenario(s: BenchSettings): Promise<ScenarioResult> {
   });
   const smallMb = peakMb(small.run);
   const calls = callsPerWp(small.run.summary?.host_calls ?? {}, small.wpCount);
-  const byWp = agentMsByWp(small.run);
+  const byWp = agentMsByWp(small.run.events);
   const lb = lowerBoundMs(chainIds(smallShape).map((ids) => ids.map((id) => byWp.get(id) ?? 0)), s.hostDelayMs);
   const ratio = small.run.wallMs / lb;
   rows.push(

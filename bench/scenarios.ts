@@ -59,7 +59,8 @@ async function mission(s: BenchSettings, name: string, shape: MissionShape, agen
   return await createBenchMission(join(s.workDir, name), shape, { ...agent, historyNotes: s.historyNotes });
 }
 
-function runProblem(run: OrchestrateRun, wpCount: number): string | null {
+/** Why a benchmark run does not count (not exit 0 with every WP done), or null. */
+export function runProblem(run: OrchestrateRun, wpCount: number): string | null {
   const done = run.summary?.wps.filter((w) => w.outcome === "done").length ?? 0;
   if (run.exitCode === 0 && done === wpCount) return null;
   return `run exited ${run.exitCode} with ${done}/${wpCount} WPs done: ${
@@ -68,7 +69,7 @@ function runProblem(run: OrchestrateRun, wpCount: number): string | null {
 }
 
 /** Agent time per WP (all attempts), ms. */
-function agentMsByWp(events: readonly RunEvent[]): Map<string, number> {
+export function agentMsByWp(events: readonly RunEvent[]): Map<string, number> {
   const byWp = new Map<string, number>();
   for (const e of events) {
     if (e.type === "attempt_finished") byWp.set(e.wp_id, (byWp.get(e.wp_id) ?? 0) + e.duration_ms);

@@ -75,7 +75,7 @@ export interface AtomicWriteOptions {
 }
 
 /** Error codes meaning "this platform/filesystem cannot fsync a directory": best effort only. */
-export const DIR_SYNC_UNSUPPORTED = new Set(["EINVAL", "EISDIR", "ENOTSUP", "EOPNOTSUPP", "EBADF", "EPERM", "EACCES"]);
+const DIR_SYNC_UNSUPPORTED = new Set(["EINVAL", "EISDIR", "ENOTSUP", "EOPNOTSUPP", "EBADF", "EPERM", "EACCES"]);
 
 const encoder = new TextEncoder();
 
@@ -135,8 +135,18 @@ export async function writeFileAtomic(
     if (created) await fs.remove(tmp).catch(() => undefined);
     throw writeError(path, step, error);
   }
+  await syncDirOf(path, fs);
+}
+
+/**
+ * fsyncs the directory of `path`, so an entry created or renamed in it survives a power loss;
+ * a platform or filesystem that cannot fsync a directory is tolerated (best effort there).
+ *
+ * @throws {UserError} (exit 1) naming `path` when the fsync itself fails (EIO...).
+ */
+export async function syncDirOf(path: string, fs: FsOps = realFs): Promise<void> {
   try {
-    await fs.syncDir(dir);
+    await fs.syncDir(dirname(path));
   } catch (error) {
     const code = osErrorCode(error);
     if (code !== undefined && DIR_SYNC_UNSUPPORTED.has(code)) return;

@@ -44,11 +44,10 @@ import {
   appendDurable,
   type AppendFile,
   cleanStrayTemps,
-  DIR_SYNC_UNSUPPORTED,
   ensureRoom,
   type FsOps,
-  osErrorCode,
   realFs,
+  syncDirOf,
   writeFileAtomic,
 } from "./atomic_write.ts";
 import {
@@ -344,7 +343,7 @@ export class StateStore {
       this.#stats.bytes += written;
       if (created) {
         // The journal's directory entry must survive a power loss too.
-        await syncDirBestEffort(this.#fs, dirname(this.journalPath), this.journalPath);
+        await syncDirOf(this.journalPath, this.#fs);
         this.#stats.fsyncs++;
       }
       cursor.journalBytes += written;
@@ -443,20 +442,6 @@ export class StateStore {
 
 /** The journal's name: the snapshot's with this suffix. */
 export const JOURNAL_SUFFIX = ".journal";
-
-async function syncDirBestEffort(fs: FsOps, dir: string, path: string): Promise<void> {
-  try {
-    await fs.syncDir(dir);
-  } catch (error) {
-    const code = osErrorCode(error);
-    if (code !== undefined && DIR_SYNC_UNSUPPORTED.has(code)) return;
-    throw new UserError(
-      `Cannot save the run state journal ${path} as the step 'fsync the directory' must succeed for a durable ` +
-        `write: ${code ?? "error"}: ${errorMessage(error)}`,
-      { exitCode: ExitCode.RunFailed, fix: "Check the filesystem (disk health, dmesg), then resume." },
-    );
-  }
-}
 
 /** A decoded state with the warnings about its journal. */
 export type JournaledDecode = (StateDecodeResult & { ok: true; warnings: string[] }) | StateDecodeFailure;

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "../../test/assert.ts";
 import { ExitCode, UserError } from "../errors.ts";
-import { type FsOps, realFs } from "./atomic_write.ts";
+import { type AppendFile, type FsOps, realFs } from "./atomic_write.ts";
 import { sampleState } from "../engine/_state_fixture.ts";
 import { encodeState, stateChecksum } from "../engine/state_schema.ts";
 import { newRunId, RUN_ID_PATTERN } from "../engine/new_run_state.ts";
@@ -445,25 +445,35 @@ Deno.test("StateStore loads and resumes a run state written before the journal e
   });
 });
 
+/** The real filesystem whose journal appends go through `faults` (the real file otherwise). */
+function journalFs(faults: {
+  write?: (file: AppendFile, data: Uint8Array) => Promise<number>;
+  syncData?: (file: AppendFile) => Promise<void>;
+}): FsOps {
+  return {
+    ...realFs,
+    async openAppend(path, mode) {
+      const file = await realFs.openAppend(path, mode);
+      return {
+        write: (d) => faults.write?.(file, d) ?? file.write(d),
+        syncData: () => faults.syncData?.(file) ?? file.syncData(),
+        truncate: (n) => file.truncate(n),
+        close: () => file.close(),
+      };
+    },
+  };
+}
+
 Deno.test("StateStore journal: ENOSPC while appending cuts the line back; the next save snapshots", async () => {
   await withRepo(async (repo) => {
     let failAppend = false;
-    const fs: FsOps = {
-      ...realFs,
-      async openAppend(path, mode) {
-        const file = await realFs.openAppend(path, mode);
-        return {
-          write: async (d) => {
-            if (!failAppend) return await file.write(d);
-            await file.write(d.subarray(0, 10)); // a short write, then the disk is full
-            throw Object.assign(new Error("injected ENOSPC"), { code: "ENOSPC" });
-          },
-          syncData: () => file.syncData(),
-          truncate: (n) => file.truncate(n),
-          close: () => file.close(),
-        };
+    const fs = journalFs({
+      write: async (file, d) => {
+        if (!failAppend) return await file.write(d);
+        await file.write(d.subarray(0, 10)); // a short write, then the disk is full
+        throw Object.assign(new Error("injected ENOSPC"), { code: "ENOSPC" });
       },
-    };
+    });
     const s = store(repo, { fs });
     const state = sampleState();
     await s.save(state);
@@ -486,21 +496,12 @@ Deno.test("StateStore journal: ENOSPC while appending cuts the line back; the ne
 Deno.test("StateStore journal: a failed fdatasync is fatal and not retried", async () => {
   await withRepo(async (repo) => {
     let syncs = 0;
-    const fs: FsOps = {
-      ...realFs,
-      async openAppend(path, mode) {
-        const file = await realFs.openAppend(path, mode);
-        return {
-          write: (d) => file.write(d),
-          syncData: () => {
-            syncs++;
-            return Promise.reject(Object.assign(new Error("Input/output error"), { code: "EIO" }));
-          },
-          truncate: (n) => file.truncate(n),
-          close: () => file.close(),
-        };
+    const fs = journalFs({
+      syncData: () => {
+        syncs++;
+        return Promise.reject(Object.assign(new Error("Input/output error"), { code: "EIO" }));
       },
-    };
+    });
     const s = store(repo, { fs });
     const state = sampleState();
     await s.save(state);
