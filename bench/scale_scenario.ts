@@ -105,6 +105,9 @@ export async function scaleScenario(s: BenchSettings): Promise<ScenarioResult> {
       pass: null,
     },
   );
+  notes.push(
+    `scale: 6 WPs, host calls per WP by subcommand: ${calls.bySubcommand.map(([k, v]) => `${k} ${num(v)}`).join(", ")}`,
+  );
   if (small.problem !== null) notes.push(`scale (6 WPs): RUN PROBLEM: ${small.problem}`);
 
   const large = await runShape(s, "scale-96", { chains: 8, chainLength: 12, subtasksPerWp: 1 }, {
