@@ -41,7 +41,7 @@ export async function cleanupCreated(
   const { term } = opts;
   const worktrees = created.worktrees.map((p) => resolve(repoRoot, p));
   const files = [];
-  for (const path of [store.path, store.backupPath]) if (await exists(path)) files.push(path);
+  for (const path of [store.path, store.backupPath, store.journalPath]) if (await exists(path)) files.push(path);
   if (opts.showPlan) {
     term.line("Will remove:");
     for (const w of worktrees) term.line(`  worktree ${w}`);
