@@ -2,12 +2,13 @@
  * A run state on disk: the snapshot `<repo>/.kittify/orchestrator-run-state.<mission>.json`
  * (see {@link statePath}), its copy `.bak`, and the journal `<snapshot>.journal`.
  *
- * Why a journal. The engine saves at every step a crash must not lose (about 27 times per WP:
- * before and after each host mutation, around each agent spawn...). Rewriting the whole file,
- * twice with its backup, with fsyncs, made the cost of one save grow with the mission: 2,211
- * saves of a file that reached 175 KB for 96 WPs, about 190 MB written. Coalescing alone could
- * not fix that: each save that guards a side effect (a host call, an agent spawn) must be on disk
- * before it, so most saves cannot be merged, and each would still write the whole file. So the
+ * Why a journal. The engine saves at every step a crash must not lose (23 times per WP in the
+ * benchmark: before and after each host mutation, around each agent spawn...). Rewriting the
+ * whole file, twice with its backup, with four fsyncs, made the cost of one save grow with the
+ * mission: for 96 WPs, 2,209 saves of a file that grew to ~175 KB, 561 MB written in all.
+ * Coalescing alone could not fix that: each save that guards a side effect (a host call, an
+ * agent spawn) must be on disk before it, so most saves cannot be merged, and each would still
+ * write the whole file (the benchmark's bench/scale_scenario.ts measures both). So the
  * cost is made to follow the change instead: a save appends one checksummed line holding only
  * what changed (top-level keys, and per WP only the fields that changed; see `journal.ts`) and
  * fdatasyncs it, one fsync per save instead of four. On top, saves coalesce: a save queued
