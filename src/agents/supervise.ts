@@ -1,5 +1,5 @@
 /**
- * Runs one agent process under supervision (reliability.md §3.2).
+ * Runs one agent process under supervision (docs/reliability.md §3.2).
  *
  * - Spawned by the shared runner's `spawnOwned` (src/proc/run.ts: own process group, registered
  *   for a forced exit) with exactly the given environment (`clear`), cwd = workspace, stdin =

@@ -1,5 +1,5 @@
 /**
- * The response envelope of the host contract (host-contract.md §2), byte-compatible with the
+ * The response envelope of the host contract (docs/host-contract.md §2), byte-compatible with the
  * real host: seven keys in a fixed order, Python-style `", "`/`": "` separators, a microsecond
  * UTC timestamp ending in `+00:00` and a fresh `corr-` id.
  *

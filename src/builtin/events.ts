@@ -1,5 +1,5 @@
 /**
- * The authoritative event log `kitty-specs/<m>/status.events.jsonl` (host-contract.md §13).
+ * The authoritative event log `kitty-specs/<m>/status.events.jsonl` (docs/host-contract.md §13).
  *
  * Writers serialize on an exclusive OS lock on `kitty-specs/<m>/.status.lock` and hold it for
  * the whole read-decide-append cycle, so concurrent mutating calls (parallel WPs, agents

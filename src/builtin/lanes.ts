@@ -1,5 +1,5 @@
 /**
- * The host's lane state machine (host-contract.md §6), as a pure function.
+ * The host's lane state machine (docs/host-contract.md §6), as a pure function.
  *
  * {@link decideTransition} answers one question: may this WP move from `from` to `to` with
  * these inputs? Messages copy the real host's where the transcripts show them ("Illegal
@@ -161,7 +161,7 @@ function decideOld(req: TransitionRequest, era: EraProfile, from: string): Decis
   return null;
 }
 
-/** Decides a transition; see host-contract.md §6 for every rule. */
+/** Decides a transition; see docs/host-contract.md §6 for every rule. */
 export function decideTransition(req: TransitionRequest): Decision {
   const from = req.from === "uninitialized" ? "genesis" : req.from;
   const to = req.to;

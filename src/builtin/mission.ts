@@ -1,5 +1,5 @@
 /**
- * Reading a mission directory (host-contract.md §13): `meta.json`, the WP prompt files under
+ * Reading a mission directory (docs/host-contract.md §13): `meta.json`, the WP prompt files under
  * `tasks/` with their YAML frontmatter, and `lanes.json` when present.
  *
  * Handles come from the command line and WP ids from file names, so both are checked before

@@ -1,5 +1,5 @@
 /**
- * Validation of `--policy` metadata (host-contract.md §7), in the real host's order and with
+ * Validation of `--policy` metadata (docs/host-contract.md §7), in the real host's order and with
  * its messages. Pure: returns the recorded policy (the eight known fields) or throws.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Readiness and the dependency gate (host-contract.md §8), pure.
+ * Readiness and the dependency gate (docs/host-contract.md §8), pure.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Finds the project root the way the real host does (host-contract.md §1): `SPECIFY_REPO_ROOT`
+ * Finds the project root the way the real host does (docs/host-contract.md §1): `SPECIFY_REPO_ROOT`
  * when it names a directory, else walk up from the cwd. A git worktree (a `.git` *file*) is
  * followed back to its main checkout, so agents calling us from a lane worktree still reach
  * the primary `kitty-specs/` and its event log.

@@ -1,5 +1,5 @@
 /**
- * Lane worktrees (host-contract.md §9): `<repo>/.worktrees/<slug>-<lane_id>` on branch
+ * Lane worktrees (docs/host-contract.md §9): `<repo>/.worktrees/<slug>-<lane_id>` on branch
  * `kitty/mission-<slug>-<lane_id>`, parented on the lane base ref, with the tips of
  * approved/done dependency lanes merged in. Legacy missions (no lanes.json, or a WP in no
  * lane) get the bare path `<repo>/.worktrees/<mission>-<WPnn>`, which is never created.

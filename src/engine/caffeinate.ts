@@ -1,5 +1,5 @@
 /**
- * The macOS idle-sleep guard (reference-orchestrator.md §4.13): `/usr/bin/caffeinate -i -w <pid>`
+ * The macOS idle-sleep guard, as the reference orchestrator holds it: `/usr/bin/caffeinate -i -w <pid>`
  * keeps a laptop awake while the run loop works. `-w` makes caffeinate exit by itself when the
  * orchestrator dies, even on SIGKILL. Best effort: a spawn failure is a warning, never an error;
  * other platforms get a no-op.

@@ -5,7 +5,7 @@
  * only one of them (the probe) goes first. The others wait for the probe: when it is limited
  * again a new cooldown starts, otherwise the breaker closes and they all go. So four WPs on one
  * limited provider make one request per cooldown, not four (parallel WPs must not keep
- * hammering the same quota; reliability.md §3.3). An agent of another family is not held.
+ * hammering the same quota; docs/reliability.md §3.3). An agent of another family is not held.
  *
  * The rules are pure ({@link breakerGate}, {@link cooldownUntil}); {@link AgentCooldowns} keeps
  * the per-family entries and wakes the WPs waiting for a probe.

@@ -1,5 +1,5 @@
 /**
- * Orderly shutdown on SIGINT / SIGTERM / SIGHUP (reliability.md §3.2 step 6).
+ * Orderly shutdown on SIGINT / SIGTERM / SIGHUP (docs/reliability.md §3.2 step 6).
  *
  * The first signal asks the run to stop (stop scheduling, terminate agents, save state, release
  * the lock); a second signal while that is under way exits at once, for the person who really

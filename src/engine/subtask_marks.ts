@@ -1,5 +1,5 @@
 /**
- * Reads the subtask marks the host recorded for a WP from its status event log (host-contract
+ * Reads the subtask marks the host recorded for a WP from its status event log (docs/host-contract.md
  * §13), so the engine can check them itself (the host's gate can fail open, weakness 30).
  *
  * The log lives in the primary checkout (flat missions) or in the coordination worktree

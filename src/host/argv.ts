@@ -1,5 +1,5 @@
 /**
- * The argv of each `orchestrator-api` call (host-contract.md §4), as a pure function.
+ * The argv of each `orchestrator-api` call (docs/host-contract.md §4), as a pure function.
  *
  * Values are always separate argv elements (no shell, no interpolation). There is no `--json`
  * flag: the host only prints JSON. Optional flags are emitted only when set, in the order the

@@ -240,7 +240,7 @@ Deno.test("extractEnvelopeJson() takes the last JSON line, a pretty-printed obje
   assertEquals(extractEnvelopeJson(""), undefined);
 });
 
-// ---- Live transcripts (host-contract transcripts A1–A8, verbatim lines) ----
+// ---- Live transcripts of the real host (A1–A8, verbatim lines) ----
 
 const A1 =
   '{"contract_version": "1.3.0", "command": "orchestrator-api.contract-version", "timestamp": "2026-11-21T09:17:41.923818+00:00", "correlation_id": "corr-71ff9abdc6c4403196ab93b2cad5af01", "success": false, "error_code": "CONTRACT_VERSION_MISMATCH", "data": {"provider_version": "0.0.9", "min_supported_provider_version": "0.1.0", "api_version": "1.3.0", "message": "Provider version \'0.0.9\' is below minimum \'0.1.0\'"}}';

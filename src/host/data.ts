@@ -1,5 +1,5 @@
 /**
- * Decoding each subcommand's success `data` (host-contract.md §4) into the camelCase types.
+ * Decoding each subcommand's success `data` (docs/host-contract.md §4) into the camelCase types.
  *
  * Pure. Extra keys are tolerated (a newer host may add fields); fields real hosts or the
  * recorded fixtures omit get contract defaults; required fields are the ones the engine relies

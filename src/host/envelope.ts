@@ -1,5 +1,5 @@
 /**
- * Decoding the host's JSON envelope (host-contract.md §2) from a process's stdout.
+ * Decoding the host's JSON envelope (docs/host-contract.md §2) from a process's stdout.
  *
  * Pure: text in, typed value or typed error out. The seven keys are required, extra keys are
  * tolerated; `command` must name the subcommand called (`orchestrator-api.unknown` is allowed
@@ -33,7 +33,7 @@ export type Envelope = z.infer<typeof EnvelopeSchema>;
 
 /**
  * Finds the envelope in stdout: the last line that parses as a JSON object. merge-mission
- * prints git's "Deleted branch …" lines before it (host-contract §14.5). Falls back to the
+ * prints git's "Deleted branch …" lines before it (docs/host-contract.md §14.5). Falls back to the
  * whole text, then to the last block starting with a `{` line, for pretty-printed envelopes.
  * Returns undefined when stdout holds no JSON object.
  */

@@ -10,7 +10,7 @@
  * @module
  */
 
-/** Every error code of host-contract.md §5, plus our fallback. */
+/** Every error code of docs/host-contract.md §5, plus our fallback. */
 export const HOST_ERROR_CODES = [
   "USAGE_ERROR",
   "CONTRACT_VERSION_MISMATCH",

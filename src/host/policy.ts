@@ -1,5 +1,5 @@
 /**
- * Policy metadata (`--policy`, host-contract.md §7): built honestly, validated like the host.
+ * Policy metadata (`--policy`, docs/host-contract.md §7): built honestly, validated like the host.
  *
  * Honesty (reference weakness 22): `agent_family` names the families of the agents actually
  * configured for the run, and `dangerous_flags` lists the risky switches those agents really
@@ -28,7 +28,7 @@ export { BANNED_DANGEROUS_FLAGS, SECRET_PATTERN } from "./policy_rules.ts";
 const STRING_FIELDS = POLICY_STRING_FIELDS;
 
 const FIX = "Rename the value in orchestration.yaml (policy section, or the custom agent's `family`) so the host " +
-  "accepts it; see host-contract.md §7.";
+  "accepts it; see docs/host-contract.md §7.";
 
 function fail(field: string, rule: string, value: unknown): ConfigError {
   const shown = typeof value === "string" ? JSON.stringify(redactSecrets(value)) : JSON.stringify(value);

@@ -1,5 +1,5 @@
 /**
- * The host's policy-metadata rules (host-contract.md §7), in one place: the built-in host
+ * The host's policy-metadata rules (docs/host-contract.md §7), in one place: the built-in host
  * enforces them, the adapter pre-validates with them before any claim, and config validation
  * refuses values that would break them.
  *

@@ -4,7 +4,7 @@
  * @module
  */
 
-/** Every subcommand of host-contract.md §4, in contract order. */
+/** Every subcommand of docs/host-contract.md §4, in contract order. */
 export const HOST_SUBCOMMANDS = [
   "contract-version",
   "mission-state",

@@ -28,7 +28,7 @@ export const LANES = [
 /** A display lane. */
 export type Lane = typeof LANES[number];
 
-/** Policy metadata sent with run-affecting calls (`--policy`), see host-contract.md §7. */
+/** Policy metadata sent with run-affecting calls (`--policy`), see docs/host-contract.md §7. */
 export interface PolicyMetadata {
   orchestrator_id: string;
   orchestrator_version: string;

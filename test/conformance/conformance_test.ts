@@ -1,6 +1,6 @@
 /**
  * Host conformance: one full mission lifecycle driven through raw envelopes, asserting the
- * shapes, codes and messages of host-transcripts.md §A. Runs against the built-in host always
+ * shapes, codes and messages the real host printed when recorded (transcript A). Runs against the built-in host always
  * and against the real spec-kitty when `SPEC_KITTY_BIN` names one.
  */
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * The mission of host-transcripts.md §A (`001-demo`: WP01, WP02 depends on WP01, WP03) in a
+ * The mission the real host was recorded with (transcript A, `001-demo`: WP01, WP02 depends on WP01, WP03) in a
  * fresh git repository on `feature/demo`, finalized either by the real host
  * (`spec-kitty agent mission finalize-tasks`) or, for the built-in host, by writing what
  * finalize-tasks writes (lanes.json with lane-a/lane-b/lane-c and the genesis→planned seeds).

@@ -1,5 +1,5 @@
 /**
- * Faults #22, #25, #35 of reliability.md §4.2: an agent that floods its output, is rate limited,
+ * Faults #22, #25, #35 of docs/reliability.md §4.2: an agent that floods its output, is rate limited,
  * or tampers with git's config and hooks.
  */
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Faults #17, #21, #23, #24 of reliability.md §4.2: the agent crashes, waits on stdin, prints
+ * Faults #17, #21, #23, #24 of docs/reliability.md §4.2: the agent crashes, waits on stdin, prints
  * garbage, or exits 0 without doing anything.
  */
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Fault #20 of reliability.md §4.2: an agent that ignores SIGTERM, leaves a grandchild in its
+ * Fault #20 of docs/reliability.md §4.2: an agent that ignores SIGTERM, leaves a grandchild in its
  * group and a `setsid` escapee outside it. Slow by nature (two 10 s grace periods), so alone.
  */
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Fault #19 of reliability.md §4.2: an agent hangs silently (no output, no workspace change).
+ * Fault #19 of docs/reliability.md §4.2: an agent hangs silently (no output, no workspace change).
  * Alone because the stall detection takes seconds by design.
  */
 import { assertEquals } from "../assert.ts";

@@ -1,5 +1,5 @@
 /**
- * Fault #12 of reliability.md §4.2: the disk fills up while the run writes its state and logs.
+ * Fault #12 of docs/reliability.md §4.2: the disk fills up while the run writes its state and logs.
  * `.kittify/` is a 2 MiB tmpfs (needs root and `mount`; the test is skipped otherwise) that the
  * agent fills right after doing its work, so the next state save gets a real ENOSPC.
  */

@@ -1,5 +1,5 @@
 /**
- * Fault #13 of reliability.md §4.2: `fsync` fails with EIO (injected with
+ * Fault #13 of docs/reliability.md §4.2: `fsync` fails with EIO (injected with
  * `strace -e inject=fsync:error=EIO`; skipped where strace or ptrace is unavailable). The first
  * durable write fails, so the run must stop at once: no fsync retry, no host mutation, the previous
  * state byte-for-byte intact, and a later run (without the fault) resumes.

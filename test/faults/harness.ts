@@ -1,5 +1,5 @@
 /**
- * Fault-injection harness (reliability.md §4.1): a temporary git repository with a small
+ * Fault-injection harness (docs/reliability.md §4.1): a temporary git repository with a small
  * built-in-host mission, the orchestrator CLI run as an owned subprocess, a faulty host wrapper
  * (`host.command`) and a scriptable agent (see `scripts.ts`), plus the invariant checks run
  * after every fault.

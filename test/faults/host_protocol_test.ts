@@ -1,5 +1,5 @@
 /**
- * Faults #1–#4 of reliability.md §4.2: the host answers garbage, noise, a failure envelope or a
+ * Faults #1–#4 of docs/reliability.md §4.2: the host answers garbage, noise, a failure envelope or a
  * usage error.
  */
 import { assert, assertEquals } from "../assert.ts";

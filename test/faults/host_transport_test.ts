@@ -1,5 +1,5 @@
 /**
- * Faults #5–#7 of reliability.md §4.2: the host hangs, speaks another contract, or applies a
+ * Faults #5–#7 of docs/reliability.md §4.2: the host hangs, speaks another contract, or applies a
  * mutation and then dies (or the orchestrator dies before it records the outcome).
  */
 import { assert, assertEquals } from "../assert.ts";

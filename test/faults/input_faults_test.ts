@@ -1,5 +1,5 @@
 /**
- * Faults #30–#34 of reliability.md §4.2: hostile input. A secret-like policy value, malicious
+ * Faults #30–#34 of docs/reliability.md §4.2: hostile input. A secret-like policy value, malicious
  * `orchestration.yaml` (alias bomb, huge file, unknown keys, wrong types, duplicate keys), path
  * traversal in the mission, a WP id or the host's workspace path, and shell metacharacters in
  * WP titles and agent arguments.

@@ -1,5 +1,5 @@
 /**
- * The invariants checked after every fault (reliability.md §4.1): host state consistent, run
+ * The invariants checked after every fault (docs/reliability.md §4.1): host state consistent, run
  * state file readable, run resumable, no orphan process. The "clear message" check is per test.
  *
  * @module

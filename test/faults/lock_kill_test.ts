@@ -1,5 +1,5 @@
 /**
- * Faults #14, #15, #36 of reliability.md §4.2: an overlapping run, a lock left by a SIGKILLed
+ * Faults #14, #15, #36 of docs/reliability.md §4.2: an overlapping run, a lock left by a SIGKILLed
  * run, and a run killed while its reviewer works.
  */
 import { join } from "node:path";

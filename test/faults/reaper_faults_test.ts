@@ -1,5 +1,5 @@
 /**
- * Faults #16 and #18 of reliability.md §4.2: the orchestrator is SIGKILLed while an agent runs
+ * Faults #16 and #18 of docs/reliability.md §4.2: the orchestrator is SIGKILLed while an agent runs
  * (the agent survives; resume reaps it), and the recorded agent pid now belongs to an unrelated
  * process (resume must never signal it).
  */

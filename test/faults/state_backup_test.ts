@@ -1,5 +1,5 @@
 /**
- * Fault #9 of reliability.md §4.2 with a good backup: a truncated, empty or bit-flipped state
+ * Fault #9 of docs/reliability.md §4.2 with a good backup: a truncated, empty or bit-flipped state
  * file falls back to the previous generation with a warning.
  */
 import { assert } from "../assert.ts";

@@ -1,5 +1,5 @@
 /**
- * Faults #8, #9, #10 of reliability.md §4.2: stray temp files of a killed writer, a state file
+ * Faults #8, #9, #10 of docs/reliability.md §4.2: stray temp files of a killed writer, a state file
  * and its backup both damaged, a state from a newer schema.
  */
 import { basename, dirname, join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Faults #26, #27 of reliability.md §4.2: the WP's worktree already exists (clean, dirty, on the
+ * Faults #26, #27 of docs/reliability.md §4.2: the WP's worktree already exists (clean, dirty, on the
  * wrong branch) or vanished between two runs.
  */
 import { join } from "node:path";

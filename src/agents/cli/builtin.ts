@@ -1,6 +1,6 @@
 /**
- * The eleven built-in agents with current, non-deprecated command lines (agent-clis.md §0 and
- * §15). Reviewers get read-only modes wherever the CLI has one.
+ * The eleven built-in agents with current, non-deprecated command lines (docs/agents.md
+ * "Built-in agents"). Reviewers get read-only modes wherever the CLI has one.
  *
  * `dangerousFlags` names honestly what the argv allows, in spellings the host accepts (it bans
  * the literal flags `--yolo`, `--full-auto`, `--dangerously-skip-permissions` and

@@ -1,5 +1,5 @@
 /**
- * The documented fallback classification (agent-clis.md §13): HTTP statuses and text patterns
+ * The documented fallback classification (docs/agents.md "Fallback patterns"): HTTP statuses and text patterns
  * over a CLI's terminal error message or its stderr. Parsers use structured fields first and
  * call these only when the CLI gave nothing better.
  *
@@ -89,7 +89,7 @@ const CONFIG = new RegExp(
 
 const TURN_LIMIT = /reached max(imum)? (number of |session )?turns/i;
 
-/** Classifies a message by the §13 patterns, in the documented order; null when none match. */
+/** Classifies a message by the fallback patterns above, in the documented order; null when none match. */
 export function classifyText(text: string): FailureClass | null {
   if (text.trim() === "") return null;
   if (AUTH.test(text)) return "auth";

@@ -2,7 +2,7 @@
  * The `{"type":"result","is_error":…,"subtype":…,"result":…}` envelope shared by Claude Code,
  * Qwen Code, Cursor, Auggie and Letta (object, JSON array or JSONL stream). Each CLI's parser
  * supplies how to read cost/tokens and any structured error hints; the decision order is the
- * one of agent-clis.md §1 rule 6.
+ * one of docs/agents.md "Decision order".
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
- * Turns the reset times agent CLIs print into a delay in ms (agent-clis.md §13 "Retry-after
- * extraction"). Times in the past give undefined: the caller then uses its own backoff.
+ * Turns the reset times agent CLIs print into a delay in ms (docs/agents.md "Retry-after
+ * times"). Times in the past give undefined: the caller then uses its own backoff.
  *
  * Zone and calendar maths are `Temporal`'s (built into Deno): a wall-clock time in an IANA zone,
  * and "tomorrow" as a calendar day, which a fixed `+24h` gets wrong across a DST change.

@@ -118,7 +118,7 @@ Deno.test("parsers report cost and tokens where the CLI gives them", async () =>
   assertEquals(gemini.tokens, { input: 24939, output: 420 });
 });
 
-Deno.test("parsers: the §14 traps are decided against their exit code", async () => {
+Deno.test("parsers: the samples whose exit code lies are decided by their output", async () => {
   const traps: [string, ParserName, boolean][] = [
     ["cursor/untrusted_workspace", "cursor", false],
     ["pi/error", "pi", false],

@@ -1,5 +1,5 @@
 /**
- * `accept-mission` (host-contract.md §4.9): every WP approved or done, then record acceptance
+ * `accept-mission` (docs/host-contract.md §4.9): every WP approved or done, then record acceptance
  * in meta.json (bounded history of 20). Does not move WPs and does not commit.
  *
  * @module

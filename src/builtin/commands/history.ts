@@ -1,5 +1,5 @@
 /**
- * `append-history` (host-contract.md §4.8): a note annotation in the event log, shown in the
+ * `append-history` (docs/host-contract.md §4.8): a note annotation in the event log, shown in the
  * WP's `notes` in `status.json`. No WP file edit, no commit.
  *
  * @module

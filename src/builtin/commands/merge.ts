@@ -1,5 +1,5 @@
 /**
- * `merge-mission` (host-contract.md §4.10), simplified and safer than the real host:
+ * `merge-mission` (docs/host-contract.md §4.10), simplified and safer than the real host:
  * each lane branch is merged straight into the target branch in the primary checkout (no
  * intermediate mission branch), only when that checkout has the target checked out and no
  * tracked changes outside the mission's own status files, every WP is approved or done and

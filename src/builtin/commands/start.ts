@@ -1,5 +1,5 @@
 /**
- * `start-implementation` and `start-review` (host-contract.md §4.5, §4.6).
+ * `start-implementation` and `start-review` (docs/host-contract.md §4.5, §4.6).
  *
  * Every decision (finalized? dependencies? claim?) is made before any side effect, so a
  * rejected call creates no worktree and appends no event — stricter than the real host, which

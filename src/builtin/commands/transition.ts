@@ -1,5 +1,5 @@
 /**
- * `transition` (host-contract.md §4.7): the lane machine of `lanes.ts`, the for_review commit
+ * `transition` (docs/host-contract.md §4.7): the lane machine of `lanes.ts`, the for_review commit
  * gate for lane WPs, and the JSON inputs (`--review-result-json`, `--evidence-json`), all
  * validated before anything is written.
  *

@@ -1,5 +1,5 @@
 /**
- * An in-memory {@link Host} implementing the lane machine of host-contract.md §6 minimally,
+ * An in-memory {@link Host} implementing the lane machine of docs/host-contract.md §6 minimally,
  * for engine tests: claims with actors, dependency gate, review results on in_review exits,
  * call counting and failure injection (including "applied, then the transport failed").
  *
