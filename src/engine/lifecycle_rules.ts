@@ -112,6 +112,21 @@ export function prepareForResume(wp: WpRunState): WpRunState {
   return wp;
 }
 
+/** The last attempt of `role` in `wp` when its result is one of `classes`, else null. */
+function lastFailureIn<C extends string>(
+  wp: WpRunState,
+  role: AgentRole,
+  classes: readonly C[],
+): { agent: string; failure_class: C; message: string } | null {
+  const last = wp.attempts.filter((a) => a.role === role).at(-1);
+  if (last === undefined || !(classes as readonly string[]).includes(last.result)) return null;
+  return {
+    agent: last.agent,
+    failure_class: last.result as C,
+    message: last.message ?? `${last.agent} ${last.result}`,
+  };
+}
+
 /**
  * The cause to record when a stage of `wp` gave up: `agent_config` when its last attempt of
  * `role` failed with a class no retry fixes (auth, model not found, config), else null. Decided
@@ -121,15 +136,8 @@ export function configStopCause(
   wp: WpRunState,
   role: AgentRole,
 ): Extract<WpStopCause, { kind: "agent_config" }> | null {
-  const last = wp.attempts.filter((a) => a.role === role).at(-1);
-  if (last === undefined || !(CONFIG_FAILURE_CLASSES as readonly string[]).includes(last.result)) return null;
-  return {
-    kind: "agent_config",
-    role,
-    agent: last.agent,
-    failure_class: last.result as ConfigFailureClass,
-    message: last.message ?? `${last.agent} ${last.result}`,
-  };
+  const last = lastFailureIn<ConfigFailureClass>(wp, role, CONFIG_FAILURE_CLASSES);
+  return last === null ? null : { kind: "agent_config", role, ...last };
 }
 
 /** How a transient class reads in a sentence ("stayed rate limited", "stayed overloaded"). */
@@ -148,15 +156,8 @@ export function agentStopCause(
 ): Extract<WpStopCause, { kind: "agent_config" | "agent_transient" }> | null {
   const config = configStopCause(wp, role);
   if (config !== null) return config;
-  const last = wp.attempts.filter((a) => a.role === role).at(-1);
-  if (last === undefined || !(TRANSIENT_FAILURE_CLASSES as readonly string[]).includes(last.result)) return null;
-  return {
-    kind: "agent_transient",
-    role,
-    agent: last.agent,
-    failure_class: last.result as TransientFailureClass,
-    message: last.message ?? `${last.agent} ${last.result}`,
-  };
+  const last = lastFailureIn<TransientFailureClass>(wp, role, TRANSIENT_FAILURE_CLASSES);
+  return last === null ? null : { kind: "agent_transient", role, ...last };
 }
 
 /**
