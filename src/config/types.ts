@@ -95,7 +95,7 @@ export interface CustomAgentConfig {
   readonly family: string;
 }
 
-/** Policy modes declared to the host (honestly: see README). */
+/** Policy modes declared to the host (honestly: see docs/host-contract.md §7). */
 export interface PolicyConfig {
   readonly approvalMode: string;
   readonly sandboxMode: string;
