@@ -37,17 +37,19 @@ export interface MdLink {
   target: string;
 }
 
-/** The relative links (inline `[text](target)` and images) outside code; URLs are left out. */
+/**
+ * The relative links (inline `[text](target)` and images) outside code; URLs are left out. Link
+ * text may wrap onto the next line, so the whole text is searched and the line is counted.
+ */
 export function relativeLinks(markdown: string): MdLink[] {
+  // Code spans become blanks of the same length, so offsets (and line numbers) stay true.
+  const text = withoutFences(markdown).replace(/`[^`\n]*`/g, (span) => " ".repeat(span.length));
   const links: MdLink[] = [];
-  withoutFences(markdown).split("\n").forEach((raw, i) => {
-    const line = raw.replace(/`[^`]*`/g, "");
-    for (const m of line.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
-      const target = m[1] ?? "";
-      if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:, ...
-      links.push({ line: i + 1, target });
-    }
-  });
+  for (const m of text.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+    const target = m[1] ?? "";
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:, ...
+    links.push({ line: text.slice(0, m.index).split("\n").length, target });
+  }
   return links;
 }
 
@@ -167,8 +169,13 @@ async function brokenLinks(file: string): Promise<string[]> {
 
 Deno.test("docs checks: fences, links, anchors and citations are found as written", () => {
   const md = "# Top\n\nSee [a](docs/a.md#x-y), ![i](img.png), [web](https://x.y/z.md) and `[no](code.md)`.\n" +
+    "A [wrapped\nlink](b.md).\n" +
     "```sh\n[not](fenced.md)\n# not a heading\n```\n## X `y`\n## Top\n";
-  assertEquals(relativeLinks(md), [{ line: 3, target: "docs/a.md#x-y" }, { line: 3, target: "img.png" }]);
+  assertEquals(relativeLinks(md), [
+    { line: 3, target: "docs/a.md#x-y" },
+    { line: 3, target: "img.png" },
+    { line: 4, target: "b.md" },
+  ]);
   assertEquals([...anchorsOf(md)], ["top", "x-y", "top-1"]);
   assertEquals(headingSlug("§4.2 Fault catalogue"), "42-fault-catalogue");
   assertEquals(headingSlug("Hosts, contract and policy"), "hosts-contract-and-policy");
