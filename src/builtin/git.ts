@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { git as runGit } from "../proc/git.ts";
+import { FALLBACK_IDENTITY, git as runGit } from "../proc/git.ts";
 
 /** Outcome of one git call. */
 export interface GitResult {
@@ -47,5 +47,5 @@ export async function refExists(cwd: string, ref: string): Promise<boolean> {
 /** `-c user.*` arguments when git has no committer identity here, so our merge commits never fail on it. */
 export async function identityArgs(cwd: string): Promise<string[]> {
   const ident = await git(cwd, ["var", "GIT_COMMITTER_IDENT"]);
-  return ident.code === 0 ? [] : ["-c", "user.name=spec-kitty-orchestrator", "-c", "user.email=orchestrator@localhost"];
+  return ident.code === 0 ? [] : [...FALLBACK_IDENTITY];
 }

@@ -10,7 +10,7 @@
  * @module
  */
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { git as runGit } from "../proc/git.ts";
+import { FALLBACK_IDENTITY, git as runGit } from "../proc/git.ts";
 import { withWorktreeLock } from "../proc/worktree_lock.ts";
 
 /** Where a WP's workspace ended up and what we created for it. */
@@ -111,13 +111,8 @@ export function addExcludes(ignored: ReadonlySet<string>): string[] {
 /** Our own paths that an exclude names literally (no wildcard), see {@link addExcludes}. */
 const LITERAL_OWN_PATHS = OWN_FILE_EXCLUDES.map((p) => p.slice(":(exclude)".length)).filter((p) => !p.includes("*"));
 
-/** Identity used when the repository has none configured. */
-export const FALLBACK_IDENTITY = [
-  "-c",
-  "user.name=spec-kitty-orchestrator",
-  "-c",
-  "user.email=spec-kitty-orchestrator@localhost",
-];
+/** Identity used when the repository has none configured (one for every commit we make). */
+export { FALLBACK_IDENTITY };
 
 interface GitOutput {
   code: number;

@@ -12,6 +12,17 @@
  */
 import { runTool, type ToolCallResult } from "./tool_call.ts";
 
+/**
+ * The committer identity our own commits use where the repository has none (a fresh CI box):
+ * one identity for the engine's WP commits and rescue refs and the built-in host's merges.
+ */
+export const FALLBACK_IDENTITY: readonly string[] = [
+  "-c",
+  "user.name=spec-kitty-orchestrator",
+  "-c",
+  "user.email=spec-kitty-orchestrator@localhost",
+];
+
 /** The flags that stop git from running repository-configured programs. */
 export const GIT_HARDENING_FLAGS: readonly string[] = ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"];
 
