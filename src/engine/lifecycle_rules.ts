@@ -88,6 +88,14 @@ export function noteText(text: string, max = 2000): string {
   return t.length > max ? t.slice(0, max - 1) + "…" : t;
 }
 
+/** Both agent chains back at their first agent with no failures counted (resume and retry start them over). */
+const FRESH_CHAINS = {
+  implement_agent_index: 0,
+  review_agent_index: 0,
+  implement_failures: 0,
+  review_failures: 0,
+} as const satisfies Partial<WpRunState>;
+
 /**
  * Prepares saved WP state for a resumed run. Done/approved/blocked outcomes stand (they mirror
  * host lanes and are re-checked against them); failed and skipped WPs are retried with fresh
@@ -101,10 +109,7 @@ export function prepareForResume(wp: WpRunState): WpRunState {
       ...wp,
       outcome: null,
       phase: wp.phase === "finished" ? "pending" : wp.phase,
-      implement_agent_index: 0,
-      review_agent_index: 0,
-      implement_failures: 0,
-      review_failures: 0,
+      ...FRESH_CHAINS,
       stop_cause: null,
     };
   }
@@ -175,10 +180,7 @@ export function prepareForRetry(wp: WpRunState): WpRunState {
     outcome: null,
     phase: reviewerBlocked ? "awaiting_review" : wp.review_feedback !== null ? "rework" : "pending",
     review_ref: null,
-    implement_agent_index: 0,
-    review_agent_index: 0,
-    implement_failures: 0,
-    review_failures: 0,
+    ...FRESH_CHAINS,
     // A retry is a fresh start for the rate-limit wait budget too (a provider outage ended, or a
     // person asked); without it a WP blocked by its budget would be blocked again at once.
     implement_wait_ms: 0,
