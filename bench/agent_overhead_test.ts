@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assertEquals } from "../test/assert.ts";
+import { assertEquals } from "../test/support/assert.ts";
 import {
   attemptOverheads,
   isOrchestratorHostCall,

@@ -17,7 +17,7 @@ import { claudeSetup } from "../test/support/real_cli/claude.ts";
 import { codexSetup } from "../test/support/real_cli/codex.ts";
 import { opencodeSetup } from "../test/support/real_cli/opencode.ts";
 import { pinned, pinnedBinary, pinnedPath } from "../test/support/real_cli/pinned.ts";
-import { git } from "../src/builtin/git.ts";
+import { git } from "../src/builtin-host/git.ts";
 import {
   attemptOverheads,
   type OverheadSplit,

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStringIncludes } from "../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../test/support/assert.ts";
 import { callsPerWp, chainGaps, lowerBoundMs, median, renderMarkdownTable } from "./metrics.ts";
 import { agentConf, benchFiles, chainIds, orchestrationYaml } from "./mission.ts";
 import { cpuSecondsBetween, hostSubcommand, parseCmdline, parseStat, parseStatusKb, parseUptime } from "./proc.ts";

@@ -11,12 +11,12 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { isoUtc } from "../src/builtin/envelope.ts";
-import { newLaneEvent } from "../src/builtin/events.ts";
-import { git } from "../src/builtin/git.ts";
-import { prettyJson, pyJson } from "../src/builtin/json.ts";
-import { identityOf } from "../src/builtin/mission.ts";
-import { buildSnapshot } from "../src/builtin/snapshot.ts";
+import { isoUtc } from "../src/builtin-host/envelope.ts";
+import { newLaneEvent } from "../src/builtin-host/events.ts";
+import { git } from "../src/builtin-host/git.ts";
+import { prettyJson, pyJson } from "../src/builtin-host/json.ts";
+import { identityOf } from "../src/builtin-host/mission.ts";
+import { buildSnapshot } from "../src/builtin-host/snapshot.ts";
 
 /** The mission slug of every benchmark repository. */
 export const BENCH_MISSION = "001-bench";

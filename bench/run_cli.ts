@@ -6,7 +6,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import type { RunEvent, RunSummary } from "../src/run/types.ts";
+import type { RunEvent, RunSummary } from "../src/domain/run_events.ts";
 import { BENCH_MISSION } from "./mission.ts";
 import { sampleTree, type TreeReport } from "./proc.ts";
 

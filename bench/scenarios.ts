@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { RunEvent } from "../src/run/types.ts";
+import type { RunEvent } from "../src/domain/run_events.ts";
 import {
   callsPerWp,
   chainGaps,

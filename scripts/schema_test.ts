@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assertEquals, assertStringIncludes } from "../test/assert.ts";
+import { assertEquals, assertStringIncludes } from "../test/support/assert.ts";
 import { memoryTerminal } from "../src/output/terminal.ts";
 import { renderJsonSchema } from "../src/config/json_schema.ts";
 import { schemaScript } from "./schema.ts";

@@ -8,9 +8,9 @@
  */
 import { CommanderError } from "@commander-js/extra-typings";
 import { buildProgram, resultCode } from "./cli/app.ts";
-import { errorMessage, ExitCode, InternalError, UserError } from "./errors.ts";
+import { errorMessage, ExitCode, InternalError, UserError } from "./domain/errors.ts";
 import { HostError, HostTransportError } from "./host/errors.ts";
-import { escapeForeign } from "./output/escape.ts";
+import { escapeForeign } from "./core/escape.ts";
 import { createTerminal, type Terminal } from "./output/terminal.ts";
 
 type Runner = (opts: Record<string, unknown>, term: Terminal) => Promise<number>;

@@ -1,4 +1,4 @@
-import { assertEquals, assertStringIncludes } from "../test/assert.ts";
+import { assertEquals, assertStringIncludes } from "../test/support/assert.ts";
 import { reportError } from "./main.ts";
 import { HostError, HostTransportError } from "./host/errors.ts";
 import { memoryTerminal } from "./output/terminal.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 import { dirname, join, relative, resolve } from "node:path";
-import { assertEquals } from "./assert.ts";
+import { assertEquals } from "./support/assert.ts";
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..");
 

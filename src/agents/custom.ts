@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CustomAgentConfig } from "../config/types.ts";
+import type { CustomAgentConfig } from "../domain/config.ts";
 import { type AgentDefinition, usesPlaceholder } from "./definition.ts";
 import { customParser } from "./parse/custom.ts";
 

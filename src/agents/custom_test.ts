@@ -1,5 +1,5 @@
-import { assertEquals } from "../../test/assert.ts";
-import type { CustomAgentConfig } from "../config/types.ts";
+import { assertEquals } from "../../test/support/assert.ts";
+import type { CustomAgentConfig } from "../domain/config.ts";
 import { customDefinition } from "./custom.ts";
 import { substituteArgv } from "./definition.ts";
 

@@ -9,7 +9,7 @@
  * @module
  */
 import type { ParserFactory } from "./parse/types.ts";
-import type { AgentRole } from "./types.ts";
+import type { AgentRole } from "../domain/agent.ts";
 
 /** How the prompt reaches the agent. */
 export type PromptMode =

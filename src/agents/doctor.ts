@@ -12,7 +12,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import type { ResolvedConfig } from "../config/types.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 import type { AgentInstallStatus } from "./installed.ts";
 import { provenStatus } from "./proven.ts";
 import { agentBinary, agentFamily, getAgent } from "./registry.ts";

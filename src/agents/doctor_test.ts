@@ -1,7 +1,7 @@
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { createFakeBin } from "../../test/fake_agents/mod.ts";
 import { defaultResolvedConfig } from "../config/mod.ts";
-import type { ResolvedConfig } from "../config/types.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 import { configuredAgentIds, type DoctorDeps, type DoctorReport, runDoctorChecks } from "./doctor.ts";
 import { PROVEN_VERSIONS } from "./proven.ts";
 import { runCommand } from "../proc/run_command.ts";

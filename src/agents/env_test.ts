@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { buildAgentEnv } from "./env.ts";
 
 Deno.test("buildAgentEnv() keeps the allow-list and drops everything else", () => {

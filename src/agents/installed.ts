@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ResolvedConfig } from "../config/types.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 import { processEnv } from "./env.ts";
 import { getAgent } from "./registry.ts";
 import { runCommand } from "../proc/run_command.ts";

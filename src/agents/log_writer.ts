@@ -5,7 +5,7 @@
  * @module
  */
 import { dirname } from "node:path";
-import { shellJoin } from "./shell_quote.ts";
+import { shellJoin } from "../core/shell_quote.ts";
 
 /** Longest argv element shown in a log header; prompts passed as arguments are cut. */
 export const LOG_ARG_MAX_CHARS = 200;

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { argvForLog, AttemptLog } from "./log_writer.ts";
 
 const header = (argv: string[]) => ({

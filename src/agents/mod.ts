@@ -12,9 +12,9 @@ export type {
   FailureClass,
   ReviewVerdict,
   TokenUsage,
-} from "./types.ts";
-export { FAILURE_CLASSES } from "./types.ts";
-export { BUILTIN_AGENT_IDS, type BuiltinAgentId, isBuiltinAgentId } from "./ids.ts";
+} from "../domain/agent.ts";
+export { FAILURE_CLASSES } from "../domain/agent.ts";
+export { BUILTIN_AGENT_IDS, type BuiltinAgentId, isBuiltinAgentId } from "../domain/agent_ids.ts";
 export { type AgentRunnerOptions, createAgentRunner, promptPathFor } from "./runner.ts";
 export {
   agentBinary,
@@ -26,7 +26,7 @@ export {
   knownAgentIds,
 } from "./registry.ts";
 export { type AgentInstallStatus, checkAgentInstalled } from "./installed.ts";
-export { parseVerdict, VERDICT_JSON_SCHEMA, VERDICT_JSON_SCHEMA_TEXT } from "./verdict.ts";
+export { parseVerdict, VERDICT_JSON_SCHEMA, VERDICT_JSON_SCHEMA_TEXT } from "../core/verdict.ts";
 export {
   buildImplementPrompt,
   buildReviewPrompt,
@@ -37,4 +37,4 @@ export {
 } from "./prompt.ts";
 export { type AgentDefinition, ARGV_PROMPT_MAX_BYTES, type PromptMode } from "./definition.ts";
 export { gitWorkspaceProbe, type WorkspaceProbe } from "./workspace_probe.ts";
-export { shellJoin, shellQuote } from "./shell_quote.ts";
+export { shellJoin, shellQuote } from "../core/shell_quote.ts";

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { ByteTail, JsonLineWatch, LineSplitter } from "./output_buffers.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

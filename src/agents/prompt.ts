@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { isValidSubtaskId } from "../ids.ts";
-import { shellJoin } from "./shell_quote.ts";
+import { isValidSubtaskId } from "../domain/ids.ts";
+import { shellJoin } from "../core/shell_quote.ts";
 
 /** Diffs larger than this are cut in review prompts (with a note). */
 export const REVIEW_DIFF_MAX_BYTES = 200 * 1024;

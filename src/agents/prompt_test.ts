@@ -1,6 +1,6 @@
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { buildImplementPrompt, buildReviewPrompt, extractSubtasks } from "./prompt.ts";
-import { parseVerdict } from "./verdict.ts";
+import { parseVerdict } from "../core/verdict.ts";
 
 const WP = `---
 work_package_id: WP01

@@ -1,5 +1,5 @@
-import { assertEquals } from "../../test/assert.ts";
-import { isBuiltinAgentId } from "./ids.ts";
+import { assertEquals } from "../../test/support/assert.ts";
+import { isBuiltinAgentId } from "../domain/agent_ids.ts";
 import { PROVEN_VERSIONS, provenStatus, versionNumberOf } from "./proven.ts";
 
 Deno.test("PROVEN_VERSIONS equals the pinned manifest scripts/agent_clis.json (they cannot drift)", async () => {

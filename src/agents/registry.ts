@@ -6,13 +6,13 @@
  *
  * @module
  */
-import type { ResolvedConfig } from "../config/types.ts";
-import { ConfigError } from "../errors.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
+import { ConfigError } from "../domain/errors.ts";
 import { builtinDefinition } from "./cli/builtin.ts";
 import { customDefinition } from "./custom.ts";
 import { type AgentDefinition, ARGV_PROMPT_MAX_BYTES } from "./definition.ts";
-import { BUILTIN_AGENT_IDS, isBuiltinAgentId } from "./ids.ts";
-import type { AgentRole } from "./types.ts";
+import { BUILTIN_AGENT_IDS, isBuiltinAgentId } from "../domain/agent_ids.ts";
+import type { AgentRole } from "../domain/agent.ts";
 
 /** The definition of `id`, or null when it is neither custom nor built-in. */
 export function findAgent(id: string, config: Pick<ResolvedConfig, "agents">): AgentDefinition | null {

@@ -1,6 +1,6 @@
-import { assert, assertEquals, assertThrows } from "../../test/assert.ts";
-import { ConfigError } from "../errors.ts";
-import { BUILTIN_AGENT_IDS } from "./ids.ts";
+import { assert, assertEquals, assertThrows } from "../../test/support/assert.ts";
+import { ConfigError } from "../domain/errors.ts";
+import { BUILTIN_AGENT_IDS } from "../domain/agent_ids.ts";
 import { agentBinary, agentFamily, agentPromptLimit, dangerousFlagsFor, findAgent, getAgent } from "./registry.ts";
 
 const config = {

@@ -6,15 +6,15 @@
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
-import type { ResolvedConfig } from "../config/types.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 import { ARGV_PROMPT_MAX_BYTES, argvTemplate, substituteArgv, usesPlaceholder } from "./definition.ts";
-import { VERDICT_JSON_SCHEMA_TEXT } from "./verdict.ts";
+import { VERDICT_JSON_SCHEMA_TEXT } from "../core/verdict.ts";
 import { buildAgentEnv, processEnv } from "./env.ts";
 import { AttemptLog } from "./log_writer.ts";
 import type { ParsedOutput } from "./parse/types.ts";
 import { getAgent } from "./registry.ts";
 import { createSupervisor, type SuperviseResult } from "./supervise.ts";
-import type { AgentRunner, AttemptFailure, AttemptResult, AttemptSpec } from "./types.ts";
+import type { AgentRunner, AttemptFailure, AttemptResult, AttemptSpec } from "../domain/agent.ts";
 import { which } from "../proc/which.ts";
 import { gitWorkspaceProbe, type WorkspaceProbe } from "./workspace_probe.ts";
 

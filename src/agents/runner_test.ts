@@ -2,14 +2,14 @@
  * The runner with real processes: fake agent CLIs replaying recorded samples and acting out
  * failure classes, prompt delivery, environment filtering and log handling.
  */
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { claudeResult, createFakeBin, type FakeBin, type FakeMode } from "../../test/fake_agents/mod.ts";
 import { defaultResolvedConfig } from "../config/mod.ts";
-import type { CustomAgentConfig, ResolvedConfig } from "../config/types.ts";
+import type { CustomAgentConfig, ResolvedConfig } from "../domain/config.ts";
 import { createAgentRunner, promptPathFor } from "./runner.ts";
-import type { AgentRole, AttemptResult } from "./types.ts";
+import type { AgentRole, AttemptResult } from "../domain/agent.ts";
 import { mtimeScanProbe } from "./workspace_probe.ts";
-import { parseVerdict } from "./verdict.ts";
+import { parseVerdict } from "../core/verdict.ts";
 import { getAgent } from "./registry.ts";
 
 interface Harness {

@@ -2,7 +2,7 @@
  * Per-parser retention of stdout: each parser keeps only what it declared, JSONL parsers stream
  * with O(1) memory, over-long lines are dropped and marked.
  */
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { customParser } from "./parse/custom.ts";
 import { PARSERS } from "./parse/mod.ts";
 import type { ParsedOutput, StreamParser } from "./parse/types.ts";

@@ -2,13 +2,13 @@
  * Supervision with real processes: wall-clock and stall timeouts, SIGTERM→SIGKILL escalation,
  * process-group cleanup, abort and terminateAll. Limits are 1–2 s with a short grace.
  */
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { createFakeBin, type FakeBin, type FakeMode } from "../../test/fake_agents/mod.ts";
 import { defaultResolvedConfig } from "../config/mod.ts";
 import { isPidAlive } from "../proc/procfs.ts";
 import { groupAlive } from "../proc/terminate.ts";
 import { createAgentRunner } from "./runner.ts";
-import type { AgentRunner, AttemptResult, AttemptSpec } from "./types.ts";
+import type { AgentRunner, AttemptResult, AttemptSpec } from "../domain/agent.ts";
 import { mtimeScanProbe } from "./workspace_probe.ts";
 
 interface H {

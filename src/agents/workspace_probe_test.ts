@@ -1,4 +1,4 @@
-import { assert } from "../../test/assert.ts";
+import { assert } from "../../test/support/assert.ts";
 import { gitWorkspaceProbe, mtimeScanProbe } from "./workspace_probe.ts";
 
 const GIT_ENV = ["-c", "user.name=t", "-c", "user.email=t@t"];

@@ -11,14 +11,14 @@
  * @module
  */
 import { resolve } from "node:path";
-import { ExitCode, UserError } from "../errors.ts";
-import { PRODUCT } from "../version.ts";
-import { describeHolder, isLockHeld, readLockInfo } from "../engine/lock.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
+import { PRODUCT } from "../domain/version.ts";
+import { describeHolder, isLockHeld, readLockInfo } from "../store/lock.ts";
 import { procStartTime } from "../proc/procfs.ts";
 import { reapLeftovers, type ReapOptions } from "../proc/reaper.ts";
 import { StateCorruptError, StateStore } from "../store/run_state.ts";
-import { selectStateMission } from "../engine/state_select.ts";
-import type { RunState } from "../engine/state_types.ts";
+import { selectStateMission } from "../store/state_select.ts";
+import type { RunState } from "../domain/run_state.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { cleanupCreated, type CleanupResult } from "./abort_cleanup.ts";
 import type { AbortOptions } from "./options.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { errorMessage } from "../errors.ts";
+import { errorMessage } from "../domain/errors.ts";
 import type { StateStore } from "../store/run_state.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { git as runGit } from "../proc/git.ts";

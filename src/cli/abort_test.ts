@@ -1,12 +1,12 @@
 import { join } from "node:path";
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
-import { ExitCode, UserError } from "../errors.ts";
-import { sampleState } from "../engine/_state_fixture.ts";
-import { spawnLockHolder } from "../engine/_lock_holder_spawn.ts";
-import { acquireLock, isLockHeld } from "../engine/lock.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
+import { sampleState } from "../../test/support/state_fixture.ts";
+import { spawnLockHolder } from "../../test/support/lock_holder_spawn.ts";
+import { acquireLock, isLockHeld } from "../store/lock.ts";
 import { bootId, procStartTime } from "../proc/procfs.ts";
 import { StateStore } from "../store/run_state.ts";
-import type { RunState } from "../engine/state_types.ts";
+import type { RunState } from "../domain/run_state.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import { runAbort } from "./abort.ts";
 

@@ -5,9 +5,9 @@
  * @module
  */
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { PRODUCT, VERSION } from "../version.ts";
-import { ExitCode, UserError } from "../errors.ts";
-import { assertMissionSlug } from "../ids.ts";
+import { PRODUCT, VERSION } from "../domain/version.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
+import { assertMissionSlug } from "../domain/ids.ts";
 
 /** Parses a strictly positive integer flag value (`--max-concurrent`). */
 export function parsePositiveInt(value: string, flag = "--max-concurrent"): number {

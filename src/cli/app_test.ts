@@ -1,6 +1,6 @@
-import { assert, assertEquals, assertThrows } from "../../test/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../test/support/assert.ts";
 import { InvalidArgumentError } from "@commander-js/extra-typings";
-import { UserError } from "../errors.ts";
+import { UserError } from "../domain/errors.ts";
 import { buildProgram, parsePositiveInt, resultCode } from "./app.ts";
 
 function program(calls: { command: string; opts: Record<string, unknown> }[] = []) {

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { createFakeBin } from "../../test/fake_agents/mod.ts";
 import { PROVEN_VERSIONS } from "../agents/proven.ts";
 import { runCommand } from "../proc/run_command.ts";

@@ -10,10 +10,10 @@
  *
  * @module
  */
-import { runOrchestratorApi } from "../builtin/api.ts";
-import { runMarkStatus } from "../builtin/mark_status.ts";
-import { findProjectRoot } from "../builtin/root.ts";
-import { EMULATE_ENV, emulatedEra } from "../builtin/emulate.ts";
+import { runOrchestratorApi } from "../builtin-host/api.ts";
+import { runMarkStatus } from "../builtin-host/mark_status.ts";
+import { findProjectRoot } from "../builtin-host/root.ts";
+import { EMULATE_ENV, emulatedEra } from "../builtin-host/emulate.ts";
 import { createTerminal } from "../output/terminal.ts";
 
 const USAGE = "Usage: host orchestrator-api <command> [options]\n       host agent tasks mark-status <ID...> " +

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));

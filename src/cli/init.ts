@@ -5,10 +5,10 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { ExitCode, UserError } from "../errors.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { DEFAULT_CONFIG_YAML } from "../config/template.ts";
-import { createDemo } from "../builtin/demo.ts";
+import { createDemo } from "../demo/demo.ts";
 import type { InitOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
-import { UserError } from "../errors.ts";
+import { assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
+import { UserError } from "../domain/errors.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import { DEFAULT_CONFIG_YAML } from "../config/template.ts";
 import { loadResolvedConfig } from "../config/mod.ts";

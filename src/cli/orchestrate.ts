@@ -14,22 +14,22 @@
  * @module
  */
 import { resolve } from "node:path";
-import { ExitCode, UserError } from "../errors.ts";
-import { planDryRun, printDryRun } from "../engine/dry_run.ts";
-import { acquireLock, isLockHeld } from "../engine/lock.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
+import { planDryRun, printDryRun } from "../app/dry_run.ts";
+import { acquireLock, isLockHeld } from "../store/lock.ts";
 import { reapLeftovers } from "../proc/reaper.ts";
-import { rescueDirtyWorktrees } from "../engine/rescue.ts";
-import { agentInstalled, executeRun, openSession, preflightAgents } from "../engine/session.ts";
-import { newRunId, newRunState } from "../engine/new_run_state.ts";
+import { rescueDirtyWorktrees } from "../app/rescue.ts";
+import { agentInstalled, executeRun, openSession, preflightAgents } from "../app/session.ts";
+import { newRunId, newRunState } from "../core/new_run_state.ts";
 import { StateCorruptError, StateStore } from "../store/run_state.ts";
 import { pipelineFor } from "../config/mod.ts";
 import { wpTags } from "../engine/wp_facts.ts";
-import type { RunState } from "../engine/state_types.ts";
+import type { RunState } from "../domain/run_state.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { OrchestrateOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
 import { runResume } from "./resume.ts";
-import { listRunStateFiles } from "../engine/state_select.ts";
+import { listRunStateFiles } from "../store/state_select.ts";
 
 /**
  * True when `mission` has a run to continue: one that did not finish (a damaged file counts:

@@ -1,9 +1,9 @@
-import { assert, assertEquals, assertMatch, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../../test/support/assert.ts";
 import { join } from "node:path";
-import { createDemo } from "../builtin/demo.ts";
+import { createDemo } from "../demo/demo.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import { runOrchestrate } from "./orchestrate.ts";
-import { RUNS_DIR } from "../run/recorder.ts";
+import { RUNS_DIR } from "../store/recorder.ts";
 import { DIAGNOSTICS_FILE } from "../output/diagnostics.ts";
 
 Deno.test("runOrchestrate() writes the run's orchestrator.log with host calls and attempts, without the policy", async () => {

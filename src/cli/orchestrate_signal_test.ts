@@ -1,6 +1,6 @@
-import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { join } from "node:path";
-import { createDemo } from "../builtin/demo.ts";
+import { createDemo } from "../demo/demo.ts";
 import { StateStore } from "../store/run_state.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 

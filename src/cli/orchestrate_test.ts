@@ -1,7 +1,7 @@
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { join } from "node:path";
-import { createDemo } from "../builtin/demo.ts";
-import { UserError } from "../errors.ts";
+import { createDemo } from "../demo/demo.ts";
+import { UserError } from "../domain/errors.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import type { OrchestrateOptions } from "./options.ts";
 import { continueNotice, leftWork, runOrchestrate } from "./orchestrate.ts";
@@ -173,7 +173,7 @@ Deno.test("runOrchestrate() --dry-run says a real run would continue the unfinis
 });
 
 Deno.test("leftWork() lists the WPs a finished run left neither done nor approved", async () => {
-  const { sampleState } = await import("../engine/_state_fixture.ts");
+  const { sampleState } = await import("../../test/support/state_fixture.ts");
   const state = sampleState();
   state.wps.WP01!.outcome = { kind: "done", reason: "ok", at: "t" };
   assertEquals(leftWork(state), []);

@@ -7,7 +7,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { UserError } from "../errors.ts";
+import { UserError } from "../domain/errors.ts";
 import { git } from "../proc/git.ts";
 import { exists } from "../util/fs.ts";
 

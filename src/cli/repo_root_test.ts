@@ -1,7 +1,7 @@
 import { findRepoRoot } from "./repo_root.ts";
 import { join } from "node:path";
 
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 
 Deno.test("findRepoRoot() walks up to the directory holding .kittify", async () => {
   const root = await Deno.realPath(await Deno.makeTempDir());

@@ -5,11 +5,11 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { ExitCode, UserError } from "../errors.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { ReportOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
-import { listRuns, readRun, RUNS_DIR } from "../run/recorder.ts";
+import { listRuns, readRun, RUNS_DIR } from "../store/recorder.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { renderHtml } from "../report/html.ts";
 import { ensureDirectory, fsUserError } from "../util/fs.ts";

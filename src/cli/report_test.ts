@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { runReport } from "./report.ts";
 import { memoryTerminal } from "../output/terminal.ts";
-import { createRunRecorder } from "../run/recorder.ts";
-import { UserError } from "../errors.ts";
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { createRunRecorder } from "../store/recorder.ts";
+import { UserError } from "../domain/errors.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { SAMPLE_RUN_ID, sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
 
 async function withRepo(fn: (root: string) => Promise<void>) {

@@ -6,20 +6,20 @@
  * from their host lanes, and counters (attempts, review cycles, cost) survive. Failed and skipped
  * WPs of a finished run get a fresh try, and so do WPs this orchestrator blocked because an agent
  * could not run (auth, model not found, config): the user re-runs after fixing it. Other blocked
- * WPs (a person's, review rejections) need `--retry-blocked` (see `engine/unblock.ts`).
+ * WPs (a person's, review rejections) need `--retry-blocked` (see `core/unblock.ts`).
  *
  * `orchestrate` continues an unfinished run through here, with its own flags applied.
  *
  * @module
  */
-import { ExitCode, UserError } from "../errors.ts";
-import { prepareForResume } from "../engine/lifecycle_rules.ts";
-import { acquireLock } from "../engine/lock.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
+import { prepareForResume } from "../core/lifecycle_rules.ts";
+import { acquireLock } from "../store/lock.ts";
 import { reapLeftovers } from "../proc/reaper.ts";
-import { executeRun, openSession, preflightAgents } from "../engine/session.ts";
+import { executeRun, openSession, preflightAgents } from "../app/session.ts";
 import { StateStore } from "../store/run_state.ts";
-import { selectStateMission } from "../engine/state_select.ts";
-import { blockedToRetry, lanesOf, takeUpBlocked } from "../engine/unblock.ts";
+import { selectStateMission } from "../store/state_select.ts";
+import { blockedToRetry, lanesOf, takeUpBlocked } from "../core/unblock.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { ResumeOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";

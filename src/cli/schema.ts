@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ExitCode } from "../errors.ts";
+import { ExitCode } from "../domain/errors.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { renderJsonSchema } from "../config/json_schema.ts";
 import type { RepoOptions } from "./options.ts";

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import { renderJsonSchema } from "../config/json_schema.ts";
 import { runSchema } from "./schema.ts";

@@ -6,20 +6,20 @@
  * @module
  */
 import { isEraId } from "../host/era.ts";
-import { errorMessage, ExitCode } from "../errors.ts";
+import { errorMessage, ExitCode } from "../domain/errors.ts";
 import { loadResolvedConfig } from "../config/mod.ts";
 import { createHost } from "../host/mod.ts";
-import type { Host } from "../host/types.ts";
-import { isLockHeld, type LockInfo, readLockInfo } from "../engine/lock.ts";
+import type { Host } from "../domain/host.ts";
+import { isLockHeld, type LockInfo, readLockInfo } from "../store/lock.ts";
 import { StateStore } from "../store/run_state.ts";
-import { selectStateMission } from "../engine/state_select.ts";
-import type { RunState, WpRunState } from "../engine/state_types.ts";
+import { selectStateMission } from "../store/state_select.ts";
+import type { RunState, WpRunState } from "../domain/run_state.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { StatusOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
-import { clipForeign } from "../output/escape.ts";
-import { clockTime } from "../engine/view.ts";
-import { agentTimeMs, type RunBudget, runSpentUsd, shownTime, usd } from "../engine/budget.ts";
+import { clipForeign } from "../core/escape.ts";
+import { clockTime } from "../app/view.ts";
+import { agentTimeMs, type RunBudget, runSpentUsd, shownTime, usd } from "../core/budget.ts";
 
 /** How long `status` waits for the host before showing "lanes: host unreachable". */
 export const STATUS_HOST_TIMEOUT_MS = 10_000;

@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
-import { sampleState } from "../engine/_state_fixture.ts";
-import { acquireLock } from "../engine/lock.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
+import { sampleState } from "../../test/support/state_fixture.ts";
+import { acquireLock } from "../store/lock.ts";
 import { StateCorruptError, StateStore } from "../store/run_state.ts";
-import type { Host, MissionState } from "../host/types.ts";
+import type { Host, MissionState } from "../domain/host.ts";
 import { memoryTerminal } from "../output/terminal.ts";
-import { UserError } from "../errors.ts";
+import { UserError } from "../domain/errors.ts";
 import { runResume } from "./resume.ts";
 import { runStatus, type StatusDeps } from "./status.ts";
 

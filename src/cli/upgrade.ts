@@ -7,11 +7,11 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { errorMessage, ExitCode, UserError } from "../errors.ts";
+import { errorMessage, ExitCode, UserError } from "../domain/errors.ts";
 import { runToEnd } from "../proc/run.ts";
 import type { Terminal } from "../output/terminal.ts";
-import { assetName, parseSha256Sums, releaseBaseUrl, sha256Hex } from "../upgrade/release.ts";
-import { VERSION } from "../version.ts";
+import { assetName, parseSha256Sums, releaseBaseUrl, sha256Hex } from "../core/release.ts";
+import { VERSION } from "../domain/version.ts";
 
 /** `upgrade` options. */
 export interface UpgradeOptions {

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { probeVersion, runUpgrade, type UpgradeDeps } from "./upgrade.ts";
 import { memoryTerminal } from "../output/terminal.ts";
-import { UserError } from "../errors.ts";
-import { sha256Hex } from "../upgrade/release.ts";
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
-import { VERSION } from "../version.ts";
+import { UserError } from "../domain/errors.ts";
+import { sha256Hex } from "../core/release.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
+import { VERSION } from "../domain/version.ts";
 
 const TARGET = "x86_64-unknown-linux-gnu";
 const ASSET = `spec-kitty-orchestrator-${TARGET}`;

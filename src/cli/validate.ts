@@ -5,7 +5,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { ConfigError, ExitCode } from "../errors.ts";
+import { ConfigError, ExitCode } from "../domain/errors.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { describeConfig } from "../config/describe.ts";
 import { CONFIG_CANDIDATES, loadResolvedConfig } from "../config/mod.ts";

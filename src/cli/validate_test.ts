@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { memoryTerminal } from "../output/terminal.ts";
-import type { ResolvedConfig } from "../config/types.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 import type { ValidateOptions } from "./options.ts";
 import { runValidate } from "./validate.ts";
 

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { CONTRACT_MAJOR, MIN_CONTRACT_VERSION, PRODUCT, VERSION } from "../version.ts";
-import { ExitCode } from "../errors.ts";
+import { CONTRACT_MAJOR, MIN_CONTRACT_VERSION, PRODUCT, VERSION } from "../domain/version.ts";
+import { ExitCode } from "../domain/errors.ts";
 import { ERA_IDS } from "../host/era.ts";
 import type { Terminal } from "../output/terminal.ts";
 

@@ -9,7 +9,7 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { placeholdersIn } from "./placeholders.ts";
-import type { ResolvedConfig } from "./types.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 import { splitWords, yamlList } from "./issues.ts";
 
 /** One suspicious argv element. */

@@ -1,8 +1,8 @@
 import { parse } from "yaml";
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { argvWarnings } from "./argv_warnings.ts";
 import { splitWords, yamlFlowList } from "./issues.ts";
-import type { CustomAgentConfig, HostConfig } from "./types.ts";
+import type { CustomAgentConfig, HostConfig } from "../domain/config.ts";
 
 Deno.test("yamlFlowList() splits like a shell and every item round-trips through YAML", () => {
   assertEquals(yamlFlowList("spec-kitty --foo"), "[spec-kitty, --foo]");

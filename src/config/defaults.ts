@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { AgentRole } from "../agents/types.ts";
-import type { HostConfig, NotifyTarget, PolicyConfig, RetryPolicy } from "./types.ts";
+import type { AgentRole } from "../domain/agent.ts";
+import type { HostConfig, NotifyTarget, PolicyConfig, RetryPolicy } from "../domain/config.ts";
 
 /** Built-in defaults, in resolved units (milliseconds, bytes). */
 export const DEFAULTS = {

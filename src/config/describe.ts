@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { formatDuration } from "./duration.ts";
-import type { ResolvedConfig, RetryPolicy, StageConfig, WpBudget } from "./types.ts";
+import { formatDuration } from "../core/duration.ts";
+import type { ResolvedConfig, RetryPolicy, StageConfig, WpBudget } from "../domain/config.ts";
 
 /** `$1.50 and 30m per WP`, or null without limits. */
 function wpBudgetText(budget: WpBudget | undefined): string | null {

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "../../test/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../test/support/assert.ts";
 import { globProblem, globToRegExp } from "./glob.ts";
 
 Deno.test("globToRegExp() matches whole WP ids with * ? and classes", () => {

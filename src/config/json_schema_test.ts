@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { orchestrationJsonSchema, renderJsonSchema } from "./json_schema.ts";
 
 Deno.test("renderJsonSchema() matches the committed schema/orchestration.schema.json (run `deno task schema`)", async () => {

@@ -8,7 +8,7 @@
  * @module
  */
 import { relative, resolve } from "node:path";
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../domain/errors.ts";
 import { checkConfigSize, parseConfigText } from "./parse.ts";
 import type { OrchestrationFile } from "./schema.ts";
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
-import { ConfigError } from "../errors.ts";
+import { assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
+import { ConfigError } from "../domain/errors.ts";
 import { findConfigFile, loadConfigFile } from "./load.ts";
 import { loadResolvedConfig } from "./mod.ts";
 import { MAX_CONFIG_BYTES } from "./parse.ts";

@@ -8,7 +8,7 @@ import { loadConfigFile } from "./load.ts";
 import { parseConfigText } from "./parse.ts";
 import { type ConfigFlags, resolveConfig } from "./resolve.ts";
 import { DEFAULT_CONFIG_YAML } from "./template.ts";
-import type { ResolvedConfig } from "./types.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 
 export type { ConfigFlags } from "./resolve.ts";
 export { resolveConfig } from "./resolve.ts";
@@ -19,7 +19,7 @@ export { CONFIG_CANDIDATES, findConfigFile, loadConfigFile } from "./load.ts";
 export { parseConfigText } from "./parse.ts";
 export { orchestrationJsonSchema, renderJsonSchema, SCHEMA_URL } from "./json_schema.ts";
 export { expandCommand, PLACEHOLDER_NAMES, type PlaceholderName, PLACEHOLDERS } from "./placeholders.ts";
-export type * from "./types.ts";
+export type * from "../domain/config.ts";
 
 /**
  * Finds, reads, validates and resolves the configuration for `repoRoot` with `flags`

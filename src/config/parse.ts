@@ -9,8 +9,8 @@
  * @module
  */
 import { LineCounter, parseDocument } from "yaml";
-import { ConfigError } from "../errors.ts";
-import { escapeForeign } from "../output/escape.ts";
+import { ConfigError } from "../domain/errors.ts";
+import { escapeForeign } from "../core/escape.ts";
 import { type ConfigIssue, formatPath, fromZodIssues, ZOD_DEFAULT } from "./issues.ts";
 import { locate } from "./locate.ts";
 import { checkReferences } from "./references.ts";

@@ -1,5 +1,5 @@
-import { assert, assertEquals, assertStringIncludes, assertThrows } from "../../test/assert.ts";
-import { ConfigError, ExitCode } from "../errors.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "../../test/support/assert.ts";
+import { ConfigError, ExitCode } from "../domain/errors.ts";
 import { MAX_CONFIG_BYTES, parseConfigText } from "./parse.ts";
 
 /** The ConfigError message for `text` (asserting exit code 2). */

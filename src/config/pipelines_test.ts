@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { parseConfigText } from "./parse.ts";
 import { resolveConfig } from "./resolve.ts";
 

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../test/assert.ts";
+import { assertEquals, assertThrows } from "../../test/support/assert.ts";
 import { expandCommand, placeholdersIn } from "./placeholders.ts";
 
 const values = {

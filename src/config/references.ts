@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { BUILTIN_AGENT_IDS, isBuiltinAgentId } from "../agents/ids.ts";
+import { BUILTIN_AGENT_IDS, isBuiltinAgentId } from "../domain/agent_ids.ts";
 import type { ConfigIssue } from "./issues.ts";
 import type { OrchestrationFile } from "./schema.ts";
 import { didYouMean } from "./suggest.ts";

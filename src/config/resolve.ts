@@ -11,9 +11,9 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../domain/errors.ts";
 import { DEFAULTS } from "./defaults.ts";
-import { parseDuration } from "./duration.ts";
+import { parseDuration } from "../core/duration.ts";
 import { defaultPipelineName, knownAgentIds, pipelineNames, unknownAgentMessage } from "./references.ts";
 import {
   ACTOR_PATTERN,
@@ -34,8 +34,8 @@ import type {
   RetryPolicy,
   StageConfig,
   WpBudget,
-} from "./types.ts";
-import type { AgentRole, FailureClass } from "../agents/types.ts";
+} from "../domain/config.ts";
+import type { AgentRole, FailureClass } from "../domain/agent.ts";
 
 /** The CLI flags that take part in resolution; undefined means "not given". */
 export interface ConfigFlags {

@@ -1,5 +1,5 @@
-import { assertEquals, assertStringIncludes, assertThrows } from "../../test/assert.ts";
-import { ConfigError, ExitCode } from "../errors.ts";
+import { assertEquals, assertStringIncludes, assertThrows } from "../../test/support/assert.ts";
+import { ConfigError, ExitCode } from "../domain/errors.ts";
 import { parseConfigText } from "./parse.ts";
 import { resolveConfig } from "./resolve.ts";
 import { describeConfig } from "./describe.ts";

@@ -10,14 +10,14 @@
  * @module
  */
 import { z } from "zod";
-import { FAILURE_CLASSES } from "../agents/types.ts";
-import { BUILTIN_AGENT_IDS } from "../agents/ids.ts";
-import { DURATION_PATTERN, DURATION_RULE, durationSyntaxMessage, isDuration, parseDuration } from "./duration.ts";
+import { FAILURE_CLASSES } from "../domain/agent.ts";
+import { BUILTIN_AGENT_IDS } from "../domain/agent_ids.ts";
+import { DURATION_PATTERN, DURATION_RULE, durationSyntaxMessage, isDuration, parseDuration } from "../core/duration.ts";
 import { parseSize, SIZE_PATTERN, SIZE_RULE } from "./size.ts";
 import { isPlaceholderName, PLACEHOLDER_NAMES, placeholdersIn } from "./placeholders.ts";
 import { globProblem } from "./glob.ts";
 import { didYouMean } from "./suggest.ts";
-import { looksSecret } from "../host/policy_rules.ts";
+import { looksSecret } from "../domain/policy_rules.ts";
 import { ERA_IDS } from "../host/era.ts";
 
 /** Custom agent ids: lowercase, digits and dashes, starting with a letter. */
@@ -36,7 +36,7 @@ export const MAX_CONCURRENT_LIMIT = 64;
 const SECRET_RULE = "must not contain `token`, `secret`, `key`, `password` or `credential` " +
   "(the host rejects policy values that look like secrets)";
 
-export { looksSecret } from "../host/policy_rules.ts";
+export { looksSecret } from "../domain/policy_rules.ts";
 
 /** A type-mismatch message for `rule`, leaving "missing" to the generic formatter. */
 function typeError(rule: string) {

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { InternalError } from "../errors.ts";
+import { InternalError } from "../domain/errors.ts";
 import { globToRegExp } from "./glob.ts";
-import type { PipelineConfig, PipelineSelector, ResolvedConfig } from "./types.ts";
+import type { PipelineConfig, PipelineSelector, ResolvedConfig } from "../domain/config.ts";
 
 /** What selection looks at for one WP. */
 export interface WpFacts {

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { parseConfigText } from "./parse.ts";
 import { resolveConfig } from "./resolve.ts";
 import { pipelineFor } from "./select.ts";

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../../test/assert.ts";
+import { assertEquals, assertThrows } from "../../test/support/assert.ts";
 import { parseSize } from "./size.ts";
 
 Deno.test("parseSize() reads binary and decimal units and plain bytes", () => {

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { closest, didYouMean, editDistance } from "./suggest.ts";
 
 Deno.test("editDistance() counts insertions, deletions and substitutions", () => {

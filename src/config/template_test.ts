@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { defaultResolvedConfig, templateResolvedConfig } from "./mod.ts";
 import { SCHEMA_URL } from "./json_schema.ts";
 import { DEFAULT_CONFIG_YAML } from "./template.ts";

@@ -1,7 +1,7 @@
 /**
  * The one retry policy: exponential backoff (optionally with full jitter) and a total deadline
  * per operation. Host reads (`host/spec_kitty_host.ts`), webhook deliveries
- * (`notify/notifier.ts`) and the engine's agent retries (`engine/retry.ts`) all compute their
+ * (`notify/notifier.ts`) and the engine's agent retries (`core/attempt_retry.ts`) all compute their
  * waits with {@link backoffMs} / {@link backoffDelayMs}; the first two also run their attempts
  * through {@link withRetry}.
  *

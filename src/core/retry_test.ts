@@ -1,4 +1,4 @@
-import { assertEquals, assertRejects } from "../../test/assert.ts";
+import { assertEquals, assertRejects } from "../../test/support/assert.ts";
 import { backoffDelayMs, backoffMs, type RetryClock, withRetry } from "./retry.ts";
 
 /** Time moves only when the policy sleeps or an attempt takes `attemptMs`. */

@@ -2,10 +2,10 @@
  * The rate-limit breaker at the engine level: WPs sharing one limited provider (an agent
  * family) make one request per cooldown, with fake agents and a fake clock.
  */
-import { assert, assertEquals } from "../../test/assert.ts";
-import { type AgentResult, barrier, limitedProvider, VirtualClock } from "./testing/breaker_support.ts";
-import type { FakeClock } from "./testing/fakes.ts";
-import { harness, testPipeline, testStage } from "./testing/harness.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
+import { type AgentResult, barrier, limitedProvider, VirtualClock } from "../../test/support/breaker_support.ts";
+import type { FakeClock } from "../../test/support/fakes.ts";
+import { harness, testPipeline, testStage } from "../../test/support/harness.ts";
 
 const FAMILY: Record<string, string> = { "impl-a": "claude", "impl-b": "claude", "impl-c": "codex" };
 const familyOf = (id: string) => FAMILY[id] ?? id;

@@ -1,6 +1,6 @@
 /** Budgets with a hard stop at the engine level: on a WP (blocked) and on the run (no new WP). */
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
-import { harness, testPipeline, testStage } from "./testing/harness.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
+import { harness, testPipeline, testStage } from "../../test/support/harness.ts";
 
 const crash = (cost: number) => ({ failure: { class: "crash" as const, message: "boom" }, cost });
 

@@ -3,12 +3,12 @@
  * with the agent's error, recorded as ours, and a later run after the fix takes it up again
  * (`unblock.ts`) and finishes it without redoing work that was done.
  */
-import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { WorkspaceError } from "./git.ts";
-import { prepareForResume } from "./lifecycle_rules.ts";
-import { FakeGit } from "./testing/fakes.ts";
-import { harness } from "./testing/harness.ts";
-import { blockedToRetry, takeUpBlocked } from "./unblock.ts";
+import { prepareForResume } from "../core/lifecycle_rules.ts";
+import { FakeGit } from "../../test/support/fakes.ts";
+import { harness } from "../../test/support/harness.ts";
+import { blockedToRetry, takeUpBlocked } from "../core/unblock.ts";
 
 const MODEL = { failure: { class: "model_not_found" as const, message: "Model not found: nope/nope" } };
 

@@ -1,10 +1,10 @@
 /** Consensus review at the engine level: panels under all/any/majority with one rejecting reviewer. */
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
-import type { ConsensusRule } from "../config/types.ts";
-import type { TransitionInput } from "../host/types.ts";
-import type { FakeAttempt, FakeRunner } from "./testing/fakes.ts";
-import type { FakeHost } from "./testing/fake_host.ts";
-import { harness, testPipeline, testStage } from "./testing/harness.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
+import type { ConsensusRule } from "../domain/config.ts";
+import type { TransitionInput } from "../domain/host.ts";
+import type { FakeAttempt, FakeRunner } from "../../test/support/fakes.ts";
+import type { FakeHost } from "../../test/support/fake_host.ts";
+import { harness, testPipeline, testStage } from "../../test/support/harness.ts";
 
 const APPROVE: FakeAttempt = { message: "Looks good.\nVERDICT: APPROVED" };
 const reject = (why: string): FakeAttempt => ({ message: `${why}\nVERDICT: CHANGES_REQUESTED` });

@@ -4,18 +4,18 @@
  *
  * @module
  */
-import type { AgentRunner } from "../agents/types.ts";
-import { errorMessage } from "../errors.ts";
+import type { AgentRunner } from "../domain/agent.ts";
+import { errorMessage } from "../domain/errors.ts";
 import { HostError } from "../host/errors.ts";
-import type { Host, Lane, MissionState } from "../host/types.ts";
-import type { RunEvent } from "../run/types.ts";
+import type { Host, Lane, MissionState } from "../domain/host.ts";
+import type { RunEvent } from "../domain/run_events.ts";
 import type { Git } from "./git.ts";
-import { AgentCooldowns, type BreakerChange } from "./cooldown.ts";
-import type { RunBudget } from "./budget.ts";
+import { AgentCooldowns, type BreakerChange } from "../core/cooldown.ts";
+import type { RunBudget } from "../core/budget.ts";
 import { KeyedMutex } from "./mutex.ts";
 import type { Clock, EventSink, PipelineChooser, PromptKit, StateSink } from "./ports.ts";
-import type { RunState, WpOutcomeKind, WpRunState } from "./state_types.ts";
-import { newWpState } from "./lifecycle_rules.ts";
+import type { RunState, WpOutcomeKind, WpRunState } from "../domain/run_state.ts";
+import { newWpState } from "../core/lifecycle_rules.ts";
 
 /** The injected collaborators of the engine. */
 export interface EngineDeps {

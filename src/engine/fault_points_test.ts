@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { faultRequested } from "./fault_points.ts";
 
 Deno.test("faultRequested() matches only an exact crash@<label> item of the list", () => {

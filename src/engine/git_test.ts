@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { join } from "node:path";
 import { addExcludes, createGit, executableConfig, OWN_FILE_EXCLUDES, WorkspaceError } from "./git.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { HostTransportError } from "../host/errors.ts";
-import type { Lane } from "../host/types.ts";
+import type { Lane } from "../domain/host.ts";
 import type { EngineContext } from "./context.ts";
 
 /** The call failed in transport but the host shows the intended lane: it was applied. */

@@ -7,11 +7,11 @@
  *
  * @module
  */
-import { ExitCode, UserError } from "../errors.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
 import { HostError, HostTransportError } from "../host/errors.ts";
 import { negotiateContract } from "../host/negotiate.ts";
-import { assertDependencies } from "./dependencies.ts";
-import type { ContractInfo, Host, MissionState, ReadyList } from "../host/types.ts";
+import { assertDependencies } from "../core/dependencies.ts";
+import type { ContractInfo, Host, MissionState, ReadyList } from "../domain/host.ts";
 
 /** What the first reads answered. */
 export interface HostStart {

@@ -1,8 +1,8 @@
-import { assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
-import { UserError } from "../errors.ts";
+import { assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
+import { UserError } from "../domain/errors.ts";
 import { HostError, HostTransportError } from "../host/errors.ts";
 import { requireMission, startReads } from "./host_start.ts";
-import { FakeHost } from "./testing/fake_host.ts";
+import { FakeHost } from "../../test/support/fake_host.ts";
 
 const CMD = ["spec-kitty"];
 

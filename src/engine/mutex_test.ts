@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { KeyedMutex } from "./mutex.ts";
 
 Deno.test("KeyedMutex.acquire() serialises holders of one key and not of others", async () => {

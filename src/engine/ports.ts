@@ -2,14 +2,14 @@
  * The small interfaces the engine talks through (functional core, imperative shell).
  *
  * The engine never touches the clock, the file system, git or the terminal directly: the CLI
- * wires real implementations, tests wire fakes (`engine/testing/`).
+ * wires real implementations, tests wire fakes (`test/support/`).
  *
  * @module
  */
-import type { ReviewVerdict } from "../agents/types.ts";
-import type { PipelineConfig } from "../config/types.ts";
-import type { RunEvent } from "../run/types.ts";
-import type { RunState } from "./state_types.ts";
+import type { ReviewVerdict } from "../domain/agent.ts";
+import type { PipelineConfig } from "../domain/config.ts";
+import type { RunEvent } from "../domain/run_events.ts";
+import type { RunState } from "../domain/run_state.ts";
 
 /** Time and randomness, injected so retries and backoff are testable without waiting. */
 export interface Clock {

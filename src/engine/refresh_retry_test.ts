@@ -3,11 +3,11 @@
  * host script that crashes on every call) starts as many host processes as the adapter's own
  * retry policy allows, not that number again for every retry of the engine.
  */
-import { assertEquals, assertRejects } from "../../test/assert.ts";
+import { assertEquals, assertRejects } from "../../test/support/assert.ts";
 import { scriptHost } from "../../test/support/script_host.ts";
 import { HostTransportError } from "../host/errors.ts";
 import { READ_RETRIES } from "../host/spec_kitty_host.ts";
-import { harness } from "./testing/harness.ts";
+import { harness } from "../../test/support/harness.ts";
 
 Deno.test("EngineContext.refresh() of a failing mission-state read starts 1 + READ_RETRIES host processes, no more", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sko-refresh-" });

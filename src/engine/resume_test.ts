@@ -1,9 +1,9 @@
-import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
-import { newWpState } from "./lifecycle_rules.ts";
-import { newRunState } from "./new_run_state.ts";
-import type { RunState, WpRunState } from "./state_types.ts";
-import { FakeGit } from "./testing/fakes.ts";
-import { harness, TEST_POLICY } from "./testing/harness.ts";
+import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
+import { newWpState } from "../core/lifecycle_rules.ts";
+import { newRunState } from "../core/new_run_state.ts";
+import type { RunState, WpRunState } from "../domain/run_state.ts";
+import { FakeGit } from "../../test/support/fakes.ts";
+import { harness, TEST_POLICY } from "../../test/support/harness.ts";
 
 const WS = "/repo/.worktrees/001-demo-lane-wp01";
 

@@ -7,13 +7,13 @@
  *
  * @module
  */
-import type { ReviewVerdict } from "../agents/types.ts";
-import type { ConsensusConfig } from "../config/types.ts";
-import type { BudgetStop } from "./budget.ts";
+import type { ReviewVerdict } from "../domain/agent.ts";
+import type { ConsensusConfig } from "../domain/config.ts";
+import type { BudgetStop } from "../core/budget.ts";
 import type { EngineContext } from "./context.ts";
-import { consensusVerdict, mergedFeedback, panelName } from "./consensus.ts";
+import { consensusVerdict, mergedFeedback, panelName } from "../core/consensus.ts";
 import { runStage, type StageResult, type StageRun } from "./stage.ts";
-import type { ReviewVote } from "./state_types.ts";
+import type { ReviewVote } from "../domain/run_state.ts";
 
 /** A panel's result: the stage result the review loop acts on, plus every reviewer's vote. */
 export type PanelResult =

@@ -12,10 +12,10 @@
  *
  * @module
  */
-import { ConfigError, errorMessage } from "../errors.ts";
+import { ConfigError, errorMessage } from "../domain/errors.ts";
 import { HostError } from "../host/errors.ts";
-import type { MissionState, ReadyList } from "../host/types.ts";
-import type { RunSummary } from "../run/types.ts";
+import type { MissionState, ReadyList } from "../domain/host.ts";
+import type { RunSummary } from "../domain/run_events.ts";
 import { type EngineDeps, type EngineOptions, InterruptedError, isFatalHostError, RunFatalError } from "./context.ts";
 import { EngineContext } from "./context.ts";
 import {
@@ -26,10 +26,10 @@ import {
   nextDispatches,
   type SchedulerView,
   stallOutcomes,
-} from "./decide.ts";
-import type { RunState } from "./state_types.ts";
-import { buildSummary } from "./summary.ts";
-import { runBudgetStop } from "./budget.ts";
+} from "../core/decide.ts";
+import type { RunState } from "../domain/run_state.ts";
+import { buildSummary } from "../core/summary.ts";
+import { runBudgetStop } from "../core/budget.ts";
 import { runWpTask } from "./wp_task.ts";
 
 /** Refusals with DEPENDENCIES_NOT_SATISFIED after which a WP fails instead of waiting again. */

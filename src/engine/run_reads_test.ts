@@ -1,7 +1,7 @@
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { HostError } from "../host/errors.ts";
-import type { MissionState } from "../host/types.ts";
-import { harness } from "./testing/harness.ts";
+import type { MissionState } from "../domain/host.ts";
+import { harness } from "../../test/support/harness.ts";
 
 const refusal = () =>
   new HostError("start-implementation", "DEPENDENCIES_NOT_SATISFIED", {

@@ -1,8 +1,8 @@
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { HostError } from "../host/errors.ts";
-import { ambiguousTimeout } from "./testing/fake_host.ts";
-import { FakeClock } from "./testing/fakes.ts";
-import { harness, testPipeline, testStage } from "./testing/harness.ts";
+import { ambiguousTimeout } from "../../test/support/fake_host.ts";
+import { FakeClock } from "../../test/support/fakes.ts";
+import { harness, testPipeline, testStage } from "../../test/support/harness.ts";
 
 const HAPPY = ["start-implementation", "transition:for_review", "start-review", "transition:done"];
 

@@ -8,15 +8,15 @@
  * @module
  */
 import { join } from "node:path";
-import type { AgentRole, AttemptFailure, AttemptResult, AttemptSpec } from "../agents/types.ts";
-import { errorMessage } from "../errors.ts";
-import type { StageConfig, WpBudget } from "../config/types.ts";
-import { type BudgetStop, wpBudgetStop } from "./budget.ts";
+import type { AgentRole, AttemptFailure, AttemptResult, AttemptSpec } from "../domain/agent.ts";
+import { errorMessage } from "../domain/errors.ts";
+import type { StageConfig, WpBudget } from "../domain/config.ts";
+import { type BudgetStop, wpBudgetStop } from "../core/budget.ts";
 import { type EngineContext, InterruptedError } from "./context.ts";
-import { afterAttemptFailure, beforeCooldown, isTransient, oneLine } from "./retry.ts";
-import { cooldownUntil } from "./cooldown.ts";
+import { afterAttemptFailure, beforeCooldown, isTransient, oneLine } from "../core/attempt_retry.ts";
+import { cooldownUntil } from "../core/cooldown.ts";
 import { faultPoint } from "./fault_points.ts";
-import type { AttemptRecord, WpRunState } from "./state_types.ts";
+import type { AttemptRecord, WpRunState } from "../domain/run_state.ts";
 import { RUN_ID_ENV } from "../proc/reap_tagged.ts";
 
 /** What the caller made of an attempt's result. */

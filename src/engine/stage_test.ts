@@ -1,8 +1,8 @@
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
-import { type FakeAttempt, FakeClock } from "./testing/fakes.ts";
-import { harness, TEST_POLICY, testPipeline, testStage } from "./testing/harness.ts";
-import { newRunState } from "./new_run_state.ts";
-import { newWpState } from "./lifecycle_rules.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
+import { type FakeAttempt, FakeClock } from "../../test/support/fakes.ts";
+import { harness, TEST_POLICY, testPipeline, testStage } from "../../test/support/harness.ts";
+import { newRunState } from "../core/new_run_state.ts";
+import { newWpState } from "../core/lifecycle_rules.ts";
 import { transientStreak } from "./stage.ts";
 
 const rateLimited = (retryAfterMs = 2000): FakeAttempt => ({

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { parseLaneHints, wpOwnedPaths, wpTags } from "./wp_facts.ts";
 
 Deno.test("wpTags() reads string tags from the frontmatter only", () => {

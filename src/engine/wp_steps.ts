@@ -10,14 +10,14 @@
  * @module
  */
 import { extractSubtasks } from "../agents/prompt.ts";
-import { missingVerdictReason } from "../agents/verdict.ts";
-import type { AttemptFailure, AttemptResult, ReviewVerdict } from "../agents/types.ts";
-import type { PipelineConfig } from "../config/types.ts";
-import { errorMessage } from "../errors.ts";
-import type { Lane, TransitionInput, WorkspaceInfo } from "../host/types.ts";
+import { missingVerdictReason } from "../core/verdict.ts";
+import type { AttemptFailure, AttemptResult, ReviewVerdict } from "../domain/agent.ts";
+import type { PipelineConfig } from "../domain/config.ts";
+import { errorMessage } from "../domain/errors.ts";
+import type { Lane, TransitionInput, WorkspaceInfo } from "../domain/host.ts";
 import { reviewsInForReview } from "../host/era.ts";
 import { type EngineContext, isFatalHostError, WpStop } from "./context.ts";
-import type { Dispatch } from "./decide.ts";
+import type { Dispatch } from "../core/decide.ts";
 import type { EnsuredWorkspace } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
 import { faultPoint } from "./fault_points.ts";
@@ -30,15 +30,15 @@ import {
   noteText,
   reviewEvidence,
   reviewResult,
-} from "./lifecycle_rules.ts";
-import { oneLine } from "./retry.ts";
-import { outsideOwned } from "./owned_files.ts";
+} from "../core/lifecycle_rules.ts";
+import { oneLine } from "../core/attempt_retry.ts";
+import { outsideOwned } from "../core/owned_files.ts";
 import { runStage, type StageResult, type StageRun } from "./stage.ts";
-import type { BudgetStop } from "./budget.ts";
-import { votesText } from "./consensus.ts";
+import type { BudgetStop } from "../core/budget.ts";
+import { votesText } from "../core/consensus.ts";
 import { reviewPanel } from "./review_panel.ts";
 import { wpOwnedPaths } from "./wp_facts.ts";
-import type { WpRunState, WpStopCause } from "./state_types.ts";
+import type { WpRunState, WpStopCause } from "../domain/run_state.ts";
 
 /** Everything the steps of one WP share. */
 export interface WpUnit {

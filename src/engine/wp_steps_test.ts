@@ -1,6 +1,6 @@
-import { assertEquals } from "../../test/assert.ts";
-import { newWpState } from "./lifecycle_rules.ts";
-import type { AttemptRecord } from "./state_types.ts";
+import { assertEquals } from "../../test/support/assert.ts";
+import { newWpState } from "../core/lifecycle_rules.ts";
+import type { AttemptRecord } from "../domain/run_state.ts";
 import { committedBeforeCrash, recordedApproval } from "./wp_steps.ts";
 
 const attempt = (role: AttemptRecord["role"], result: AttemptRecord["result"]): AttemptRecord => ({

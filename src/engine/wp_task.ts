@@ -13,16 +13,16 @@
  * @module
  */
 import { resolve } from "node:path";
-import { errorMessage } from "../errors.ts";
+import { errorMessage } from "../domain/errors.ts";
 import { HostError } from "../host/errors.ts";
-import type { StartImplementationResult, WorkspaceInfo } from "../host/types.ts";
+import type { StartImplementationResult, WorkspaceInfo } from "../domain/host.ts";
 import { type EngineContext, InterruptedError, isFatalHostError, RunFatalError, WpStop } from "./context.ts";
-import type { Dispatch } from "./decide.ts";
+import type { Dispatch } from "../core/decide.ts";
 import { type EnsuredWorkspace, WorkspaceError } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
 import { faultPoint } from "./fault_points.ts";
-import { noteText } from "./lifecycle_rules.ts";
-import { afterAllocationFailure } from "./retry.ts";
+import { noteText } from "../core/lifecycle_rules.ts";
+import { afterAllocationFailure } from "../core/attempt_retry.ts";
 import { committedBeforeCrash, implementAndSubmit, reviewLoop, submitCommitted, type WpUnit } from "./wp_steps.ts";
 
 /**

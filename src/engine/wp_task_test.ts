@@ -1,8 +1,8 @@
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { HostError } from "../host/errors.ts";
-import type { StartImplementationResult } from "../host/types.ts";
-import { FakeHost, type FakeWp } from "./testing/fake_host.ts";
-import { harness } from "./testing/harness.ts";
+import type { StartImplementationResult } from "../domain/host.ts";
+import { FakeHost, type FakeWp } from "../../test/support/fake_host.ts";
+import { harness } from "../../test/support/harness.ts";
 
 /**
  * A fake host whose `start-implementation` takes a while and, like the real one, refuses a

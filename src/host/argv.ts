@@ -8,7 +8,7 @@
  * @module
  */
 import type { HostSubcommand } from "./subcommands.ts";
-import type { MergeInput, PolicyMetadata, TransitionInput } from "./types.ts";
+import type { MergeInput, PolicyMetadata, TransitionInput } from "../domain/host.ts";
 
 /** One host call: the subcommand plus its inputs. */
 export type HostRequest =

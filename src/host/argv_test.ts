@@ -1,6 +1,6 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { canonicalJson, hostArgv, policyJson } from "./argv.ts";
-import type { PolicyMetadata } from "./types.ts";
+import type { PolicyMetadata } from "../domain/host.ts";
 
 const POLICY: PolicyMetadata = {
   // Deliberately out of contract order: policyJson must reorder.

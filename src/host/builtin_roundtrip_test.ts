@@ -2,8 +2,8 @@
  * The adapter against the real built-in host: our own binary (`selfCommand()`), a real
  * subprocess, real envelopes. Only calls that need no project are used, so this stays fast.
  */
-import { assertEquals, assertRejects } from "../../test/assert.ts";
-import type { ResolvedConfig } from "../config/types.ts";
+import { assertEquals, assertRejects } from "../../test/support/assert.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 import { HostError } from "./errors.ts";
 import { createHost } from "./mod.ts";
 import { negotiateContract } from "./negotiate.ts";

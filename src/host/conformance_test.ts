@@ -2,7 +2,7 @@
  * Conformance: the host's recorded envelopes (fixtures and live transcripts) decode to the
  * right typed values or the right typed errors.
  */
-import { assert, assertEquals, assertStringIncludes, assertThrows } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "../../test/support/assert.ts";
 import { decodeStdout, extractEnvelopeJson, interpretEnvelope } from "./envelope.ts";
 import { HostError, HostTransportError } from "./errors.ts";
 import type { HostSubcommand } from "./subcommands.ts";

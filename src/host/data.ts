@@ -25,7 +25,7 @@ import {
   type StartReviewResult,
   type TransitionResult,
   type WorkspaceInfo,
-} from "./types.ts";
+} from "../domain/host.ts";
 
 /** The typed result of each subcommand. */
 export interface HostResultMap {

@@ -20,7 +20,7 @@
 import type { HostRequest } from "./argv.ts";
 import { hostFlags } from "./argv.ts";
 import type { HostSubcommand } from "./subcommands.ts";
-import type { Lane, TransitionInput } from "./types.ts";
+import type { Lane, TransitionInput } from "../domain/host.ts";
 import { parseVersion } from "./version_compare.ts";
 
 /** Every era we drive, oldest first. */

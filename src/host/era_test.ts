@@ -1,4 +1,4 @@
-import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import {
   eraArgv,
   eraFromContract,
@@ -10,7 +10,7 @@ import {
   startsReviewOnHost,
   wireCommand,
 } from "./era.ts";
-import type { PolicyMetadata, TransitionInput } from "./types.ts";
+import type { PolicyMetadata, TransitionInput } from "../domain/host.ts";
 
 const POLICY: PolicyMetadata = {
   orchestrator_id: "o",

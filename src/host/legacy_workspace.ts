@@ -14,7 +14,7 @@
  */
 import { join } from "node:path";
 import { type EraProfile, legacyWpBranch } from "./era.ts";
-import type { LaneInfo } from "./types.ts";
+import type { LaneInfo } from "../domain/host.ts";
 
 /** What the computation needs from the mission directory. */
 export interface MissionLayout {

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { ERAS } from "./era.ts";
 import { type MissionLayout, planLegacyWorkspace, readMissionLayout } from "./legacy_workspace.ts";
 

@@ -7,10 +7,10 @@
  *
  * @module
  */
-import type { ResolvedConfig } from "../config/types.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 import { selfCommand } from "./self_command.ts";
 import { type HostCallEvent, SpecKittyHost } from "./spec_kitty_host.ts";
-import type { Host } from "./types.ts";
+import type { Host } from "../domain/host.ts";
 import type { EraId } from "./era.ts";
 
 /** Env variable that overrides the spec-kitty command (a path to the executable). */

@@ -1,5 +1,5 @@
-import { assertEquals, assertStringIncludes, assertThrows } from "../../test/assert.ts";
-import type { ResolvedConfig } from "../config/types.ts";
+import { assertEquals, assertStringIncludes, assertThrows } from "../../test/support/assert.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 import { createHost, hostCommand } from "./mod.ts";
 import { selfCommand } from "./self_command.ts";
 

@@ -8,11 +8,11 @@
  *
  * @module
  */
-import { ExitCode, UserError } from "../errors.ts";
-import { CONTRACT_MAJOR, MIN_CONTRACT_VERSION, PRODUCT, VERSION } from "../version.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
+import { CONTRACT_MAJOR, MIN_CONTRACT_VERSION, PRODUCT, VERSION } from "../domain/version.ts";
 import { HostError } from "./errors.ts";
 import { eraFromContract, type EraId } from "./era.ts";
-import type { ContractInfo, Host } from "./types.ts";
+import type { ContractInfo, Host } from "../domain/host.ts";
 import { compareParsed, parseVersion } from "./version_compare.ts";
 
 const UPGRADE_HOST = "Upgrade spec-kitty with `pipx upgrade spec-kitty-cli` (every spec-kitty-cli since 2.0 " +

@@ -1,9 +1,9 @@
-import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "../../test/assert.ts";
-import { UserError } from "../errors.ts";
-import { VERSION } from "../version.ts";
+import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "../../test/support/assert.ts";
+import { UserError } from "../domain/errors.ts";
+import { VERSION } from "../domain/version.ts";
 import { HostError, HostTransportError } from "./errors.ts";
 import { checkContract, negotiateContract } from "./negotiate.ts";
-import type { ContractInfo, Host } from "./types.ts";
+import type { ContractInfo, Host } from "../domain/host.ts";
 
 /** A host whose only working method is contractVersion. */
 function fakeHost(answer: (provider?: string) => Promise<ContractInfo>, seen: (string | undefined)[] = []): Host {

@@ -16,14 +16,14 @@
  *
  * @module
  */
-import type { ResolvedConfig } from "../config/types.ts";
-import { ConfigError } from "../errors.ts";
-import { PRODUCT, VERSION } from "../version.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
+import { ConfigError } from "../domain/errors.ts";
+import { PRODUCT, VERSION } from "../domain/version.ts";
 import { redactSecrets } from "./stderr_tail.ts";
-import type { PolicyMetadata } from "./types.ts";
-import { BANNED_DANGEROUS_FLAGS, POLICY_STRING_FIELDS, SECRET_PATTERN } from "./policy_rules.ts";
+import type { PolicyMetadata } from "../domain/host.ts";
+import { BANNED_DANGEROUS_FLAGS, POLICY_STRING_FIELDS, SECRET_PATTERN } from "../domain/policy_rules.ts";
 
-export { BANNED_DANGEROUS_FLAGS, SECRET_PATTERN } from "./policy_rules.ts";
+export { BANNED_DANGEROUS_FLAGS, SECRET_PATTERN } from "../domain/policy_rules.ts";
 
 const STRING_FIELDS = POLICY_STRING_FIELDS;
 

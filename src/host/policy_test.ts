@@ -1,9 +1,9 @@
-import { assertEquals, assertStringIncludes, assertThrows } from "../../test/assert.ts";
-import type { ResolvedConfig } from "../config/types.ts";
-import { ConfigError } from "../errors.ts";
-import { PRODUCT, VERSION } from "../version.ts";
+import { assertEquals, assertStringIncludes, assertThrows } from "../../test/support/assert.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
+import { ConfigError } from "../domain/errors.ts";
+import { PRODUCT, VERSION } from "../domain/version.ts";
 import { agentFamilies, BANNED_DANGEROUS_FLAGS, buildPolicy, validatePolicy } from "./policy.ts";
-import type { PolicyMetadata } from "./types.ts";
+import type { PolicyMetadata } from "../domain/host.ts";
 
 function config(policy: Partial<ResolvedConfig["policy"]> = {}): ResolvedConfig {
   return {

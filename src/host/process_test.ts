@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { runProcessGroup } from "./process.ts";
 
 Deno.test("runProcessGroup() adds env to ours, or replaces ours with clearEnv", async () => {

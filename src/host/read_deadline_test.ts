@@ -2,7 +2,7 @@
  * The total deadline of a host read: its retries share one budget (`readDeadlineMs`), so a host
  * that hangs costs about one deadline, not `1 + READ_RETRIES` full timeouts.
  */
-import { assert, assertEquals, assertRejects } from "../../test/assert.ts";
+import { assert, assertEquals, assertRejects } from "../../test/support/assert.ts";
 import { scriptHost } from "../../test/support/script_host.ts";
 import { HostTransportError } from "./errors.ts";
 import { READ_RETRIES } from "./spec_kitty_host.ts";

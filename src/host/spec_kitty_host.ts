@@ -51,7 +51,7 @@ import type {
   TransitionInput,
   TransitionResult,
   WorkspaceInfo,
-} from "./types.ts";
+} from "../domain/host.ts";
 
 /** Default per-call timeout (config `host.timeoutMs` normally overrides it). */
 export const DEFAULT_HOST_TIMEOUT_MS = 60_000;

@@ -2,10 +2,10 @@
  * SpecKittyHost against fake host scripts: transport faults, timeouts that kill the whole
  * process group, retries of reads only, cwd/env of each call.
  */
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { HostError, HostTransportError } from "./errors.ts";
 import { backoffDelayMs, type HostCallEvent, SpecKittyHost, type SpecKittyHostOptions } from "./spec_kitty_host.ts";
-import type { PolicyMetadata } from "./types.ts";
+import type { PolicyMetadata } from "../domain/host.ts";
 
 const POLICY: PolicyMetadata = {
   orchestrator_id: "spec-kitty-orchestrator",

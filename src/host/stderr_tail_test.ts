@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { redactSecrets, stderrTail } from "./stderr_tail.ts";
 
 Deno.test("stderrTail() keeps the last N non-empty lines", () => {

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { compareVersions, parseVersion } from "./version_compare.ts";
 
 Deno.test("parseVersion() plain, short and v-prefixed versions", () => {

@@ -11,12 +11,12 @@
  *
  * @module
  */
-import type { NotifyTarget } from "../config/types.ts";
-import type { RunEvent } from "../run/types.ts";
+import type { NotifyTarget } from "../domain/config.ts";
+import type { RunEvent } from "../domain/run_events.ts";
 import { withRetry } from "../core/retry.ts";
-import { errorMessage } from "../errors.ts";
+import { errorMessage } from "../domain/errors.ts";
 import { kindForTarget, type Notification, slackBody, toNotification, webhookBody } from "./payload.ts";
-import { PRODUCT, VERSION } from "../version.ts";
+import { PRODUCT, VERSION } from "../domain/version.ts";
 
 /** Sends notifications for run events. */
 export interface Notifier {

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { RunEvent, RunSummary } from "../run/types.ts";
+import type { RunEvent, RunSummary } from "../domain/run_events.ts";
 import { countOutcomes, formatDuration, formatUsd } from "../report/format.ts";
-import type { NotifyTarget } from "../config/types.ts";
-import { PRODUCT } from "../version.ts";
+import type { NotifyTarget } from "../domain/config.ts";
+import { PRODUCT } from "../domain/version.ts";
 
 /** A notification kind a target can subscribe to. */
 export type NotifyKind = NotifyTarget["events"][number];

@@ -1,7 +1,7 @@
 import { kindForTarget, kindsFor, slackBody, toNotification, webhookBody } from "./payload.ts";
-import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
-import type { RunEvent } from "../run/types.ts";
+import type { RunEvent } from "../domain/run_events.ts";
 
 const finished = sampleEvents.at(-1)!;
 const failed: RunEvent = { ...finished, type: "run_finished", exit_code: 1, status: "failed", summary: sampleSummary };

@@ -7,9 +7,9 @@
  * @module
  */
 import type { HostCallEvent } from "../host/mod.ts";
-import type { RunEvent } from "../run/types.ts";
+import type { RunEvent } from "../domain/run_events.ts";
 import { diagnosticsLogger } from "./diagnostics.ts";
-import { clipForeign } from "./escape.ts";
+import { clipForeign } from "../core/escape.ts";
 
 /** Longest free-text message (failure reasons, warnings) kept in a line. */
 const MAX_TEXT = 300;

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { assertEquals, assertMatch } from "../../test/assert.ts";
-import type { RunEvent } from "../run/types.ts";
+import { assertEquals, assertMatch } from "../../test/support/assert.ts";
+import type { RunEvent } from "../domain/run_events.ts";
 import { logHostCall, logRunEvent, logSignal, logStateSaveFailed } from "./diagnostic_events.ts";
 import { openDiagnosticLog } from "./diagnostics.ts";
 

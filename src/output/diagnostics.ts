@@ -14,7 +14,7 @@
  * @module
  */
 import { configureSync, getLogger, type Logger, type LogLevel, type LogRecord, resetSync } from "@logtape/logtape";
-import { escapeForeign } from "./escape.ts";
+import { escapeForeign } from "../core/escape.ts";
 
 /** Root category of every orchestrator logger. */
 export const DIAGNOSTICS_CATEGORY = "sko";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { getConfig, type LogRecord } from "@logtape/logtape";
-import { assertEquals, assertMatch, assertStringIncludes } from "../../test/assert.ts";
+import { assertEquals, assertMatch, assertStringIncludes } from "../../test/support/assert.ts";
 import { beginDiagnostics, diagnosticsLogger, formatRecord, openDiagnosticLog } from "./diagnostics.ts";
 
 function record(message: unknown[], level: LogRecord["level"] = "info"): LogRecord {

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { escapeForTerminal } from "./escape.ts";
+import { escapeForTerminal } from "../core/escape.ts";
 
 /** A sink for text; the real one writes to a file descriptor, tests use {@link memoryTerminal}. */
 export interface TextSink {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { git } from "./git.ts";
 
 const IDENTITY = ["-c", "user.name=t", "-c", "user.email=t@t"];

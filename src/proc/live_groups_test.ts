@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { killLiveGroupsNow, liveGroups, trackGroup } from "./live_groups.ts";
 
 Deno.test("killLiveGroupsNow() SIGKILLs a tracked group that ignores SIGTERM, and untracked groups are left alone", async () => {

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { killPipeHolders, pipeHolders, stdioPipes } from "./pipe_holders.ts";
 import { isPidAlive } from "./procfs.ts";
 import { signalGroup } from "./terminate.ts";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { groupMembers, isPidAlive, parseProcStat, pidsWithEnvEntry, readProcStat } from "./procfs.ts";
 
 /** A `/proc/<pid>/stat` line with state `state`, group `pgrp` and start time `start`. */

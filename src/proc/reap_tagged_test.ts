@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { containsTag, reapTagged, RUN_ID_ENV, taggedPids } from "./reap_tagged.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
-import { sampleState } from "../engine/_state_fixture.ts";
-import type { RunState } from "../engine/state_types.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
+import { sampleState } from "../../test/support/state_fixture.ts";
+import type { RunState } from "../domain/run_state.ts";
 import { bootId, groupMembers, parseProcStat, procStartTime } from "./procfs.ts";
 import { reapLeftovers, reapRunning } from "./reaper.ts";
 

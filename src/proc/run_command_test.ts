@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { runCommand } from "./run_command.ts";
 
 Deno.test("runCommand() returns exit code and output", async () => {

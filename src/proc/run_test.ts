@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { liveGroups } from "./live_groups.ts";
 import { isPidAlive } from "./procfs.ts";
 import { runToEnd, spawnOwned } from "./run.ts";

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { isPidAlive } from "./procfs.ts";
 import { escalate, groupAlive, signalGroup, type StopSignal, terminateGroup, terminatePids } from "./terminate.ts";
 

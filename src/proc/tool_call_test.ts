@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
+import { assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { NOT_FOUND_EXIT_CODE, runTool, TIMEOUT_EXIT_CODE, ToolCallError } from "./tool_call.ts";
 
 Deno.test("runTool() passes arguments with shell metacharacters verbatim", async () => {

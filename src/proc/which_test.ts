@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { which, whichAll } from "./which.ts";
 
 Deno.test("which() finds executables in PATH order and ignores non-executables", async () => {

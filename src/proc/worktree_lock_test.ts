@@ -1,4 +1,4 @@
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { withWorktreeLock } from "./worktree_lock.ts";
 
 Deno.test("withWorktreeLock() lets one holder at a time into the section, even within one process", async () => {

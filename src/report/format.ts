@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { WpSummary } from "../run/types.ts";
+import type { WpSummary } from "../domain/run_events.ts";
 
 /** "$1.23" (non-finite values print as $0.00). */
 export function formatUsd(value: number): string {

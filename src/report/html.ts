@@ -11,8 +11,8 @@
 import { buildRunModel, type RunInput } from "./model.ts";
 import { countOutcomes, formatDuration, formatUsd } from "./format.ts";
 import { TIMELINE_SCRIPT } from "./timeline_script.ts";
-import { PRODUCT, VERSION } from "../version.ts";
-import { escapeForeign } from "../output/escape.ts";
+import { PRODUCT, VERSION } from "../domain/version.ts";
+import { escapeForeign } from "../core/escape.ts";
 
 const CSS = `
 :root { color-scheme: light; --fg: #1f2328; --muted: #656d76; --line: #d0d7de; --bg: #fff; --stripe: #f6f8fa; }

@@ -1,5 +1,5 @@
 import { embedJson, renderHtml } from "./html.ts";
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
 
 const html = renderHtml({ events: sampleEvents, summary: sampleSummary });

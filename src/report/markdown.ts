@@ -6,8 +6,8 @@
  */
 import { buildRunModel, type RunInput } from "./model.ts";
 import { countOutcomes, formatDuration, formatUsd } from "./format.ts";
-import { PRODUCT } from "../version.ts";
-import { escapeForeign } from "../output/escape.ts";
+import { PRODUCT } from "../domain/version.ts";
+import { escapeForeign } from "../core/escape.ts";
 
 /** Renders the Markdown report of a recorded run. */
 export function renderMarkdown(run: RunInput): string {

@@ -1,5 +1,5 @@
 import { renderMarkdown } from "./markdown.ts";
-import { assert, assertEquals, assertStringIncludes } from "../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { renderHtml } from "./html.ts";
 import { sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
 

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { RunEvent, RunSummary, WpSummary } from "../run/types.ts";
-import { budgetLines, describeEvent, reviewLines } from "../engine/view.ts";
+import type { RunEvent, RunSummary, WpSummary } from "../domain/run_events.ts";
+import { budgetLines, describeEvent, reviewLines } from "../app/view.ts";
 
 /** What the reports are rendered from (what `readRun` returns). */
 export interface RunInput {

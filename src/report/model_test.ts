@@ -1,5 +1,5 @@
 import { buildRunModel } from "./model.ts";
-import { assertEquals } from "../../test/assert.ts";
+import { assertEquals } from "../../test/support/assert.ts";
 import { sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
 import { formatDuration } from "./format.ts";
 

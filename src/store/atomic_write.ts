@@ -13,7 +13,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { ExitCode, UserError } from "../errors.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
 
 /** The part of an open file the protocol uses. */
 export interface WritableFile {

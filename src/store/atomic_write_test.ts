@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/assert.ts";
-import { ExitCode, UserError } from "../errors.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
 import { cleanStrayTemps, type FsOps, realFs, writeFileAtomic } from "./atomic_write.ts";
 
 type Step = "create" | "write" | "sync" | "rename" | "syncDir";

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../test/assert.ts";
+import { assert, assertEquals } from "../../test/support/assert.ts";
 import { applyChanges, diffDocument, encodeLine, imageOf, parseLine, readJournal } from "./journal.ts";
 
 const doc = () => ({

@@ -39,8 +39,8 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { errorMessage, ExitCode, UserError } from "../errors.ts";
-import { PRODUCT, VERSION } from "../version.ts";
+import { errorMessage, ExitCode, UserError } from "../domain/errors.ts";
+import { PRODUCT, VERSION } from "../domain/version.ts";
 import {
   appendDurable,
   type AppendFile,
@@ -59,8 +59,8 @@ import {
   type StateDecodeFailure,
   type StateDecodeResult,
   stateDocument,
-} from "../engine/state_schema.ts";
-import { type RunState, STATE_SCHEMA_VERSION } from "../engine/state_types.ts";
+} from "./state_schema.ts";
+import { type RunState, STATE_SCHEMA_VERSION } from "../domain/run_state.ts";
 import { exists } from "../util/fs.ts";
 import { applyChanges, diffDocument, encodeLine, imageOf, readJournal, type WrittenImage } from "./journal.ts";
 

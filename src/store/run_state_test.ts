@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "../../test/assert.ts";
-import { ExitCode, UserError } from "../errors.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
 import { type AppendFile, type FsOps, realFs } from "./atomic_write.ts";
-import { sampleState } from "../engine/_state_fixture.ts";
-import { encodeState, stateChecksum } from "../engine/state_schema.ts";
-import { newRunId, RUN_ID_PATTERN } from "../engine/new_run_state.ts";
-import type { RunState } from "../engine/state_types.ts";
+import { sampleState } from "../../test/support/state_fixture.ts";
+import { encodeState, stateChecksum } from "./state_schema.ts";
+import { newRunId, RUN_ID_PATTERN } from "../core/new_run_state.ts";
+import type { RunState } from "../domain/run_state.ts";
 import { StateCorruptError, StateStore, type StateStoreOptions, StateTooNewError } from "./run_state.ts";
 
 async function withRepo(fn: (repo: string) => Promise<void>): Promise<void> {

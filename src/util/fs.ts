@@ -4,7 +4,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { ExitCode, UserError } from "../errors.ts";
+import { ExitCode, UserError } from "../domain/errors.ts";
 
 /** True when something (file, directory, or a dangling link) exists at `path`. */
 export async function exists(path: string): Promise<boolean> {

@@ -10,9 +10,9 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { runProcessGroup } from "../../src/host/process.ts";
-import { createDemo } from "../../src/builtin/demo.ts";
+import { createDemo } from "../../src/demo/demo.ts";
 import { memoryTerminal } from "../../src/output/terminal.ts";
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));

@@ -18,8 +18,8 @@ import {
   TARGETS,
   V8_FLAGS,
 } from "../../scripts/compile.ts";
-import { assert, assertEquals, assertStringIncludes, assertThrows } from "../assert.ts";
-import { VERSION } from "../../src/version.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "../support/assert.ts";
+import { VERSION } from "../../src/domain/version.ts";
 import { runProcessGroup } from "../../src/host/process.ts";
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
@@ -146,7 +146,7 @@ Deno.test({
 });
 
 Deno.test("TARGETS match the targets upgrade and install.sh download", async () => {
-  const { RELEASE_TARGETS } = await import("../../src/upgrade/release.ts");
+  const { RELEASE_TARGETS } = await import("../../src/core/release.ts");
   assertEquals([...RELEASE_TARGETS], [...TARGETS]);
   const installer = await Deno.readTextFile(join(ROOT, "scripts/install.sh"));
   for (const part of ["unknown-linux-gnu", "apple-darwin", "pc-windows-msvc"]) assertStringIncludes(installer, part);

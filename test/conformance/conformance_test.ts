@@ -4,7 +4,7 @@
  * and against the real spec-kitty when `SPEC_KITTY_BIN` names one.
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   api,
   commitIn,

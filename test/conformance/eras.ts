@@ -11,7 +11,7 @@
  * @module
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { type EraId, type EraProfile, ERAS } from "../../src/host/era.ts";
 import { commitIn, type Data, POLICY } from "./client.ts";
 import { createTranscriptProject, gitIn, WPS } from "./fixture.ts";

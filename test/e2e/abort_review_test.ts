@@ -1,6 +1,6 @@
 /** `abort` while the reviewer runs: the reviewer is stopped, and `resume` reviews again and finishes. */
-import { assert, assertEquals } from "../assert.ts";
-import { isLockHeld } from "../../src/engine/lock.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { isLockHeld } from "../../src/store/lock.ts";
 import { setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

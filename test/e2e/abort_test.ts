@@ -3,8 +3,8 @@
  * released, the run exits 143) after which `resume` finishes; and `abort --cleanup-worktrees`
  * removing what this orchestrator created plus the run state.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { isLockHeld } from "../../src/engine/lock.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { isLockHeld } from "../../src/store/lock.ts";
 import { setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

@@ -6,8 +6,8 @@
  * both WPs must still be started and end done, because the orchestrator never sends two
  * lane-allocating calls of one mission at once.
  */
-import { assert, assertEquals } from "../assert.ts";
-import { ALLOCATION_RACE_ENV } from "../../src/builtin/allocation_race.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { ALLOCATION_RACE_ENV } from "../../src/builtin-host/allocation_race.ts";
 import {
   checkInvariants,
   MISSION,

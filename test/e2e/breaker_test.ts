@@ -5,7 +5,7 @@
  * only then do the others go: the waits are not four WPs retrying together.
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { readSpans, setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

@@ -4,7 +4,7 @@
  * evidence naming both reviewers accepted by the host), and a run that reaches `per_run_usd`
  * after its first WP (the others stay planned, exit 3, the next step says what to raise).
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { readCalls, setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

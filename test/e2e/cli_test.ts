@@ -2,7 +2,7 @@
  * The CLI surface end to end: the guide's dry run changes nothing, the legacy `--feature`
  * spelling, and the exit codes of usage and configuration errors.
  */
-import { assertEquals, assertStringIncludes } from "../assert.ts";
+import { assertEquals, assertStringIncludes } from "../support/assert.ts";
 import {
   checkInvariants,
   configYaml,

@@ -2,7 +2,7 @@
  * Concurrency end to end: 6 WPs in 3 lanes with `--max-concurrent 2` never run more than two
  * agents at once, never two WPs of one lane at once, and all end done.
  */
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { type FakeSpan, setFakeMode } from "./fake_cli.ts";
 import { checkInvariants, MISSION, orchestrateArgs, readSpans, runCli, spreadMission, withE2e } from "./harness.ts";
 

@@ -7,7 +7,7 @@
  * plain re-run and taken up with --retry-blocked. A run state path that is a directory is
  * reported as such by status and resume.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import type { FaultLabel } from "../../src/engine/fault_points.ts";
 import { readCalls, setFakeMode } from "./fake_cli.ts";
 import {

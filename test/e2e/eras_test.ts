@@ -6,10 +6,10 @@
  * run summary; the per-WP host calls are checked against the era's lifecycle.
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import type { EraId } from "../../src/host/era.ts";
-import { isLockHeld } from "../../src/engine/lock.ts";
-import type { RunSummary } from "../../src/run/types.ts";
+import { isLockHeld } from "../../src/store/lock.ts";
+import type { RunSummary } from "../../src/domain/run_events.ts";
 import { setFakeMode } from "./fake_cli.ts";
 import {
   configYaml,

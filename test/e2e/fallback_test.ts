@@ -3,7 +3,7 @@
  * orchestration.yaml: a failing claude falls back to codex; with both failing the WP is blocked
  * in the host with the reason and the run exits 3.
  */
-import { assertEquals, assertStringIncludes } from "../assert.ts";
+import { assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

@@ -10,13 +10,13 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
-import { isoUtc } from "../../src/builtin/envelope.ts";
-import { newLaneEvent } from "../../src/builtin/events.ts";
-import { prettyJson, pyJson } from "../../src/builtin/json.ts";
-import { identityOf } from "../../src/builtin/mission.ts";
-import { buildSnapshot } from "../../src/builtin/snapshot.ts";
-import { isLockHeld } from "../../src/engine/lock.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { isoUtc } from "../../src/builtin-host/envelope.ts";
+import { newLaneEvent } from "../../src/builtin-host/events.ts";
+import { prettyJson, pyJson } from "../../src/builtin-host/json.ts";
+import { identityOf } from "../../src/builtin-host/mission.ts";
+import { buildSnapshot } from "../../src/builtin-host/snapshot.ts";
+import { isLockHeld } from "../../src/store/lock.ts";
 import { readCalls, readPids, readSpans, writeFakeClis } from "./fake_cli.ts";
 
 /** The repository root of this project. */

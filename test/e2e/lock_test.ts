@@ -1,6 +1,6 @@
 /** Two runs at once: the second exits 75 naming the holder, and the first is unaffected. */
-import { assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
-import { isLockHeld } from "../../src/engine/lock.ts";
+import { assertEquals, assertMatch, assertStringIncludes } from "../support/assert.ts";
+import { isLockHeld } from "../../src/store/lock.ts";
 import { releaseFakes, setFakeMode } from "./fake_cli.ts";
 import { checkInvariants, MISSION, orchestrateArgs, runCli, spawnCli, spreadMission, withE2e } from "./harness.ts";
 

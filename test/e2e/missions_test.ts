@@ -2,8 +2,8 @@
  * Two missions of one repository orchestrated at once: each run has its own lock and state
  * file, both end done, and `status --mission` / `resume --mission` pick the right run.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { isLockHeld } from "../../src/engine/lock.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { isLockHeld } from "../../src/store/lock.ts";
 import { releaseFakes, setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

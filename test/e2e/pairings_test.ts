@@ -2,7 +2,7 @@
  * The four pairings of the guide, end to end with the built-in host and the fake CLIs: each
  * ends done with approved evidence and no forced transition.
  */
-import { assertEquals } from "../assert.ts";
+import { assertEquals } from "../support/assert.ts";
 import {
   checkInvariants,
   laneEvents,

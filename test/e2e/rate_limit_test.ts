@@ -4,7 +4,7 @@
  * one out, the fourth attempt works, the WP ends done and the summary shows the time waited. With a
  * wait budget too small for a single wait, the next agent of the chain runs at once.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

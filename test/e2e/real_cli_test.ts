@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import { taggedPids } from "../../src/proc/reap_tagged.ts";
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { anthropicAdapter } from "../support/model_server/anthropic.ts";
 import { chatAdapter } from "../support/model_server/chat.ts";
 import { responsesAdapter } from "../support/model_server/responses.ts";

@@ -4,7 +4,7 @@
  * (orphan reaped, WP adopted, counters kept); `--fresh` archives it, reaps its agents, saves what
  * they left uncommitted on a rescue branch and finishes; contradictory flags are usage errors.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

@@ -4,7 +4,7 @@
  * failure (never an approval).
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

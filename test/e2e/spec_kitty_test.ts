@@ -2,7 +2,7 @@
  * The pairing scenario against a real spec-kitty host, when `SPEC_KITTY_BIN` names one. The
  * mission is finalized by spec-kitty itself (`agent mission finalize-tasks`).
  */
-import { assertEquals } from "../assert.ts";
+import { assertEquals } from "../support/assert.ts";
 import { checkInvariants, configYaml, MISSION, orchestrateArgs, runCli, spreadMission, withE2e } from "./harness.ts";
 
 const SPEC_KITTY = Deno.env.get("SPEC_KITTY_BIN") ?? "";

@@ -1,6 +1,6 @@
 /** `status` and `status --json` end to end: during a live run and after it. */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { isLockHeld } from "../../src/engine/lock.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { isLockHeld } from "../../src/store/lock.ts";
 import { releaseFakes, setFakeMode } from "./fake_cli.ts";
 import { MISSION, orchestrateArgs, readState, runCli, spawnCli, spreadMission, withE2e } from "./harness.ts";
 

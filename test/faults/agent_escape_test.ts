@@ -3,7 +3,7 @@
  * or tampers with git's config and hooks.
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "./invariants.ts";
 

@@ -3,7 +3,7 @@
  * garbage, or exits 0 without doing anything.
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, hostLanes } from "./invariants.ts";
 

@@ -3,7 +3,7 @@
  * group and a `setsid` escapee outside it. Slow by nature (two 10 s grace periods), so alone.
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, hostLanes } from "./invariants.ts";
 import { alive } from "./scenarios.ts";

@@ -2,7 +2,7 @@
  * Fault #19 of docs/reliability.md §4.2: an agent hangs silently (no output, no workspace change).
  * Alone because the stall detection takes seconds by design.
  */
-import { assertEquals } from "../assert.ts";
+import { assertEquals } from "../support/assert.ts";
 import { orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, hostLanes } from "./invariants.ts";
 

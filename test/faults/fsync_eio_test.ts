@@ -4,7 +4,7 @@
  * durable write fails, so the run must stop at once: no fsync retry, no host mutation, the previous
  * state byte-for-byte intact, and a later run (without the fault) resumes.
  */
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { MAIN, orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, assertResumable, stateFiles } from "./invariants.ts";
 

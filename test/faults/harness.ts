@@ -7,11 +7,11 @@
  * @module
  */
 import { join } from "node:path";
-import { newLaneEvent } from "../../src/builtin/events.ts";
-import { prettyJson, pyJson } from "../../src/builtin/json.ts";
-import { identityOf } from "../../src/builtin/mission.ts";
-import { buildSnapshot } from "../../src/builtin/snapshot.ts";
-import { isoUtc } from "../../src/builtin/envelope.ts";
+import { newLaneEvent } from "../../src/builtin-host/events.ts";
+import { prettyJson, pyJson } from "../../src/builtin-host/json.ts";
+import { identityOf } from "../../src/builtin-host/mission.ts";
+import { buildSnapshot } from "../../src/builtin-host/snapshot.ts";
+import { isoUtc } from "../../src/builtin-host/envelope.ts";
 import { selfCommand } from "../../src/host/self_command.ts";
 import { agentScript, claudeScript, hostScript } from "./scripts.ts";
 

@@ -2,7 +2,7 @@
  * Faults #1–#4 of docs/reliability.md §4.2: the host answers garbage, noise, a failure envelope or a
  * usage error.
  */
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "./invariants.ts";
 

@@ -2,7 +2,7 @@
  * Faults #5–#7 of docs/reliability.md §4.2: the host hangs, speaks another contract, or applies a
  * mutation and then dies (or the orchestrator dies before it records the outcome).
  */
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "./invariants.ts";
 

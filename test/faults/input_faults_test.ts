@@ -5,7 +5,7 @@
  * WP titles and agent arguments.
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { type FaultRepo, orchestrateArgs, withFaultRepo, yamlFor } from "./harness.ts";
 import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "./invariants.ts";
 

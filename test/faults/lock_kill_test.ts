@@ -3,7 +3,7 @@
  * run, and a run killed while its reviewer works.
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertResumable, hostLanes } from "./invariants.ts";
 import { waitFor } from "./scenarios.ts";

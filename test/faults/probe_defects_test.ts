@@ -3,7 +3,7 @@
  * filesystem states that must end in a clear user error, never a stack trace, and change nothing.
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, hostLanes, stateFiles } from "./invariants.ts";
 

@@ -4,8 +4,8 @@
  * process (resume must never signal it).
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
-import { encodeState } from "../../src/engine/state_schema.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { encodeState } from "../../src/store/state_schema.ts";
 import { JOURNAL_SUFFIX } from "../../src/store/run_state.ts";
 import { type FaultRepo, orchestrateArgs, resumeArgs, withFaultRepo } from "./harness.ts";
 import {

@@ -2,7 +2,7 @@
  * Fault #9 of docs/reliability.md §4.2 with a good backup: a truncated, empty or bit-flipped state
  * file falls back to the previous generation with a warning.
  */
-import { assert } from "../assert.ts";
+import { assert } from "../support/assert.ts";
 import { withFaultRepo } from "./harness.ts";
 import { assertResumable } from "./invariants.ts";
 import { stoppedRun } from "./scenarios.ts";

@@ -3,7 +3,7 @@
  * and its backup both damaged, a state from a newer schema.
  */
 import { basename, dirname, join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { orchestrateArgs, resumeArgs, withFaultRepo } from "./harness.ts";
 import { assertHostConsistent, assertMessage, assertNoOrphans, assertResumable } from "./invariants.ts";
 import { stoppedRun } from "./scenarios.ts";

@@ -3,7 +3,7 @@
  * wrong branch) or vanished between two runs.
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
 import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "./invariants.ts";
 

@@ -6,7 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { runProcessGroup } from "../../src/host/process.ts";
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));

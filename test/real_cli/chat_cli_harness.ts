@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { defaultResolvedConfig } from "../../src/config/mod.ts";
 import { createAgentRunner } from "../../src/agents/runner.ts";
 import { buildImplementPrompt, buildReviewPrompt } from "../../src/agents/prompt.ts";
-import type { AgentRole, AttemptResult, FailureClass } from "../../src/agents/types.ts";
+import type { AgentRole, AttemptResult, FailureClass } from "../../src/domain/agent.ts";
 import { chatAdapter } from "../support/model_server/chat.ts";
 import { type FaultRule, startModelServer, type WireAdapter } from "../support/model_server/server.ts";
 import type { ScriptKnobs } from "../support/model_server/script.ts";

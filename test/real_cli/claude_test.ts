@@ -12,8 +12,8 @@
  * sends `x-should-retry: false`: the fault cases set it to 0 (or 1 where the CLI's retry is
  * what is being proven), so each case costs a second or two instead of minutes.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { parseVerdict } from "../../src/agents/verdict.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { parseVerdict } from "../../src/core/verdict.ts";
 import { STRUCTURED_TOOL } from "../support/model_server/anthropic.ts";
 import { anthropicAdapter } from "../support/model_server/anthropic.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";

@@ -14,13 +14,13 @@
  * @module
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { defaultResolvedConfig } from "../../src/config/mod.ts";
-import type { ResolvedConfig } from "../../src/config/types.ts";
+import type { ResolvedConfig } from "../../src/domain/config.ts";
 import { createAgentRunner } from "../../src/agents/runner.ts";
 import { buildImplementPrompt, buildReviewPrompt } from "../../src/agents/prompt.ts";
-import { parseVerdict, VERDICT_JSON_SCHEMA } from "../../src/agents/verdict.ts";
-import type { AgentRole, AttemptResult } from "../../src/agents/types.ts";
+import { parseVerdict, VERDICT_JSON_SCHEMA } from "../../src/core/verdict.ts";
+import type { AgentRole, AttemptResult } from "../../src/domain/agent.ts";
 import { type FaultRule, type ModelServer, startModelServer } from "../support/model_server/server.ts";
 import { responsesAdapter } from "../support/model_server/responses.ts";
 import { REJECT_FEEDBACK, type ScriptKnobs } from "../support/model_server/script.ts";

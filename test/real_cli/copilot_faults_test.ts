@@ -4,7 +4,7 @@
  * 5xx itself, 5 times, honouring `retry-after` (the cases send 1 s), and reports the outcome as
  * a `session.error` event with `errorType` and `statusCode`.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { classifyHttpStatus } from "../../src/agents/parse/classify.ts";
 import { copilotSetup } from "../support/real_cli/copilot.ts";
 import { pinned } from "../support/real_cli/pinned.ts";

@@ -5,8 +5,8 @@
  * (plain VERDICT text) and a stalled stream. HTTP faults: `copilot_faults_test.ts`; the GitHub-login route with our argv:
  * `copilot_flags_test.ts`.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { parseVerdict } from "../../src/agents/verdict.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { copilotSetup } from "../support/real_cli/copilot.ts";
 import { pinned } from "../support/real_cli/pinned.ts";

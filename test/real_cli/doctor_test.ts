@@ -4,7 +4,7 @@
  * reads as exactly the proven release (so a user on that release gets no warning, and one on
  * another release gets "installed X, proven Y").
  */
-import { assertEquals } from "../assert.ts";
+import { assertEquals } from "../support/assert.ts";
 import { checkAgentInstalled } from "../../src/agents/installed.ts";
 import { PROVEN_VERSIONS, provenStatus } from "../../src/agents/proven.ts";
 import { PINNED, pinnedBinary, pinnedPath } from "../support/real_cli/pinned.ts";

@@ -8,7 +8,7 @@
  * on stdout (`{session_id, error: {type, message, code}}`) and exits with the HTTP status mod
  * 256 (429 → 173, 401 → 145, 503 → 247; 404 → 1).
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { classifyHttpStatus } from "../../src/agents/parse/classify.ts";
 import { geminiAdapter } from "../support/model_server/gemini.ts";
 import { geminiSetup } from "../support/real_cli/gemini.ts";

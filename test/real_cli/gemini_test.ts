@@ -6,8 +6,8 @@
  *
  * The status faults are in `gemini_faults_test.ts` (one file each stays well under 40 s).
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { parseVerdict } from "../../src/agents/verdict.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { parseVerdict } from "../../src/core/verdict.ts";
 import { geminiAdapter } from "../support/model_server/gemini.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { geminiSetup } from "../support/real_cli/gemini.ts";

@@ -8,7 +8,7 @@
  * when recording (`RECORD_REAL_SAMPLES=1`, about 90 s); what they printed is replayed through
  * the parser by `src/agents/parse/real_samples_test.ts` on every run.
  */
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { classifyHttpStatus } from "../../src/agents/parse/classify.ts";
 import { kiloSetup } from "../support/real_cli/kilo.ts";
 import { pinned } from "../support/real_cli/pinned.ts";

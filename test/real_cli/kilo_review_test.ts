@@ -3,8 +3,8 @@
  * `--agent plan` argv) against the scripted Chat Completions server: approve and reject parse
  * to our verdict from plain VERDICT text. Setup as in `kilo_test.ts`.
  */
-import { assertEquals, assertStringIncludes } from "../assert.ts";
-import { parseVerdict } from "../../src/agents/verdict.ts";
+import { assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { kiloSetup } from "../support/real_cli/kilo.ts";
 import { pinned } from "../support/real_cli/pinned.ts";

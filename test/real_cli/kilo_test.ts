@@ -6,7 +6,7 @@
  * JSON event stream and is parsed by the opencode parser, whose fault classes the opencode tests
  * prove against the same server; a Kilo run costs 10-20 s here, so this file keeps to these.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { kiloSetup } from "../support/real_cli/kilo.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
 import { EXPECTED_CALLS, type RealCase, type RealRun, retriedByEngine, runReal, WP } from "./chat_cli_harness.ts";

@@ -9,7 +9,7 @@
  * `src/agents/parse/real_samples_test.ts` on every run, and a 429 answered once is retried by
  * Letta and the attempt succeeds.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { classifyHttpStatus } from "../../src/agents/parse/classify.ts";
 import { lettaSetup } from "../support/real_cli/letta.ts";
 import { pinned } from "../support/real_cli/pinned.ts";

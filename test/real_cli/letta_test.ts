@@ -5,8 +5,8 @@
  * account is involved. Implement, review approve and reject (plain VERDICT text); the faults are
  * in `letta_faults_test.ts`. Our argv is the Cloud one too: `letta_flags_test.ts` proves it there.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { parseVerdict } from "../../src/agents/verdict.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { lettaSetup } from "../support/real_cli/letta.ts";
 import { pinned } from "../support/real_cli/pinned.ts";

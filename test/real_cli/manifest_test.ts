@@ -3,8 +3,8 @@
  * drives), or listed under `notPinned` with the reason, so a new built-in agent cannot go
  * unproven without anyone saying why. Each pinned CLI's bin is installed.
  */
-import { assert, assertEquals } from "../assert.ts";
-import { BUILTIN_AGENT_IDS } from "../../src/agents/ids.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { BUILTIN_AGENT_IDS } from "../../src/domain/agent_ids.ts";
 import { PINNED, pinnedBinary, REPO_ROOT } from "../support/real_cli/pinned.ts";
 
 const manifest = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}/scripts/agent_clis.json`)) as {

@@ -7,8 +7,8 @@
  * `retry-after` (without one: 2 s doubling, up to 30 s) and has no knob for it; the fault
  * cases therefore send `retry-after: 1`, so a case costs about 6 s instead of a minute.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { parseVerdict } from "../../src/agents/verdict.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { opencodeSetup } from "../support/real_cli/opencode.ts";
 import { pinned } from "../support/real_cli/pinned.ts";

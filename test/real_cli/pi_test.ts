@@ -8,8 +8,8 @@
  * honouring `retry-after`) is set to 1 at 200 ms by `piSetup`, and the OpenAI SDK's retries
  * underneath to 0, so a failing turn is 2 requests.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { parseVerdict } from "../../src/agents/verdict.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
 import { piSetup } from "../support/real_cli/pi.ts";

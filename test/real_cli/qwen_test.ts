@@ -9,8 +9,8 @@
  * `qwenSetup` sets that knob to 0 and the faults send `retry-after: 1`, so a failing turn is 7
  * requests about 1 s apart instead of minutes.
  */
-import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { parseVerdict } from "../../src/agents/verdict.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
 import { qwenSetup } from "../support/real_cli/qwen.ts";

@@ -10,8 +10,8 @@
  */
 import { join } from "node:path";
 import { renderHtml } from "../../src/report/html.ts";
-import type { RunEvent } from "../../src/run/types.ts";
-import { assert, assertEquals } from "../assert.ts";
+import type { RunEvent } from "../../src/domain/run_events.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { SAMPLE_ATTEMPTS, sampleEvents, sampleSummary } from "./sample_run.ts";
 
 const CHROMIUM = Deno.env.get("SKO_CHROMIUM") || "/usr/bin/chromium";

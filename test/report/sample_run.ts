@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RunEvent, RunSummary } from "../../src/run/types.ts";
+import type { RunEvent, RunSummary } from "../../src/domain/run_events.ts";
 
 /** The run id of {@link sampleEvents}. */
 export const SAMPLE_RUN_ID = "20261121T100000Z-ab12";

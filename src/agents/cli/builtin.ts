@@ -9,10 +9,10 @@
  *
  * @module
  */
-import type { BuiltinAgentId } from "../ids.ts";
+import type { BuiltinAgentId } from "../../domain/agent_ids.ts";
 import type { AgentDefinition } from "../definition.ts";
 import { PARSERS } from "../parse/mod.ts";
-import { VERDICT_JSON_SCHEMA } from "../verdict.ts";
+import { VERDICT_JSON_SCHEMA } from "../../core/verdict.ts";
 
 /** The short instruction given with `-p` to CLIs whose prompt arrives on stdin (Gemini, Qwen). */
 export const STDIN_PROMPT_NUDGE = "Follow the instructions above.";

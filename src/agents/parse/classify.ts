@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { FailureClass } from "../types.ts";
+import type { FailureClass } from "../../domain/agent.ts";
 
 const AUTH = new RegExp(
   [

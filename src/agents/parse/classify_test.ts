@@ -1,4 +1,4 @@
-import { assertEquals } from "../../../test/assert.ts";
+import { assertEquals } from "../../../test/support/assert.ts";
 import { classifyHttpStatus, classifyText, explainingLine } from "./classify.ts";
 
 Deno.test("classifyText() follows the documented order and patterns", () => {

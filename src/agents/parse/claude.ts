@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { FailureClass } from "../types.ts";
+import type { FailureClass } from "../../domain/agent.ts";
 import { classifyHttpStatus } from "./classify.ts";
 import { parseEnvelope, statusClass, usageTokens } from "./envelope.ts";
 import { findLast, type Json, jsonEvents, num, obj, str } from "./json.ts";

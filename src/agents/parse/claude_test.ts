@@ -3,7 +3,7 @@
  * replayed by real_samples_test.ts): classification without `api_error_status`, which
  * `api_retry` delays count as a retry-after, the structured verdict and the root refusal's fix.
  */
-import { assert, assertEquals, assertStringIncludes } from "../../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../../test/support/assert.ts";
 import { claudeParser } from "./claude.ts";
 import { parseAll } from "./types.ts";
 

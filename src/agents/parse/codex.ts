@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TokenUsage } from "../types.ts";
+import type { TokenUsage } from "../../domain/agent.ts";
 import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
 import { asObject, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";

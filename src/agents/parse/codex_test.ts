@@ -3,8 +3,8 @@
  * recorded runner cases are replayed by real_samples_test.ts from
  * test/fixtures/agent-samples-real/codex-0.169.0/).
  */
-import { assertEquals } from "../../../test/assert.ts";
-import type { FailureClass } from "../types.ts";
+import { assertEquals } from "../../../test/support/assert.ts";
+import type { FailureClass } from "../../domain/agent.ts";
 import { PARSERS } from "./mod.ts";
 import { parseAll } from "./types.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { streamFailure } from "./stream_failure.ts";
-import type { FailureClass } from "../types.ts";
+import type { FailureClass } from "../../domain/agent.ts";
 import { classifyHttpStatus } from "./classify.ts";
 import { asObject, type Json, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { OutputFormat } from "../../config/types.ts";
+import type { OutputFormat } from "../../domain/config.ts";
 import { lastLines } from "./classify.ts";
 import { asObject, type Json, jsonEvents, num, str, tryParse } from "./json.ts";
 import {

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../../test/assert.ts";
+import { assertEquals } from "../../../test/support/assert.ts";
 import { customParser } from "./custom.ts";
 import { parseAll } from "./types.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { FailureClass, TokenUsage } from "../types.ts";
+import type { FailureClass, TokenUsage } from "../../domain/agent.ts";
 import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
 import { findLast, type Json, jsonEvents, num, obj, str } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";

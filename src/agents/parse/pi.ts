@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { FailureClass } from "../types.ts";
+import type { FailureClass } from "../../domain/agent.ts";
 import { classifyHttpStatus } from "./classify.ts";
 import { streamFailure } from "./stream_failure.ts";
 import { asObject, num, obj, str, tryParse } from "./json.ts";

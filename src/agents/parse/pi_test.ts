@@ -2,7 +2,7 @@
  * The Pi parser's decisions beyond the recorded samples: the leading HTTP status of a provider
  * error, and Pi's fixed start-up lines.
  */
-import { assertEquals } from "../../../test/assert.ts";
+import { assertEquals } from "../../../test/support/assert.ts";
 import { piParser, piStatusClass } from "./pi.ts";
 import { parseAll } from "./types.ts";
 

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { FailureClass } from "../types.ts";
+import type { FailureClass } from "../../domain/agent.ts";
 import { classifyHttpStatus } from "./classify.ts";
 import { parseEnvelope, usageTokens } from "./envelope.ts";
 import { findLast, type Json, jsonEvents, obj, str } from "./json.ts";
@@ -26,7 +26,7 @@ import {
   type StreamParser,
   succeeded,
 } from "./types.ts";
-import { parseVerdict } from "../verdict.ts";
+import { parseVerdict } from "../../core/verdict.ts";
 
 /** The fixed prefix Qwen gives an API failure (`parseAndFormatApiError`). */
 const API_ERROR_STATUS = /^\[API Error: (\d{3})\b/;

@@ -2,7 +2,7 @@
  * The Qwen parser's decisions beyond the recorded samples: which `[API Error: NNN …]` statuses
  * classify, and when a `--json-schema` review answered in plain text keeps its verdict.
  */
-import { assertEquals } from "../../../test/assert.ts";
+import { assertEquals } from "../../../test/support/assert.ts";
 import { qwenApiErrorClass, qwenParser } from "./qwen.ts";
 import { parseAll } from "./types.ts";
 

@@ -5,12 +5,12 @@
  * each case against its `<case>.expect.json` (format: that directory's README.md). A fixture
  * directory that has expectation files must have one for every recorded case.
  */
-import { assert, assertEquals, assertStringIncludes } from "../../../test/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../../../test/support/assert.ts";
 import { builtinDefinition } from "../cli/builtin.ts";
-import { isBuiltinAgentId } from "../ids.ts";
-import type { AgentRole, FailureClass } from "../types.ts";
-import { FAILURE_CLASSES } from "../types.ts";
-import { parseVerdict } from "../verdict.ts";
+import { isBuiltinAgentId } from "../../domain/agent_ids.ts";
+import type { AgentRole, FailureClass } from "../../domain/agent.ts";
+import { FAILURE_CLASSES } from "../../domain/agent.ts";
+import { parseVerdict } from "../../core/verdict.ts";
 import { parseAll } from "./types.ts";
 
 const ROOT = new URL("../../../test/fixtures/agent-samples-real/", import.meta.url);

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../../test/assert.ts";
+import { assertEquals } from "../../../test/support/assert.ts";
 import { delayUntil, retryAfterFromText, zonedToEpochMs } from "./retry_after.ts";
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);

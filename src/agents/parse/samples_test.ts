@@ -2,8 +2,8 @@
  * Replays every recorded agent sample (test/fixtures/agent-samples, copied from the research
  * notes) through its CLI's parser and checks the manifest's classification and final message.
  */
-import { assert, assertEquals } from "../../../test/assert.ts";
-import type { FailureClass } from "../types.ts";
+import { assert, assertEquals } from "../../../test/support/assert.ts";
+import type { FailureClass } from "../../domain/agent.ts";
 import { type ParserName, PARSERS } from "./mod.ts";
 import { parseAll } from "./types.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { FailureClass } from "../types.ts";
+import type { FailureClass } from "../../domain/agent.ts";
 import { classifyText, explainingLine, lastLines } from "./classify.ts";
 import { failed, type ParseContext, type ParsedOutput, skippedNote } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../../test/assert.ts";
+import { assertEquals } from "../../../test/support/assert.ts";
 import { streamFailure } from "./stream_failure.ts";
 import type { ParseContext } from "./types.ts";
 

@@ -11,7 +11,7 @@
  * @module
  */
 import { StdoutCapture } from "../stdout_capture.ts";
-import type { AgentRole, AttemptFailure, FailureClass, TokenUsage } from "../types.ts";
+import type { AgentRole, AttemptFailure, FailureClass, TokenUsage } from "../../domain/agent.ts";
 
 /** What a parser needs of stdout. */
 export interface StdoutNeeds {

@@ -4,7 +4,7 @@
  * streaming client reassembles, Anthropic's error shape and headers, and the adapter behind
  * the real server.
  */
-import { assert, assertEquals, assertStringIncludes } from "../../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import {
   anthropicAdapter,
   anthropicBlocks,

@@ -3,7 +3,7 @@
  * frames a streaming client reassembles, OpenAI's error shape, and the adapter behind the real
  * server (a streamed tool call, the model list, fault rules with `skip`).
  */
-import { assert, assertEquals, assertStringIncludes } from "../../assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import {
   chatAdapter,
   chatStep,

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../assert.ts";
+import { assert, assertEquals } from "../assert.ts";
 import { geminiErrorResponse, geminiPart, parseGemini, streamChunks, workspaceDirOf } from "./gemini.ts";
 
 const URL_STREAM = new URL("http://127.0.0.1:1/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");

@@ -1,5 +1,5 @@
 /** The Responses wire adapter: parsing Codex's request bodies, rendering SSE, error shapes. */
-import { assert, assertEquals, assertStringIncludes, assertThrows } from "../../assert.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "../assert.ts";
 import {
   addFilePatch,
   parseResponsesBody,
