@@ -9,7 +9,7 @@
 import { CommanderError } from "@commander-js/extra-typings";
 import { buildProgram, resultCode } from "./cli/app.ts";
 import { errorMessage, ExitCode, InternalError, UserError } from "./domain/errors.ts";
-import { HostError, HostTransportError } from "./host/errors.ts";
+import { HostError, HostTransportError } from "./domain/host_errors.ts";
 import { escapeForeign } from "./core/escape.ts";
 import { createTerminal, type Terminal } from "./output/terminal.ts";
 

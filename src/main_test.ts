@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "../test/support/assert.ts";
 import { reportError } from "./main.ts";
-import { HostError, HostTransportError } from "./host/errors.ts";
+import { HostError, HostTransportError } from "./domain/host_errors.ts";
 import { memoryTerminal } from "./output/terminal.ts";
 
 Deno.test("reportError(): a host refusal that reaches the top is exit 1 with the host's code and a fix, never 'a bug'", () => {

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { SkippedLines, StdoutNeeds } from "./parse/types.ts";
+import type { AgentRole } from "../domain/agent.ts";
+import type { ParsedOutput, ParserFactory, SkippedLines, StdoutNeeds } from "./parse/types.ts";
 import { ByteTail, JsonLineWatch, LineSplitter, MAX_LINE_BYTES } from "./output_buffers.ts";
 
 /** Keeps what a parser needs of stdout; see the module doc. */
@@ -56,4 +57,26 @@ export class StdoutCapture {
   get skipped(): SkippedLines {
     return { ...this.#skipped };
   }
+}
+
+/**
+ * Runs a parser over complete outputs (tests, replays), keeping of stdout exactly what a
+ * supervised run keeps for it (its {@link StdoutNeeds}).
+ */
+export function parseAll(
+  factory: ParserFactory,
+  input: { stdout: string; stderr: string; exitCode: number | null; role?: AgentRole; nowMs?: number },
+): ParsedOutput {
+  const parser = factory();
+  const capture = new StdoutCapture(parser.stdout, (line) => parser.line(line));
+  capture.push(new TextEncoder().encode(input.stdout));
+  capture.end();
+  return parser.finish({
+    stdoutTail: capture.tail(),
+    stderrTail: input.stderr,
+    exitCode: input.exitCode,
+    role: input.role ?? "implement",
+    nowMs: input.nowMs ?? Date.now(),
+    skippedLines: capture.skipped,
+  });
 }

@@ -18,12 +18,14 @@ import {
   parseVerdict,
   shellJoin,
 } from "../agents/mod.ts";
-import { type ConfigFlags, loadResolvedConfig, pipelineFor } from "../config/mod.ts";
+import { type ConfigFlags, pipelineFor } from "../config/mod.ts";
+import { loadResolvedConfig } from "../store/config_file.ts";
 import type { ResolvedConfig } from "../domain/config.ts";
 import { UserError } from "../domain/errors.ts";
 import { createHost, hostCommand } from "../host/mod.ts";
 import { buildPolicy } from "../host/policy.ts";
-import { type EraId, eraProfile } from "../host/era.ts";
+import { eraProfile } from "../host/era.ts";
+import type { EraId } from "../domain/host.ts";
 import { contractEra } from "../host/negotiate.ts";
 import type { ContractInfo, Host, MissionState, PolicyMetadata, ReadyList } from "../domain/host.ts";
 import { createNotifier } from "../notify/notifier.ts";
@@ -46,6 +48,7 @@ import { readSubtaskMarks } from "./subtask_marks.ts";
 import type { StateStore } from "../store/run_state.ts";
 import type { RunState } from "../domain/run_state.ts";
 import { createRunView } from "./view.ts";
+import { faultsFromEnv } from "./fault_injection.ts";
 import { readLaneHints, wpTags } from "../engine/wp_facts.ts";
 
 /** A host that answered the contract check, with the config and the run's policy. */
@@ -241,6 +244,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       subtaskMarks: (wpId) => readSubtaskMarks(repoRoot, state.mission, wpId, eraProfile(era)),
       procIdentity: async (pid) => ({ procStartTime: await procStartTime(pid), bootId: await bootId() }),
       // The rate-limit breaker's key: claude-code and a custom agent of the claude family share one.
+      faults: faultsFromEnv(),
       familyOf: (id) => {
         try {
           return agentFamily(id, config);

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { type EraId, type EraProfile, eraProfile, ERAS, isEraId } from "../host/era.ts";
+import { type EraProfile, eraProfile, ERAS } from "../host/era.ts";
+import { type EraId, isEraId } from "../domain/host.ts";
 import { HostFailure } from "./failure.ts";
 
 /** Environment variable that selects the emulated era (the `--emulate` flag wins). */

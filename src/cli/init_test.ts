@@ -3,7 +3,7 @@ import { assertEquals, assertRejects, assertStringIncludes } from "../../test/su
 import { UserError } from "../domain/errors.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import { DEFAULT_CONFIG_YAML } from "../config/template.ts";
-import { loadResolvedConfig } from "../config/mod.ts";
+import { loadResolvedConfig } from "../store/config_file.ts";
 import { runInit } from "./init.ts";
 
 const base = { demo: false, force: false, json: false };

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { isEraId } from "../host/era.ts";
+import { isEraId } from "../domain/host.ts";
 import { errorMessage, ExitCode } from "../domain/errors.ts";
-import { loadResolvedConfig } from "../config/mod.ts";
+import { loadResolvedConfig } from "../store/config_file.ts";
 import { createHost } from "../host/mod.ts";
 import type { Host } from "../domain/host.ts";
 import { isLockHeld, type LockInfo, readLockInfo } from "../store/lock.ts";
@@ -18,7 +18,7 @@ import type { Terminal } from "../output/terminal.ts";
 import type { StatusOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
 import { clipForeign } from "../core/escape.ts";
-import { clockTime } from "../app/view.ts";
+import { clockTime } from "../core/event_text.ts";
 import { agentTimeMs, type RunBudget, runSpentUsd, shownTime, usd } from "../core/budget.ts";
 
 /** How long `status` waits for the host before showing "lanes: host unreachable". */

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { ConfigError, ExitCode } from "../domain/errors.ts";
 import type { Terminal } from "../output/terminal.ts";
 import { describeConfig } from "../config/describe.ts";
-import { CONFIG_CANDIDATES, loadResolvedConfig } from "../config/mod.ts";
+import { CONFIG_CANDIDATES, loadResolvedConfig } from "../store/config_file.ts";
 import type { ValidateOptions } from "./options.ts";
 import { findRepoRoot } from "./repo_root.ts";
 import { exists } from "../util/fs.ts";

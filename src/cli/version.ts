@@ -5,7 +5,7 @@
  */
 import { CONTRACT_MAJOR, MIN_CONTRACT_VERSION, PRODUCT, VERSION } from "../domain/version.ts";
 import { ExitCode } from "../domain/errors.ts";
-import { ERA_IDS } from "../host/era.ts";
+import { ERA_IDS } from "../domain/host.ts";
 import type { Terminal } from "../output/terminal.ts";
 
 /** The facts `version` prints. */

@@ -18,7 +18,7 @@ import { isPlaceholderName, PLACEHOLDER_NAMES, placeholdersIn } from "./placehol
 import { globProblem } from "./glob.ts";
 import { didYouMean } from "./suggest.ts";
 import { looksSecret } from "../domain/policy_rules.ts";
-import { ERA_IDS } from "../host/era.ts";
+import { ERA_IDS } from "../domain/host.ts";
 
 /** Custom agent ids: lowercase, digits and dashes, starting with a letter. */
 export const AGENT_ID_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;

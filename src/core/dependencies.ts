@@ -11,7 +11,7 @@
  * @module
  */
 import { ExitCode, UserError } from "../domain/errors.ts";
-import { HostError } from "../host/errors.ts";
+import { HostError } from "../domain/host_errors.ts";
 import type { Host, Lane, MissionState, WorkPackageState } from "../domain/host.ts";
 
 /** What is wrong with a mission's dependency graph. */

@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
-import { HostError } from "../host/errors.ts";
+import { HostError } from "../domain/host_errors.ts";
 import type { Lane, TransitionInput, TransitionResult } from "../domain/host.ts";
 import { newWpState } from "./lifecycle_rules.ts";
 import { newRunState } from "./new_run_state.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { EraId } from "../host/era.ts";
+import type { EraId } from "./host.ts";
 import type { FailureClass } from "./agent.ts";
 
 /** A retry policy in Temporal's vocabulary. */

@@ -10,7 +10,16 @@
  * @module
  */
 
-import type { EraId } from "../host/era.ts";
+/** Every era we drive, oldest first. */
+export const ERA_IDS = ["1.0-feature", "1.0-mission", "1.1-mission", "1.2-mission", "1.3"] as const;
+
+/** One era id. */
+export type EraId = typeof ERA_IDS[number];
+
+/** True when `value` names an era. */
+export function isEraId(value: unknown): value is EraId {
+  return typeof value === "string" && (ERA_IDS as readonly string[]).includes(value);
+}
 
 /** The nine display lanes of the host's lane machine. */
 export const LANES = [
@@ -206,7 +215,7 @@ export type HostCallCounts = Record<string, number>;
 
 /**
  * The host contract. Every method either resolves with typed data or rejects with a
- * `HostError` (see `host/errors.ts`), keyed by `error_code`, or a transport error.
+ * `HostError` (see `domain/host_errors.ts`), keyed by `error_code`, or a transport error.
  */
 export interface Host {
   /** Which implementation this is (`spec-kitty` or `builtin`), for messages. */

@@ -9,7 +9,6 @@
  */
 import type { PolicyMetadata } from "./host.ts";
 import type { AgentRole, FailureClass, TokenUsage } from "./agent.ts";
-import type { RecordedGroup } from "../proc/reaper.ts";
 
 /** Current schema version; a file with a higher one is refused. */
 export const STATE_SCHEMA_VERSION = 1;
@@ -147,6 +146,22 @@ export interface WpRunState {
    * summary and the report. Added within schema v1: absent in older files and without consensus.
    */
   review_votes?: ReviewVote[];
+}
+
+/**
+ * A process group a previous orchestrator recorded as running (the run state's `running`
+ * entries have this shape), with the identity that proves it is still the same process.
+ */
+export interface RecordedGroup {
+  wp_id: string;
+  role: string;
+  attempt: number;
+  agent: string;
+  pid: number;
+  pgid: number;
+  /** Field 22 of /proc/<pid>/stat when it was spawned; null where /proc was missing. */
+  proc_start_time: string | null;
+  boot_id: string | null;
 }
 
 /**

@@ -6,14 +6,14 @@
  */
 import type { AgentRunner } from "../domain/agent.ts";
 import { errorMessage } from "../domain/errors.ts";
-import { HostError } from "../host/errors.ts";
+import { HostError } from "../domain/host_errors.ts";
 import type { Host, Lane, MissionState } from "../domain/host.ts";
 import type { RunEvent } from "../domain/run_events.ts";
 import type { Git } from "./git.ts";
 import { AgentCooldowns, type BreakerChange } from "../core/cooldown.ts";
 import type { RunBudget } from "../core/budget.ts";
 import { KeyedMutex } from "./mutex.ts";
-import type { Clock, EventSink, PipelineChooser, PromptKit, StateSink } from "./ports.ts";
+import type { Clock, EventSink, FaultLabel, FaultPort, PipelineChooser, PromptKit, StateSink } from "./ports.ts";
 import type { RunState, WpOutcomeKind, WpRunState } from "../domain/run_state.ts";
 import { newWpState } from "../core/lifecycle_rules.ts";
 
@@ -43,6 +43,8 @@ export interface EngineDeps {
    * key of the shared rate-limit breaker. @default each agent is its own family
    */
   familyOf?(agentId: string): string;
+  /** Crash points for tests (see {@link FaultPort}); absent in production. */
+  faults?: FaultPort;
 }
 
 /** Run-level settings of the engine. */
@@ -180,6 +182,11 @@ export class EngineContext {
   fail(error: Error): void {
     this.fatal ??= error;
     if (!this.controller.signal.aborted) this.controller.abort(error);
+  }
+
+  /** Passes the crash point `label` (a no-op unless a test wired a {@link FaultPort}). */
+  fault(label: FaultLabel): void {
+    this.deps.faults?.reached(label);
   }
 
   /** Throws {@link InterruptedError} when the run is stopping. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { HostTransportError } from "../host/errors.ts";
+import { HostTransportError } from "../domain/host_errors.ts";
 import type { Lane } from "../domain/host.ts";
 import type { EngineContext } from "./context.ts";
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { ExitCode, UserError } from "../domain/errors.ts";
-import { HostError, HostTransportError } from "../host/errors.ts";
+import { HostError, HostTransportError } from "../domain/host_errors.ts";
 import { negotiateContract } from "../host/negotiate.ts";
 import { assertDependencies } from "../core/dependencies.ts";
 import type { ContractInfo, Host, MissionState, ReadyList } from "../domain/host.ts";

@@ -1,6 +1,6 @@
 import { assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { UserError } from "../domain/errors.ts";
-import { HostError, HostTransportError } from "../host/errors.ts";
+import { HostError, HostTransportError } from "../domain/host_errors.ts";
 import { requireMission, startReads } from "./host_start.ts";
 import { FakeHost } from "../../test/support/fake_host.ts";
 

@@ -67,3 +67,23 @@ export type PipelineChooser = (wpId: string, wpMarkdown: string | null) => Pipel
 
 /** Receives every run event (recorder, terminal view, notifier). */
 export type EventSink = (event: RunEvent) => void;
+
+/** The points of a WP's lifecycle where a test may crash the orchestrator (`test/e2e/crash.ts`). */
+export type FaultLabel =
+  | "after-start-implementation"
+  | "implement-running"
+  | "after-commit"
+  | "after-for-review"
+  | "after-start-review"
+  | "review-running"
+  | "before-done"
+  | "after-done";
+
+/**
+ * Told each time the engine passes a crash point. Production wires none; the end-to-end tests
+ * crash the process here (`app/fault_injection.ts`, from `SKO_FAULT`), unit tests record the
+ * order or throw. It is how `resume` is proven to recover from a kill in every phase.
+ */
+export interface FaultPort {
+  reached(label: FaultLabel): void;
+}

@@ -5,7 +5,7 @@
  */
 import { assertEquals, assertRejects } from "../../test/support/assert.ts";
 import { scriptHost } from "../../test/support/script_host.ts";
-import { HostTransportError } from "../host/errors.ts";
+import { HostTransportError } from "../domain/host_errors.ts";
 import { READ_RETRIES } from "../host/spec_kitty_host.ts";
 import { harness } from "../../test/support/harness.ts";
 

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
-import { HostError } from "../host/errors.ts";
+import { HostError } from "../domain/host_errors.ts";
 import type { MissionState } from "../domain/host.ts";
 import { harness } from "../../test/support/harness.ts";
 

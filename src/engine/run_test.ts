@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
-import { HostError } from "../host/errors.ts";
+import { HostError } from "../domain/host_errors.ts";
 import { ambiguousTimeout } from "../../test/support/fake_host.ts";
 import { FakeClock } from "../../test/support/fakes.ts";
 import { harness, testPipeline, testStage } from "../../test/support/harness.ts";

@@ -15,7 +15,6 @@ import { type BudgetStop, wpBudgetStop } from "../core/budget.ts";
 import { type EngineContext, InterruptedError } from "./context.ts";
 import { afterAttemptFailure, beforeCooldown, isTransient, oneLine } from "../core/attempt_retry.ts";
 import { cooldownUntil } from "../core/cooldown.ts";
-import { faultPoint } from "./fault_points.ts";
 import type { AttemptRecord, WpRunState } from "../domain/run_state.ts";
 import { RUN_ID_ENV } from "../proc/reap_tagged.ts";
 
@@ -355,7 +354,7 @@ async function attempt<T>(
         log_path: logPath,
       });
       await ctx.save();
-      faultPoint(run.role === "implement" ? "implement-running" : "review-running");
+      ctx.fault(run.role === "implement" ? "implement-running" : "review-running");
     },
   });
   ctx.state.running = ctx.state.running.filter((r) => !(r.wp_id === run.wpId && r.attempt === n));

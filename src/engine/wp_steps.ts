@@ -20,7 +20,6 @@ import { type EngineContext, isFatalHostError, WpStop } from "./context.ts";
 import type { Dispatch } from "../core/decide.ts";
 import type { EnsuredWorkspace } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
-import { faultPoint } from "./fault_points.ts";
 import {
   afterReviewVerdict,
   agentStopCause,
@@ -137,7 +136,7 @@ export async function implementAndSubmit(unit: WpUnit, feedback: string | null):
   wp.review_ref = null;
   await ctx.save();
   ctx.checkpoint();
-  faultPoint("after-commit");
+  ctx.fault("after-commit");
   await submitForReview(unit, {
     subtasksVerified: stage.value.subtasksVerified,
     note: feedback === null
@@ -198,7 +197,7 @@ async function submitForReview(unit: WpUnit, opts: { subtasksVerified: boolean; 
     }));
   ctx.moved(wp.wp_id, "in_progress", "for_review");
   await ctx.save();
-  faultPoint("after-for-review");
+  ctx.fault("after-for-review");
 }
 
 /** Reviews until approval (done), a block, or a reviewer failure; reworks in between. */
@@ -230,7 +229,7 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
       // and answers a no-op naming that lane (see host/era.ts).
       const reviewLane: Lane = started === RECONCILED ? "in_review" : started.toLane as Lane;
       ctx.moved(wp.wp_id, started === RECONCILED || started.noOp ? "for_review" : started.fromLane, reviewLane);
-      faultPoint("after-start-review");
+      ctx.fault("after-start-review");
     }
     const reference = ref;
     wp.phase = "reviewing";
@@ -301,7 +300,7 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
     if (decision.kind === "approve") {
       const result = reviewResult(reviewer, "approved", reference);
       ctx.checkpoint();
-      faultPoint("before-done");
+      ctx.fault("before-done");
       await mutate(ctx, wp.wp_id, "done", () =>
         host.transition({
           mission,
@@ -323,7 +322,7 @@ export async function reviewLoop(unit: WpUnit, firstMode: Dispatch["mode"]): Pro
         `approved by ${reviewer}` + (wp.review_cycles > 0 ? ` after ${wp.review_cycles} rework(s)` : ""),
       );
       await ctx.save();
-      faultPoint("after-done");
+      ctx.fault("after-done");
       return;
     }
     const result = reviewResult(reviewer, "changes_requested", reference);

@@ -14,13 +14,12 @@
  */
 import { resolve } from "node:path";
 import { errorMessage } from "../domain/errors.ts";
-import { HostError } from "../host/errors.ts";
+import { HostError } from "../domain/host_errors.ts";
 import type { StartImplementationResult, WorkspaceInfo } from "../domain/host.ts";
 import { type EngineContext, InterruptedError, isFatalHostError, RunFatalError, WpStop } from "./context.ts";
 import type { Dispatch } from "../core/decide.ts";
 import { type EnsuredWorkspace, WorkspaceError } from "./git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
-import { faultPoint } from "./fault_points.ts";
 import { noteText } from "../core/lifecycle_rules.ts";
 import { afterAllocationFailure } from "../core/attempt_retry.ts";
 import { committedBeforeCrash, implementAndSubmit, reviewLoop, submitCommitted, type WpUnit } from "./wp_steps.ts";
@@ -97,7 +96,7 @@ async function acquire(ctx: EngineContext, dispatch: Dispatch): Promise<Workspac
       info = started;
       ctx.moved(dispatch.wpId, started.noOp ? "in_progress" : started.fromLane, "in_progress");
     }
-    faultPoint("after-start-implementation");
+    ctx.fault("after-start-implementation");
   } else {
     info = await host.resolveWorkspace(mission, dispatch.wpId);
   }

@@ -4,7 +4,7 @@
  */
 import { assertEquals, assertRejects } from "../../test/support/assert.ts";
 import type { ResolvedConfig } from "../domain/config.ts";
-import { HostError } from "./errors.ts";
+import { HostError } from "../domain/host_errors.ts";
 import { createHost } from "./mod.ts";
 import { negotiateContract } from "./negotiate.ts";
 

@@ -4,7 +4,7 @@
  */
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "../../test/support/assert.ts";
 import { decodeStdout, extractEnvelopeJson, interpretEnvelope } from "./envelope.ts";
-import { HostError, HostTransportError } from "./errors.ts";
+import { HostError, HostTransportError } from "../domain/host_errors.ts";
 import type { HostSubcommand } from "./subcommands.ts";
 
 const ROOT = "/tmp/repo";

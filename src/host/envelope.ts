@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { decodeData, formatIssues, type HostResultMap } from "./data.ts";
-import { HostError, HostTransportError } from "./errors.ts";
+import { HostError, HostTransportError } from "../domain/host_errors.ts";
 import { redactSecrets } from "./stderr_tail.ts";
 import { type HostSubcommand, MUTATING_SUBCOMMANDS } from "./subcommands.ts";
 

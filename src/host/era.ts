@@ -20,19 +20,8 @@
 import type { HostRequest } from "./argv.ts";
 import { hostFlags } from "./argv.ts";
 import type { HostSubcommand } from "./subcommands.ts";
-import type { Lane, TransitionInput } from "../domain/host.ts";
+import { type EraId, isEraId, type Lane, type TransitionInput } from "../domain/host.ts";
 import { parseVersion } from "./version_compare.ts";
-
-/** Every era we drive, oldest first. */
-export const ERA_IDS = ["1.0-feature", "1.0-mission", "1.1-mission", "1.2-mission", "1.3"] as const;
-
-/** One era id. */
-export type EraId = typeof ERA_IDS[number];
-
-/** True when `value` names an era. */
-export function isEraId(value: unknown): value is EraId {
-  return typeof value === "string" && (ERA_IDS as readonly string[]).includes(value);
-}
 
 /** What an era's host speaks and does. */
 export interface EraProfile {

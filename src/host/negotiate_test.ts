@@ -1,7 +1,7 @@
 import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "../../test/support/assert.ts";
 import { UserError } from "../domain/errors.ts";
 import { VERSION } from "../domain/version.ts";
-import { HostError, HostTransportError } from "./errors.ts";
+import { HostError, HostTransportError } from "../domain/host_errors.ts";
 import { checkContract, negotiateContract } from "./negotiate.ts";
 import type { ContractInfo, Host } from "../domain/host.ts";
 

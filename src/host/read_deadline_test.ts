@@ -4,7 +4,7 @@
  */
 import { assert, assertEquals, assertRejects } from "../../test/support/assert.ts";
 import { scriptHost } from "../../test/support/script_host.ts";
-import { HostTransportError } from "./errors.ts";
+import { HostTransportError } from "../domain/host_errors.ts";
 import { READ_RETRIES } from "./spec_kitty_host.ts";
 
 Deno.test("SpecKittyHost: a hanging read is retried only within its deadline, each try given the time left", async () => {

@@ -18,7 +18,6 @@ import {
   eraArgv,
   eraFromContract,
   eraFromProbe,
-  type EraId,
   type EraProfile,
   ERAS,
   normalizeData,
@@ -27,8 +26,9 @@ import {
   startsReviewOnHost,
   wireCommand,
 } from "./era.ts";
+import type { EraId } from "../domain/host.ts";
 import { planLegacyWorkspace, readMissionLayout } from "./legacy_workspace.ts";
-import { HostError, HostTransportError, type HostTransportKind } from "./errors.ts";
+import { HostError, HostTransportError, type HostTransportKind } from "../domain/host_errors.ts";
 import { backoffDelayMs as sharedBackoffDelayMs, type BackoffPolicy, withRetry } from "../core/retry.ts";
 import { runProcessGroup } from "./process.ts";
 import { stderrTail } from "./stderr_tail.ts";

@@ -3,7 +3,7 @@
  * process group, retries of reads only, cwd/env of each call.
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
-import { HostError, HostTransportError } from "./errors.ts";
+import { HostError, HostTransportError } from "../domain/host_errors.ts";
 import { backoffDelayMs, type HostCallEvent, SpecKittyHost, type SpecKittyHostOptions } from "./spec_kitty_host.ts";
 import type { PolicyMetadata } from "../domain/host.ts";
 

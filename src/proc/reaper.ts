@@ -12,24 +12,9 @@
  * @module
  */
 import { bootId, groupMembers, PROC_ROOT, procStartTime } from "./procfs.ts";
+import type { RecordedGroup } from "../domain/run_state.ts";
 import { reapTagged } from "./reap_tagged.ts";
 import { escalate } from "./terminate.ts";
-
-/**
- * A process group a previous orchestrator recorded as running (the run state's `running`
- * entries have this shape), with the identity that proves it is still the same process.
- */
-export interface RecordedGroup {
-  wp_id: string;
-  role: string;
-  attempt: number;
-  agent: string;
-  pid: number;
-  pgid: number;
-  /** Field 22 of /proc/<pid>/stat when it was spawned; null where /proc was missing. */
-  proc_start_time: string | null;
-  boot_id: string | null;
-}
 
 /** What the reaper reads of a run state. */
 export interface RecordedRun<E extends RecordedGroup = RecordedGroup> {

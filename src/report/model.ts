@@ -8,7 +8,7 @@
  * @module
  */
 import type { RunEvent, RunSummary, WpSummary } from "../domain/run_events.ts";
-import { budgetLines, describeEvent, reviewLines } from "../app/view.ts";
+import { budgetLines, describeEvent, reviewLines } from "../core/event_text.ts";
 
 /** What the reports are rendered from (what `readRun` returns). */
 export interface RunInput {

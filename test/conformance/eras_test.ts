@@ -3,7 +3,7 @@
  * older hosts' envelopes (see eras.ts). The real-host run of the same suites is in
  * conformance_test.ts (it picks the suite of the era `SPEC_KITTY_BIN` speaks).
  */
-import { ERA_IDS } from "../../src/host/era.ts";
+import { ERA_IDS } from "../../src/domain/host.ts";
 import { builtinEmulating } from "./hosts.ts";
 import { runEraSuite } from "./eras.ts";
 

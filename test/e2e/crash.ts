@@ -1,12 +1,12 @@
 /**
  * The kill -9 scenario shared by the crash tests: orchestrate with `SKO_FAULT=crash@<phase>`
- * (the orchestrator SIGKILLs itself there, see src/engine/fault_points.ts), then `resume`
+ * (the orchestrator SIGKILLs itself there, see src/app/fault_injection.ts), then `resume`
  * without the fault must finish: every WP done once, no agent left running, lock free.
  *
  * @module
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import type { FaultLabel } from "../../src/engine/fault_points.ts";
+import type { FaultLabel } from "../../src/engine/ports.ts";
 import { readCalls, setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

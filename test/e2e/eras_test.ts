@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
-import type { EraId } from "../../src/host/era.ts";
+import type { EraId } from "../../src/domain/host.ts";
 import { isLockHeld } from "../../src/store/lock.ts";
 import type { RunSummary } from "../../src/domain/run_events.ts";
 import { setFakeMode } from "./fake_cli.ts";

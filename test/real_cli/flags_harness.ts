@@ -17,7 +17,8 @@
 import { builtinDefinition } from "../../src/agents/cli/builtin.ts";
 import { argvTemplate, substituteArgv } from "../../src/agents/definition.ts";
 import type { BuiltinAgentId } from "../../src/domain/agent_ids.ts";
-import { parseAll, type ParsedOutput } from "../../src/agents/parse/types.ts";
+import type { ParsedOutput } from "../../src/agents/parse/types.ts";
+import { parseAll } from "../../src/agents/stdout_capture.ts";
 import { createAgentRunner } from "../../src/agents/runner.ts";
 import { defaultResolvedConfig } from "../../src/config/mod.ts";
 import type { AgentRole } from "../../src/domain/agent.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { HostError, HostTransportError } from "../../src/host/errors.ts";
+import { HostError, HostTransportError } from "../../src/domain/host_errors.ts";
 import type {
   AcceptResult,
   ContractInfo,

@@ -7,6 +7,7 @@ import type { PipelineConfig, StageConfig } from "../../src/domain/config.ts";
 import type { PolicyMetadata } from "../../src/domain/host.ts";
 import type { RunEvent } from "../../src/domain/run_events.ts";
 import { Engine, type RunOptions } from "../../src/engine/run.ts";
+import type { FaultPort } from "../../src/engine/ports.ts";
 import { newRunState } from "../../src/core/new_run_state.ts";
 import type { RunState } from "../../src/domain/run_state.ts";
 import { FakeHost, type FakeWp } from "./fake_host.ts";
@@ -85,6 +86,8 @@ export interface HarnessOptions {
   familyOf?: (agentId: string) => string;
   /** The run's cost limit (`defaults.budget.per_run_usd`); pipeline budgets come from `pipeline.budget`. */
   runBudgetUsd?: number | null;
+  /** Crash points the engine reports to (see `FaultPort`). @default none */
+  faults?: FaultPort;
 }
 
 /** Builds a harness over `wps`. */
@@ -135,6 +138,7 @@ export function harness(wps: FakeWp[], options: HarnessOptions = {}): Harness {
       readText: (path) => Promise.resolve(`---\nwork_package_id: x\n---\n# ${path}\n`),
       laneHints: options.laneHints,
       ...(options.familyOf !== undefined ? { familyOf: options.familyOf } : {}),
+      ...(options.faults !== undefined ? { faults: options.faults } : {}),
     },
     opts,
     state,

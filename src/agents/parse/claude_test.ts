@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "../../../test/support/assert.ts";
 import { claudeParser } from "./claude.ts";
-import { parseAll } from "./types.ts";
+import { parseAll } from "../stdout_capture.ts";
 
 const lines = (...objs: unknown[]) => objs.map((o) => JSON.stringify(o)).join("\n") + "\n";
 const apiError = (extra: Record<string, unknown>) => ({

@@ -6,7 +6,7 @@
 import { assertEquals } from "../../../test/support/assert.ts";
 import type { FailureClass } from "../../domain/agent.ts";
 import { PARSERS } from "./mod.ts";
-import { parseAll } from "./types.ts";
+import { parseAll } from "../stdout_capture.ts";
 
 function failedWith(message: string): FailureClass | undefined {
   return parseAll(PARSERS.codex, {

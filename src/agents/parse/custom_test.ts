@@ -1,6 +1,6 @@
 import { assertEquals } from "../../../test/support/assert.ts";
 import { customParser } from "./custom.ts";
-import { parseAll } from "./types.ts";
+import { parseAll } from "../stdout_capture.ts";
 
 Deno.test("customParser(text) keeps the last 4 KiB of stdout", () => {
   const out = parseAll(customParser("text", "x"), { stdout: "a".repeat(5000) + "END\n", stderr: "", exitCode: 0 });

@@ -16,7 +16,6 @@ import { qwenParser } from "./qwen.ts";
 import type { ParserFactory } from "./types.ts";
 
 export type { ParseContext, ParsedOutput, ParserFactory, StdoutNeeds, StreamParser } from "./types.ts";
-export { parseAll } from "./types.ts";
 
 /** The parser of each CLI family's output format. */
 export const PARSERS = {

@@ -4,7 +4,7 @@
  */
 import { assertEquals } from "../../../test/support/assert.ts";
 import { piParser, piStatusClass } from "./pi.ts";
-import { parseAll } from "./types.ts";
+import { parseAll } from "../stdout_capture.ts";
 
 Deno.test("piStatusClass() reads the provider SDK's leading status only", () => {
   assertEquals(piStatusClass("401 Incorrect API key provided: sk-test."), "auth");

@@ -4,7 +4,7 @@
  */
 import { assertEquals } from "../../../test/support/assert.ts";
 import { qwenApiErrorClass, qwenParser } from "./qwen.ts";
-import { parseAll } from "./types.ts";
+import { parseAll } from "../stdout_capture.ts";
 
 const errorResult = (message: string) => ({
   type: "result",

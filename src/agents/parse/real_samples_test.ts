@@ -11,7 +11,7 @@ import { isBuiltinAgentId } from "../../domain/agent_ids.ts";
 import type { AgentRole, FailureClass } from "../../domain/agent.ts";
 import { FAILURE_CLASSES } from "../../domain/agent.ts";
 import { parseVerdict } from "../../core/verdict.ts";
-import { parseAll } from "./types.ts";
+import { parseAll } from "../stdout_capture.ts";
 
 const ROOT = new URL("../../../test/fixtures/agent-samples-real/", import.meta.url);
 

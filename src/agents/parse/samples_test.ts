@@ -5,7 +5,7 @@
 import { assert, assertEquals } from "../../../test/support/assert.ts";
 import type { FailureClass } from "../../domain/agent.ts";
 import { type ParserName, PARSERS } from "./mod.ts";
-import { parseAll } from "./types.ts";
+import { parseAll } from "../stdout_capture.ts";
 
 const DIR = new URL("../../../test/fixtures/agent-samples/", import.meta.url);
 const NOW = Date.UTC(2025, 5, 23, 0, 0, 0);

@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { StdoutCapture } from "../stdout_capture.ts";
 import type { AgentRole, AttemptFailure, FailureClass, TokenUsage } from "../../domain/agent.ts";
 
 /** What a parser needs of stdout. */
@@ -78,28 +77,6 @@ export interface StreamParser {
 
 /** Creates a fresh parser per attempt. */
 export type ParserFactory = () => StreamParser;
-
-/**
- * Runs a parser over complete outputs (tests, replays), keeping of stdout exactly what a
- * supervised run keeps for it (its {@link StdoutNeeds}).
- */
-export function parseAll(
-  factory: ParserFactory,
-  input: { stdout: string; stderr: string; exitCode: number | null; role?: AgentRole; nowMs?: number },
-): ParsedOutput {
-  const parser = factory();
-  const capture = new StdoutCapture(parser.stdout, (line) => parser.line(line));
-  capture.push(new TextEncoder().encode(input.stdout));
-  capture.end();
-  return parser.finish({
-    stdoutTail: capture.tail(),
-    stderrTail: input.stderr,
-    exitCode: input.exitCode,
-    role: input.role ?? "implement",
-    nowMs: input.nowMs ?? Date.now(),
-    skippedLines: capture.skipped,
-  });
-}
 
 /** A clause for failure messages when over-long stdout lines were not parsed, else "". */
 export function skippedNote(ctx: ParseContext): string {

@@ -1,5 +1,6 @@
 /**
- * Finds and reads `orchestration.yaml`.
+ * Finds and reads `orchestration.yaml` (the only file of `config/` that touches the disk, so the
+ * parsing and resolving in `config/` stay pure).
  *
  * Lookup order: `--config <file>` (relative to the cwd; must exist), else
  * `<repo>/orchestration.yaml`, else `<repo>/.kittify/orchestration.yaml`, else none (built-in
@@ -9,8 +10,10 @@
  */
 import { relative, resolve } from "node:path";
 import { ConfigError } from "../domain/errors.ts";
-import { checkConfigSize, parseConfigText } from "./parse.ts";
-import type { OrchestrationFile } from "./schema.ts";
+import { checkConfigSize, parseConfigText } from "../config/parse.ts";
+import type { OrchestrationFile } from "../config/schema.ts";
+import { type ConfigFlags, resolveConfig } from "../config/resolve.ts";
+import type { ResolvedConfig } from "../domain/config.ts";
 
 /** The file names looked up under the repository root, in order. */
 export const CONFIG_CANDIDATES = ["orchestration.yaml", ".kittify/orchestration.yaml"] as const;
@@ -93,4 +96,20 @@ export async function loadConfigFile(
   const source = await findConfigFile(repoRoot, explicit, cwd);
   if (source === null) return { source: null, file: null };
   return { source, file: await readConfigFile(source, cwd) };
+}
+
+/**
+ * Finds, reads, validates and resolves the configuration for `repoRoot` with `flags`
+ * (`flags.config` is relative to `cwd`). With no file, the built-in defaults apply. The engine
+ * calls this once per run.
+ *
+ * @throws {ConfigError} (exit code 2) listing every problem with file:line:col.
+ */
+export async function loadResolvedConfig(
+  repoRoot: string,
+  flags: ConfigFlags,
+  cwd: string = Deno.cwd(),
+): Promise<ResolvedConfig> {
+  const { source, file } = await loadConfigFile(repoRoot, flags.config, cwd);
+  return resolveConfig(file, flags, source);
 }

@@ -1,9 +1,8 @@
 import { join } from "node:path";
 import { assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { ConfigError } from "../domain/errors.ts";
-import { findConfigFile, loadConfigFile } from "./load.ts";
-import { loadResolvedConfig } from "./mod.ts";
-import { MAX_CONFIG_BYTES } from "./parse.ts";
+import { findConfigFile, loadConfigFile, loadResolvedConfig } from "./config_file.ts";
+import { MAX_CONFIG_BYTES } from "../config/parse.ts";
 
 async function tempRepo(): Promise<string> {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "config-load-" }));
