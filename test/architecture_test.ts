@@ -5,6 +5,9 @@
  * - The pure folders (`domain/`, `core/`, `config/`) touch nothing outside the process: no
  *   `Deno.*`, no Node built-in but `node:path`, and they import only each other and the npm
  *   libraries listed in {@link PURE_PACKAGES}.
+ * - The engine is the loop over ports: nothing it imports, directly or not, uses `Deno.*` (the
+ *   host, agents, git, clock and files reach it through the interfaces in `domain/` and
+ *   `engine/ports.ts`).
  * - No two folders of `src/` import each other (directly or around a longer loop).
  * - No file cycle, type-only imports included: a cycle through types is still two modules that
  *   cannot be understood one without the other.
@@ -57,6 +60,30 @@ Deno.test("architecture: pure folders (domain, core, config) use no Deno.* and i
     }
   }
   assertEquals(problems, []);
+});
+
+Deno.test("architecture: nothing the engine imports, directly or not, uses Deno.*", () => {
+  const problems: string[] = [];
+  for (const file of graph.keys()) {
+    if (folderOf(file) !== "engine") continue;
+    const seen = new Set<string>();
+    const path = new Map<string, string>([[file, file]]);
+    const queue = [file];
+    while (queue.length > 0) {
+      const at = queue.shift()!;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      const mod = graph.get(at);
+      if (mod === undefined) continue;
+      if (mod.denoUses.length > 0) problems.push(`${path.get(at)} uses Deno.* (line ${mod.denoUses[0]})`);
+      for (const imp of mod.imports) {
+        if (imp.kind !== "relative" || seen.has(imp.target)) continue;
+        if (!path.has(imp.target)) path.set(imp.target, `${path.get(at)} → ${imp.target}`);
+        queue.push(imp.target);
+      }
+    }
+  }
+  assertEquals([...new Set(problems)], []);
 });
 
 Deno.test("architecture: no two folders of src/ import each other, directly or around a loop", () => {

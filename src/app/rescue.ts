@@ -12,8 +12,8 @@
  * @module
  */
 import { join } from "node:path";
-import { git } from "../proc/git.ts";
-import { FALLBACK_IDENTITY, OWN_FILE_EXCLUDES } from "../engine/git.ts";
+import { FALLBACK_IDENTITY, git } from "../proc/git.ts";
+import { OWN_FILE_EXCLUDES } from "../proc/worktree_git.ts";
 import type { RunState } from "../domain/run_state.ts";
 
 /** What happened to one dirty worktree. */

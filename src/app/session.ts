@@ -36,7 +36,7 @@ import { createRunRecorder } from "../store/recorder.ts";
 import type { RunEvent } from "../domain/run_events.ts";
 import { holdIdleSleepGuard } from "../proc/caffeinate.ts";
 import { startReads } from "../engine/host_start.ts";
-import { createGit } from "../engine/git.ts";
+import { createGit } from "../proc/worktree_git.ts";
 import type { LockHandle } from "../store/lock.ts";
 import { systemClock } from "../engine/ports.ts";
 import type { PromptKit } from "../engine/ports.ts";
@@ -49,7 +49,7 @@ import type { StateStore } from "../store/run_state.ts";
 import type { RunState } from "../domain/run_state.ts";
 import { createRunView } from "./view.ts";
 import { faultsFromEnv } from "./fault_injection.ts";
-import { readLaneHints, wpTags } from "../engine/wp_facts.ts";
+import { parseLaneHints, wpTags } from "../core/wp_facts.ts";
 
 /** A host that answered the contract check, with the config and the run's policy. */
 export interface Session {
@@ -312,5 +312,14 @@ function openRunDiagnostics(path: string, warn: (message: string) => void): Diag
       `Cannot open the diagnostic log ${path} as the open failed: ${error instanceof Error ? error.message : error}`,
     );
     return null;
+  }
+}
+
+/** Reads `kitty-specs/<mission>/lanes.json` as hints (empty when missing or invalid). */
+async function readLaneHints(repoRoot: string, mission: string): Promise<Map<string, string>> {
+  try {
+    return parseLaneHints(await Deno.readTextFile(join(repoRoot, "kitty-specs", mission, "lanes.json")));
+  } catch {
+    return new Map();
   }
 }

@@ -23,7 +23,7 @@ import { agentInstalled, executeRun, openSession, preflightAgents } from "../app
 import { newRunId, newRunState } from "../core/new_run_state.ts";
 import { StateCorruptError, StateStore } from "../store/run_state.ts";
 import { pipelineFor } from "../config/mod.ts";
-import { wpTags } from "../engine/wp_facts.ts";
+import { wpTags } from "../core/wp_facts.ts";
 import type { RunState } from "../domain/run_state.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { OrchestrateOptions } from "./options.ts";

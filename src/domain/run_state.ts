@@ -148,6 +148,9 @@ export interface WpRunState {
   review_votes?: ReviewVote[];
 }
 
+/** The environment variable that tags agent processes with their run. */
+export const RUN_ID_ENV = "SKO_RUN_ID";
+
 /**
  * A process group a previous orchestrator recorded as running (the run state's `running`
  * entries have this shape), with the identity that proves it is still the same process.

@@ -4,7 +4,7 @@
  * (`unblock.ts`) and finishes it without redoing work that was done.
  */
 import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
-import { WorkspaceError } from "./git.ts";
+import { WorkspaceError } from "../domain/git.ts";
 import { prepareForResume } from "../core/lifecycle_rules.ts";
 import { FakeGit } from "../../test/support/fakes.ts";
 import { harness } from "../../test/support/harness.ts";

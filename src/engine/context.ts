@@ -9,7 +9,7 @@ import { errorMessage } from "../domain/errors.ts";
 import { HostError } from "../domain/host_errors.ts";
 import type { Host, Lane, MissionState } from "../domain/host.ts";
 import type { RunEvent } from "../domain/run_events.ts";
-import type { Git } from "./git.ts";
+import type { Git } from "../domain/git.ts";
 import { AgentCooldowns, type BreakerChange } from "../core/cooldown.ts";
 import type { RunBudget } from "../core/budget.ts";
 import { KeyedMutex } from "./mutex.ts";

@@ -18,7 +18,7 @@ import type { Lane, TransitionInput, WorkspaceInfo } from "../domain/host.ts";
 import { reviewsInForReview } from "../host/era.ts";
 import { type EngineContext, isFatalHostError, WpStop } from "./context.ts";
 import type { Dispatch } from "../core/decide.ts";
-import type { EnsuredWorkspace } from "./git.ts";
+import type { EnsuredWorkspace } from "../domain/git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
 import {
   afterReviewVerdict,
@@ -36,7 +36,7 @@ import { runStage, type StageResult, type StageRun } from "./stage.ts";
 import type { BudgetStop } from "../core/budget.ts";
 import { votesText } from "../core/consensus.ts";
 import { reviewPanel } from "./review_panel.ts";
-import { wpOwnedPaths } from "./wp_facts.ts";
+import { wpOwnedPaths } from "../core/wp_facts.ts";
 import type { WpRunState, WpStopCause } from "../domain/run_state.ts";
 
 /** Everything the steps of one WP share. */

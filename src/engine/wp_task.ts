@@ -18,7 +18,7 @@ import { HostError } from "../domain/host_errors.ts";
 import type { StartImplementationResult, WorkspaceInfo } from "../domain/host.ts";
 import { type EngineContext, InterruptedError, isFatalHostError, RunFatalError, WpStop } from "./context.ts";
 import type { Dispatch } from "../core/decide.ts";
-import { type EnsuredWorkspace, WorkspaceError } from "./git.ts";
+import { type EnsuredWorkspace, WorkspaceError } from "../domain/git.ts";
 import { mutate, RECONCILED } from "./host_ops.ts";
 import { noteText } from "../core/lifecycle_rules.ts";
 import { afterAllocationFailure } from "../core/attempt_retry.ts";

@@ -10,11 +10,9 @@
  *
  * @module
  */
+import { RUN_ID_ENV } from "../domain/run_state.ts";
 import { containsEnvEntry, pidsWithEnvEntry, PROC_ROOT } from "./procfs.ts";
 import { terminatePids } from "./terminate.ts";
-
-/** The environment variable that tags agent processes with their run. */
-export const RUN_ID_ENV = "SKO_RUN_ID";
 
 /** Pids (not ours) whose environment contains `SKO_RUN_ID=<runId>`. */
 export function taggedPids(runId: string, procRoot = PROC_ROOT): Promise<number[]> {

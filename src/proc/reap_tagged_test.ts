@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../../test/support/assert.ts";
-import { containsTag, reapTagged, RUN_ID_ENV, taggedPids } from "./reap_tagged.ts";
+import { containsTag, reapTagged, taggedPids } from "./reap_tagged.ts";
+import { RUN_ID_ENV } from "../domain/run_state.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

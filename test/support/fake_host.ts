@@ -1,11 +1,12 @@
 /**
- * An in-memory {@link Host} implementing the lane machine of docs/host-contract.md §6 minimally,
- * for engine tests: claims with actors, dependency gate, review results on in_review exits,
+ * An in-memory {@link Host} for engine tests, whose transitions the built-in host's lane machine
+ * (`src/builtin-host/lanes.ts`) decides: claims with actors, dependency gate, review results on in_review exits,
  * call counting and failure injection (including "applied, then the transport failed").
  *
  * @module
  */
 import { HostError, HostTransportError } from "../../src/domain/host_errors.ts";
+import { decideTransition, POLICY_REQUIRED_TARGETS } from "../../src/builtin-host/lanes.ts";
 import type {
   AcceptResult,
   ContractInfo,
@@ -233,34 +234,25 @@ export class FakeHost implements Host {
     return this.#call("transition", input.wp, () => {
       const wp = this.#get(input.wp);
       const from = wp.lane;
-      const reject = (message: string) => {
-        throw new HostError("transition", "TRANSITION_REJECTED", { message });
-      };
-      if (!input.force) {
-        const edges: Record<string, Lane[]> = {
-          planned: ["claimed", "blocked", "canceled"],
-          claimed: ["in_progress", "blocked", "canceled"],
-          in_progress: ["for_review", "approved", "planned", "blocked", "canceled"],
-          for_review: ["in_review", "blocked", "canceled"],
-          in_review: ["approved", "done", "in_progress", "planned", "blocked", "canceled"],
-          approved: ["done", "in_progress", "planned", "blocked", "canceled"],
-          blocked: ["in_progress", "canceled"],
-        };
-        if (!(edges[from] ?? []).includes(input.to)) reject(`illegal edge ${from} -> ${input.to}`);
-        if (from === "in_review") {
-          const r = input.reviewResult;
-          if (r === undefined) reject(`leaving in_review needs a review result`);
-          if (input.reviewRef !== undefined && input.reviewRef !== r!.reference) reject("review ref mismatch");
-          if ((input.to === "done" || input.to === "approved") && r!.verdict !== "approved") reject("not approved");
-          if (input.evidence !== undefined && input.evidence.review.reference !== r!.reference) {
-            reject("evidence mismatch");
-          }
-        }
-        const needsPolicy = ["claimed", "in_progress", "for_review", "in_review", "approved"].includes(input.to);
-        if (needsPolicy && input.policy === undefined) {
-          throw new HostError("transition", "POLICY_METADATA_REQUIRED", { message: "policy required" });
-        }
+      if (!input.force && POLICY_REQUIRED_TARGETS.includes(input.to) && input.policy === undefined) {
+        throw new HostError("transition", "POLICY_METADATA_REQUIRED", { message: "policy required" });
       }
+      // The built-in host's lane machine decides (the same edges and guards), so engine tests
+      // cannot pass against a laxer host than the one users run. The fake tracks no subtasks or
+      // commits: it takes the engine's word for them.
+      const decision = decideTransition({
+        from,
+        to: input.to,
+        actor: input.actor,
+        force: input.force ?? false,
+        reason: input.note ?? null,
+        reviewRef: input.reviewRef ?? null,
+        reviewResult: input.reviewResult ?? null,
+        evidence: (input.evidence as Record<string, unknown> | undefined) ?? null,
+        subtasksComplete: input.subtasksComplete ?? true,
+        implementationEvidence: input.implementationEvidencePresent ?? true,
+      });
+      if (!decision.ok) throw new HostError("transition", "TRANSITION_REJECTED", { message: decision.message });
       wp.lane = input.to;
       return {
         ...IDENTITY,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { AgentRunner, AttemptFailure, AttemptResult, AttemptSpec, ReviewVerdict } from "../../src/domain/agent.ts";
-import type { CommitGateResult, EnsuredWorkspace, Git, WorkspaceRequest } from "../../src/engine/git.ts";
+import type { CommitGateResult, EnsuredWorkspace, Git, WorkspaceRequest } from "../../src/domain/git.ts";
 import type { Clock, PromptKit, StateSink } from "../../src/engine/ports.ts";
 import type { RunState } from "../../src/domain/run_state.ts";
 

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { join } from "node:path";
-import { addExcludes, createGit, executableConfig, OWN_FILE_EXCLUDES, WorkspaceError } from "./git.ts";
+import { addExcludes, createGit, executableConfig, OWN_FILE_EXCLUDES } from "./worktree_git.ts";
+import { WorkspaceError } from "../domain/git.ts";
 
 const ID = ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"];
 

@@ -1,5 +1,5 @@
 /**
- * The git operations the engine needs, behind {@link Git} so tests can fake them.
+ * The git operations the engine needs: the real {@link Git} (the port is `domain/git.ts`).
  *
  * The real implementation runs `git` through src/proc/git.ts (a timeout, no stdin, no terminal
  * prompts, `-c core.hooksPath=/dev/null -c core.fsmonitor=false`) and diffs without external drivers or
@@ -10,85 +10,9 @@
  * @module
  */
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { FALLBACK_IDENTITY, git as runGit } from "../proc/git.ts";
-import { withWorktreeLock } from "../proc/worktree_lock.ts";
-
-/** Where a WP's workspace ended up and what we created for it. */
-export interface EnsuredWorkspace {
-  path: string;
-  branch: string;
-  /** True when we ran `git worktree add`. */
-  createdWorktree: boolean;
-  /** The branch we created, if any. */
-  createdBranch: string | null;
-}
-
-/** Outcome of the commit gate. */
-export type CommitGateResult =
-  | { ok: true; head: string; committed: boolean; files: string[] }
-  | { ok: false; kind: "wrong_branch" | "no_output" | "git_error"; message: string };
-
-/** Input of {@link Git.ensureWorkspace}. */
-export interface WorkspaceRequest {
-  workspacePath: string;
-  laneBranch?: string;
-  laneBaseRef?: string;
-  /** Branch to create when the host names no lane branch (legacy WPs). */
-  fallbackBranch: string;
-}
-
-/** A workspace that cannot be used; the WP fails with this message. */
-export class WorkspaceError extends Error {
-  /** Set when the worktree is on another branch than the lane's (the next steps name the checkout). */
-  readonly wrongBranch: { workspace: string; branch: string } | null;
-
-  constructor(message: string, options: { wrongBranch?: { workspace: string; branch: string } } = {}) {
-    super(message);
-    this.wrongBranch = options.wrongBranch ?? null;
-  }
-
-  override get name(): string {
-    return "WorkspaceError";
-  }
-}
-
-/** Git, as the engine uses it. */
-export interface Git {
-  /** The commit id of HEAD in `ws`. */
-  head(ws: string): Promise<string>;
-  /** The checked-out branch, or null when HEAD is detached. */
-  currentBranch(ws: string): Promise<string | null>;
-  /** `git merge-base ref HEAD`, or null when it cannot be computed. */
-  mergeBase(ws: string, ref: string): Promise<string | null>;
-  /**
-   * Makes sure the host's workspace path is a usable worktree inside `<repo>/.worktrees/` on the
-   * expected branch, creating it when missing.
-   *
-   * @throws {WorkspaceError} when the path escapes `.worktrees/`, is not a directory, is not a
-   * worktree or is on another branch.
-   */
-  ensureWorkspace(repoRoot: string, request: WorkspaceRequest): Promise<EnsuredWorkspace>;
-  /**
-   * Commits the agent's work on `branch` and requires at least one commit in `base..HEAD`.
-   * Orchestrator files under `.kittify/` are never staged.
-   */
-  commitGate(ws: string, branch: string | null, base: string, message: string): Promise<CommitGateResult>;
-  /** `git diff base..HEAD` (stat then patch), capped at `maxBytes`. */
-  diff(ws: string, base: string, maxBytes: number): Promise<string>;
-  /**
-   * Puts `ws` back to commit `head` with a clean tree (our own `.kittify` files and ignored files
-   * kept) and returns what was discarded: changed or untracked paths, and `HEAD moved to <sha>`
-   * when commits were made. Empty when nothing had changed. Used after a review: a reviewer must
-   * not leave edits that the next WP on the lane would trip over.
-   */
-  discardChanges(ws: string, head: string): Promise<string[]>;
-  /**
-   * The configuration entries that can make git run a program (filters, drivers, hooks, signing,
-   * includes, aliases...), with their origin: a change means an agent tampered with it. Harmless
-   * entries (e.g. branch tracking written by `worktree add`) are left out.
-   */
-  configFingerprint(ws: string): Promise<string>;
-}
+import { FALLBACK_IDENTITY, git as runGit } from "./git.ts";
+import { withWorktreeLock } from "./worktree_lock.ts";
+import { type Git, WorkspaceError } from "../domain/git.ts";
 
 /** Pathspecs that keep our own files out of WP commits. */
 export const OWN_FILE_EXCLUDES: readonly string[] = [
@@ -110,9 +34,6 @@ export function addExcludes(ignored: ReadonlySet<string>): string[] {
 
 /** Our own paths that an exclude names literally (no wildcard), see {@link addExcludes}. */
 const LITERAL_OWN_PATHS = OWN_FILE_EXCLUDES.map((p) => p.slice(":(exclude)".length)).filter((p) => !p.includes("*"));
-
-/** Identity used when the repository has none configured (one for every commit we make). */
-export { FALLBACK_IDENTITY };
 
 interface GitOutput {
   code: number;

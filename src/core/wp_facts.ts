@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { parse } from "yaml";
 
 function frontmatter(markdown: string | null): Record<string, unknown> | null {
@@ -53,13 +52,4 @@ export function parseLaneHints(text: string): Map<string, string> {
     // A hint only: no lanes.json means no hints.
   }
   return hints;
-}
-
-/** Reads `kitty-specs/<mission>/lanes.json` as hints (empty when missing or invalid). */
-export async function readLaneHints(repoRoot: string, mission: string): Promise<Map<string, string>> {
-  try {
-    return parseLaneHints(await Deno.readTextFile(join(repoRoot, "kitty-specs", mission, "lanes.json")));
-  } catch {
-    return new Map();
-  }
 }
