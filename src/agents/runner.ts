@@ -14,7 +14,13 @@ import { AttemptLog } from "./log_writer.ts";
 import type { ParsedOutput } from "./parse/types.ts";
 import { getAgent } from "./registry.ts";
 import { createSupervisor, type SuperviseResult } from "./supervise.ts";
-import type { AgentRunner, AttemptFailure, AttemptResult, AttemptSpec } from "../domain/agent.ts";
+import {
+  type AgentRunner,
+  type AttemptFailure,
+  type AttemptResult,
+  type AttemptSpec,
+  notStarted,
+} from "../domain/agent.ts";
 import { which } from "../proc/which.ts";
 import { gitWorkspaceProbe, type WorkspaceProbe } from "./workspace_probe.ts";
 
@@ -88,21 +94,9 @@ export function createAgentRunner(opts: AgentRunnerOptions): AgentRunner {
     }, opts.config.logMaxBytes);
 
     const early = (failure: AttemptFailure): Promise<AttemptResult> =>
-      log.close(`not started: ${failure.class}: ${failure.message}`).catch(() => {}).then(() => ({
-        agentId: spec.agentId,
-        role: spec.role,
-        ok: false,
-        exitCode: null,
-        signal: null,
-        durationMs: Math.round(performance.now() - started),
-        failure,
-        finalMessage: "",
-        costUsd: null,
-        tokens: null,
-        logPath: spec.logPath,
-        outputTail: "",
-        pgid: null,
-      }));
+      log.close(`not started: ${failure.class}: ${failure.message}`).catch(() => {}).then(() =>
+        notStarted(spec, failure, Math.round(performance.now() - started))
+      );
 
     const promptBytes = new TextEncoder().encode(spec.prompt).length;
     if (def.prompt === "arg" && promptBytes > ARGV_PROMPT_MAX_BYTES) {

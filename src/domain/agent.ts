@@ -89,6 +89,25 @@ export interface AttemptResult {
   pgid: number | null;
 }
 
+/** The result of an attempt whose agent never ran (could not start, or was refused before). */
+export function notStarted(spec: AttemptSpec, failure: AttemptFailure, durationMs: number): AttemptResult {
+  return {
+    agentId: spec.agentId,
+    role: spec.role,
+    ok: false,
+    exitCode: null,
+    signal: null,
+    durationMs,
+    failure,
+    finalMessage: "",
+    costUsd: null,
+    tokens: null,
+    logPath: spec.logPath,
+    outputTail: "",
+    pgid: null,
+  };
+}
+
 /** Everything needed to run one attempt. */
 export interface AttemptSpec {
   agentId: string;

@@ -8,7 +8,13 @@
  * @module
  */
 import { join } from "node:path";
-import type { AgentRole, AttemptFailure, AttemptResult, AttemptSpec } from "../domain/agent.ts";
+import {
+  type AgentRole,
+  type AttemptFailure,
+  type AttemptResult,
+  type AttemptSpec,
+  notStarted,
+} from "../domain/agent.ts";
 import { errorMessage } from "../domain/errors.ts";
 import type { StageConfig, WpBudget } from "../domain/config.ts";
 import { type BudgetStop, wpBudgetStop } from "../core/budget.ts";
@@ -377,20 +383,9 @@ async function runAttempt(ctx: EngineContext, spec: AttemptSpec): Promise<Attemp
   try {
     return await ctx.deps.runner.run(spec, ctx.signal);
   } catch (error) {
-    return {
-      agentId: spec.agentId,
-      role: spec.role,
-      ok: false,
-      exitCode: null,
-      signal: null,
-      durationMs: 0,
-      failure: { class: "config", message: `agent ${spec.agentId} could not be started: ${errorMessage(error)}` },
-      finalMessage: "",
-      costUsd: null,
-      tokens: null,
-      logPath: spec.logPath,
-      outputTail: "",
-      pgid: null,
-    };
+    return notStarted(spec, {
+      class: "config",
+      message: `agent ${spec.agentId} could not be started: ${errorMessage(error)}`,
+    }, 0);
   }
 }
