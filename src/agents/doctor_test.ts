@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
-import { createFakeBin } from "../../test/fake_agents/mod.ts";
+import { createFakeBin } from "../../test/support/fake_agents/mod.ts";
 import { defaultResolvedConfig } from "../config/mod.ts";
 import type { ResolvedConfig } from "../domain/config.ts";
 import { configuredAgentIds, type DoctorDeps, type DoctorReport, runDoctorChecks } from "./doctor.ts";

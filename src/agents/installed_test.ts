@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
-import { createFakeBin } from "../../test/fake_agents/mod.ts";
+import { createFakeBin } from "../../test/support/fake_agents/mod.ts";
 import { checkAgentInstalled } from "./installed.ts";
 
 const config = { agents: {} };

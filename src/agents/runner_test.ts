@@ -3,7 +3,7 @@
  * failure classes, prompt delivery, environment filtering and log handling.
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
-import { claudeResult, createFakeBin, type FakeBin, type FakeMode } from "../../test/fake_agents/mod.ts";
+import { claudeResult, createFakeBin, type FakeBin, type FakeMode } from "../../test/support/fake_agents/mod.ts";
 import { defaultResolvedConfig } from "../config/mod.ts";
 import type { CustomAgentConfig, ResolvedConfig } from "../domain/config.ts";
 import { createAgentRunner, promptPathFor } from "./runner.ts";

@@ -1,11 +1,11 @@
 /**
  * 200 MB of agent output keeps memory flat and the log capped. Measured in a fresh process
- * (test/fake_agents/flood_main.ts) so parallel test modules do not disturb RSS.
+ * (test/support/fake_agents/flood_main.ts) so parallel test modules do not disturb RSS.
  */
 import { assert, assertEquals } from "../../test/support/assert.ts";
 
 Deno.test("supervisor: 200 MB of output keeps memory bounded and the log capped", async () => {
-  const script = new URL("../../test/fake_agents/flood_main.ts", import.meta.url).pathname;
+  const script = new URL("../../test/support/fake_agents/flood_main.ts", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", script, "200000000", "1000000"],
     cwd: new URL("../../", import.meta.url).pathname,

@@ -3,7 +3,7 @@
  * process-group cleanup, abort and terminateAll. Limits are 1–2 s with a short grace.
  */
 import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
-import { createFakeBin, type FakeBin, type FakeMode } from "../../test/fake_agents/mod.ts";
+import { createFakeBin, type FakeBin, type FakeMode } from "../../test/support/fake_agents/mod.ts";
 import { defaultResolvedConfig } from "../config/mod.ts";
 import { isPidAlive } from "../proc/procfs.ts";
 import { groupAlive } from "../proc/terminate.ts";

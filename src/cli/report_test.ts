@@ -4,7 +4,7 @@ import { memoryTerminal } from "../output/terminal.ts";
 import { createRunRecorder } from "../store/recorder.ts";
 import { UserError } from "../domain/errors.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
-import { SAMPLE_RUN_ID, sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
+import { SAMPLE_RUN_ID, sampleEvents, sampleSummary } from "../../test/support/sample_run.ts";
 
 async function withRepo(fn: (root: string) => Promise<void>) {
   const root = await Deno.makeTempDir({ prefix: "sko-report-" });

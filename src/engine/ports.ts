@@ -68,7 +68,7 @@ export type PipelineChooser = (wpId: string, wpMarkdown: string | null) => Pipel
 /** Receives every run event (recorder, terminal view, notifier). */
 export type EventSink = (event: RunEvent) => void;
 
-/** The points of a WP's lifecycle where a test may crash the orchestrator (`test/e2e/crash.ts`). */
+/** The points of a WP's lifecycle where a test may crash the orchestrator (`test/support/e2e/crash.ts`). */
 export type FaultLabel =
   | "after-start-implementation"
   | "implement-running"

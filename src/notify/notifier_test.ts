@@ -2,7 +2,7 @@ import { createNotifier } from "./notifier.ts";
 import type { NotifyTarget } from "../domain/config.ts";
 import type { RunEvent } from "../domain/run_events.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../../test/support/assert.ts";
-import { SAMPLE_RUN_ID, sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
+import { SAMPLE_RUN_ID, sampleEvents, sampleSummary } from "../../test/support/sample_run.ts";
 
 interface Received {
   path: string;

@@ -1,6 +1,6 @@
 import { kindForTarget, kindsFor, slackBody, toNotification, webhookBody } from "./payload.ts";
 import { assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
-import { sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
+import { sampleEvents, sampleSummary } from "../../test/support/sample_run.ts";
 import type { RunEvent } from "../domain/run_events.ts";
 
 const finished = sampleEvents.at(-1)!;

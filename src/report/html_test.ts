@@ -1,6 +1,6 @@
 import { embedJson, renderHtml } from "./html.ts";
 import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
-import { sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
+import { sampleEvents, sampleSummary } from "../../test/support/sample_run.ts";
 
 const html = renderHtml({ events: sampleEvents, summary: sampleSummary });
 

@@ -1,7 +1,7 @@
 import { renderMarkdown } from "./markdown.ts";
 import { assert, assertEquals, assertStringIncludes } from "../../test/support/assert.ts";
 import { renderHtml } from "./html.ts";
-import { sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
+import { sampleEvents, sampleSummary } from "../../test/support/sample_run.ts";
 
 Deno.test("renderMarkdown() shows status, a WP table with totals and the next steps", () => {
   const md = renderMarkdown({ events: sampleEvents, summary: sampleSummary });

@@ -1,6 +1,6 @@
 import { buildRunModel } from "./model.ts";
 import { assertEquals } from "../../test/support/assert.ts";
-import { sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
+import { sampleEvents, sampleSummary } from "../../test/support/sample_run.ts";
 import { formatDuration } from "./format.ts";
 
 Deno.test("buildRunModel() pairs attempts into bars and marks rework after changes requested", () => {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { createRunRecorder, listRuns, parseEvents, readRun, runsToPrune } from "./recorder.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
-import { SAMPLE_RUN_ID, sampleEvents, sampleSummary } from "../../test/report/sample_run.ts";
+import { SAMPLE_RUN_ID, sampleEvents, sampleSummary } from "../../test/support/sample_run.ts";
 import { UserError } from "../domain/errors.ts";
 
 async function withRepo(fn: (root: string) => Promise<void>) {

@@ -20,10 +20,10 @@ import {
   startImpl,
   toLane,
   wpFlags,
-} from "./client.ts";
-import { createTranscriptProject, gitIn } from "./fixture.ts";
-import { BUILTIN, callHost, type HostUnderTest, realHost } from "./hosts.ts";
-import { detectEra, runEraSuite } from "./eras.ts";
+} from "../support/conformance/client.ts";
+import { createTranscriptProject, gitIn } from "../support/conformance/fixture.ts";
+import { BUILTIN, callHost, type HostUnderTest, realHost } from "../support/conformance/hosts.ts";
+import { detectEra, runEraSuite } from "../support/conformance/eras.ts";
 
 async function lifecycle(t: Deno.TestContext, s: Session): Promise<void> {
   await t.step("handshake", async () => {

@@ -1,7 +1,7 @@
 /** `abort` while the reviewer runs: the reviewer is stopped, and `resume` reviews again and finishes. */
 import { assert, assertEquals } from "../support/assert.ts";
 import { isLockHeld } from "../../src/store/lock.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   finalLanes,
@@ -15,7 +15,7 @@ import {
   spawnCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 Deno.test("abort while the reviewer runs stops it (exit 143); resume reviews again and ends done", async () => {
   await withE2e(spreadMission(1, 1), {}, async (e) => {

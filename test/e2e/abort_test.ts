@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { isLockHeld } from "../../src/store/lock.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   findStateFile,
@@ -19,7 +19,7 @@ import {
   spreadMission,
   stateFiles,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 const ARGS = orchestrateArgs(
   MISSION,

@@ -16,7 +16,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 Deno.test("orchestrate --max-concurrent 2: a host that refuses concurrent lane allocation still gets both WPs done", async () => {
   const spec = spreadMission(2, 2);

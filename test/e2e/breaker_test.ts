@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { readSpans, setFakeMode } from "./fake_cli.ts";
+import { readSpans, setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   configYaml,
@@ -16,7 +16,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 Deno.test("orchestrate: four WPs on a rate-limited claude retry one at a time after the cooldown, not all four", async () => {
   await withE2e(spreadMission(4, 4), { config: configYaml() }, async (e) => {

@@ -5,7 +5,7 @@
  * after its first WP (the others stay planned, exit 3, the next step says what to raise).
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { readCalls, setFakeMode } from "./fake_cli.ts";
+import { readCalls, setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   configYaml,
@@ -15,7 +15,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 Deno.test("orchestrate: consensus review (require all) with one rejecting reviewer reworks once, then both approve", async () => {
   const config = configYaml(`pipelines:

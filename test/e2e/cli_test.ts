@@ -13,7 +13,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 Deno.test("orchestrate --dry-run with the guide's exact command changes nothing", async () => {
   await withE2e(spreadMission(2, 1), {}, async (e) => {

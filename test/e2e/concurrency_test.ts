@@ -3,8 +3,16 @@
  * agents at once, never two WPs of one lane at once, and all end done.
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { type FakeSpan, setFakeMode } from "./fake_cli.ts";
-import { checkInvariants, MISSION, orchestrateArgs, readSpans, runCli, spreadMission, withE2e } from "./harness.ts";
+import { type FakeSpan, setFakeMode } from "../support/e2e/fake_cli.ts";
+import {
+  checkInvariants,
+  MISSION,
+  orchestrateArgs,
+  readSpans,
+  runCli,
+  spreadMission,
+  withE2e,
+} from "../support/e2e/harness.ts";
 
 /** The largest number of spans running at one instant (a span ending at t does not overlap one starting at t). */
 function maxOverlap(spans: FakeSpan[]): number {

@@ -8,7 +8,7 @@
  * reported as such by status and resume.
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   finalLanes,
@@ -21,7 +21,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 const GUIDE = orchestrateArgs(
   MISSION,

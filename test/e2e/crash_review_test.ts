@@ -1,5 +1,5 @@
 /** kill -9 of the orchestrator at after-start-review and at review-running, then `resume` finishes (see crash.ts). */
-import { crashThenResume } from "./crash.ts";
+import { crashThenResume } from "../support/e2e/crash.ts";
 
 for (const phase of ["after-start-review", "review-running"] as const) {
   Deno.test(`resume after a kill -9 at ${phase} ends done, one done event, no agent left`, async () => {

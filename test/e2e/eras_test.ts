@@ -10,7 +10,7 @@ import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts
 import type { EraId } from "../../src/domain/host.ts";
 import { isLockHeld } from "../../src/store/lock.ts";
 import type { RunSummary } from "../../src/domain/run_events.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   configYaml,
   type E2e,
@@ -26,7 +26,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 const ARGS = orchestrateArgs(MISSION, "--impl-agent", "claude-code", "--review-agent", "codex");
 

@@ -4,7 +4,7 @@
  * in the host with the reason and the run exits 3.
  */
 import { assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   configYaml,
@@ -17,7 +17,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 const CHAIN = configYaml(`pipelines:
   default:

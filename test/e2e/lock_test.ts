@@ -1,8 +1,16 @@
 /** Two runs at once: the second exits 75 naming the holder, and the first is unaffected. */
 import { assertEquals, assertMatch, assertStringIncludes } from "../support/assert.ts";
 import { isLockHeld } from "../../src/store/lock.ts";
-import { releaseFakes, setFakeMode } from "./fake_cli.ts";
-import { checkInvariants, MISSION, orchestrateArgs, runCli, spawnCli, spreadMission, withE2e } from "./harness.ts";
+import { releaseFakes, setFakeMode } from "../support/e2e/fake_cli.ts";
+import {
+  checkInvariants,
+  MISSION,
+  orchestrateArgs,
+  runCli,
+  spawnCli,
+  spreadMission,
+  withE2e,
+} from "../support/e2e/harness.ts";
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -4,7 +4,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { isLockHeld } from "../../src/store/lock.ts";
-import { releaseFakes, setFakeMode } from "./fake_cli.ts";
+import { releaseFakes, setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   forMission,
@@ -15,7 +15,7 @@ import {
   spawnCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 const OTHER = "035-other-feature";
 

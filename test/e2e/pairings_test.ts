@@ -14,7 +14,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 const PAIRINGS: [string, string, string, string][] = [
   // [impl agent id, review agent id, impl binary, review binary]

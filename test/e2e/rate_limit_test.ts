@@ -5,7 +5,7 @@
  * wait budget too small for a single wait, the next agent of the chain runs at once.
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   configYaml,
@@ -16,7 +16,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 Deno.test("orchestrate: three 429s from claude with max_attempts 2 are waited out and the WP ends done", async () => {
   await withE2e(spreadMission(1, 1), {}, async (e) => {

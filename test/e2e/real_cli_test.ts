@@ -38,7 +38,7 @@ import {
   spreadMission,
   withE2e,
   type WpStateView,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 /** The agents these runs drive, each with the wire API its CLI speaks. */
 type RealAgent = "claude-code" | "codex" | "opencode";

@@ -5,7 +5,7 @@
  * they left uncommitted on a rescue branch and finishes; contradictory flags are usage errors.
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   type E2e,
@@ -22,7 +22,7 @@ import {
   spreadMission,
   stateFiles,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 const ARGS = orchestrateArgs(
   MISSION,

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { setFakeMode } from "./fake_cli.ts";
+import { setFakeMode } from "../support/e2e/fake_cli.ts";
 import {
   checkInvariants,
   laneEvents,
@@ -17,7 +17,7 @@ import {
   runCli,
   spreadMission,
   withE2e,
-} from "./harness.ts";
+} from "../support/e2e/harness.ts";
 
 const ARGS = orchestrateArgs(MISSION, "--impl-agent", "claude-code", "--review-agent", "codex");
 

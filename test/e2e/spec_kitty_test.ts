@@ -3,7 +3,15 @@
  * mission is finalized by spec-kitty itself (`agent mission finalize-tasks`).
  */
 import { assertEquals } from "../support/assert.ts";
-import { checkInvariants, configYaml, MISSION, orchestrateArgs, runCli, spreadMission, withE2e } from "./harness.ts";
+import {
+  checkInvariants,
+  configYaml,
+  MISSION,
+  orchestrateArgs,
+  runCli,
+  spreadMission,
+  withE2e,
+} from "../support/e2e/harness.ts";
 
 const SPEC_KITTY = Deno.env.get("SPEC_KITTY_BIN") ?? "";
 

@@ -1,8 +1,16 @@
 /** `status` and `status --json` end to end: during a live run and after it. */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { isLockHeld } from "../../src/store/lock.ts";
-import { releaseFakes, setFakeMode } from "./fake_cli.ts";
-import { MISSION, orchestrateArgs, readState, runCli, spawnCli, spreadMission, withE2e } from "./harness.ts";
+import { releaseFakes, setFakeMode } from "../support/e2e/fake_cli.ts";
+import {
+  MISSION,
+  orchestrateArgs,
+  readState,
+  runCli,
+  spawnCli,
+  spreadMission,
+  withE2e,
+} from "../support/e2e/harness.ts";
 
 interface StatusJson {
   run_id: string;

@@ -4,8 +4,8 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, hostLanes } from "./invariants.ts";
+import { orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertMessage, hostLanes } from "../support/faults/invariants.ts";
 
 const ONE_WP = [{ id: "WP01" }];
 

@@ -4,9 +4,9 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, hostLanes } from "./invariants.ts";
-import { alive } from "./scenarios.ts";
+import { orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertMessage, hostLanes } from "../support/faults/invariants.ts";
+import { alive } from "../support/faults/scenarios.ts";
 
 const ONE_WP = [{ id: "WP01" }];
 

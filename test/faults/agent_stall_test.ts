@@ -3,8 +3,8 @@
  * Alone because the stall detection takes seconds by design.
  */
 import { assertEquals } from "../support/assert.ts";
-import { orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, hostLanes } from "./invariants.ts";
+import { orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertMessage, hostLanes } from "../support/faults/invariants.ts";
 
 const ONE_WP = [{ id: "WP01" }];
 

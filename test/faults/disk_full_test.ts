@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "./invariants.ts";
+import { orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "../support/faults/invariants.ts";
 
 function canMount(): boolean {
   if (Deno.build.os !== "linux" || Deno.uid() !== 0) return false;

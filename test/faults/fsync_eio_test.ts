@@ -5,8 +5,8 @@
  * state byte-for-byte intact, and a later run (without the fault) resumes.
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { MAIN, orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, assertResumable, stateFiles } from "./invariants.ts";
+import { MAIN, orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertMessage, assertResumable, stateFiles } from "../support/faults/invariants.ts";
 
 function straceWorks(): boolean {
   try {

@@ -3,8 +3,8 @@
  * usage error.
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "./invariants.ts";
+import { orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "../support/faults/invariants.ts";
 
 Deno.test("fault #1: malformed JSON from a read is retried, from a mutation is reconciled without a duplicate", async () => {
   await withFaultRepo({}, async (repo) => {

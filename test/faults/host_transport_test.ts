@@ -3,8 +3,8 @@
  * mutation and then dies (or the orchestrator dies before it records the outcome).
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "./invariants.ts";
+import { orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "../support/faults/invariants.ts";
 
 Deno.test("fault #5: a hanging host call is killed at host.timeout; mutations are reconciled, not duplicated", async () => {
   await withFaultRepo({ wps: [{ id: "WP01" }], yaml: { hostTimeout: "3s" } }, async (repo) => {

@@ -4,9 +4,9 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertResumable, hostLanes } from "./invariants.ts";
-import { waitFor } from "./scenarios.ts";
+import { type FaultRepo, orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertResumable, hostLanes } from "../support/faults/invariants.ts";
+import { waitFor } from "../support/faults/scenarios.ts";
 
 const ONE_WP = [{ id: "WP01" }];
 

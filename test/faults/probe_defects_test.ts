@@ -4,8 +4,8 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, hostLanes, stateFiles } from "./invariants.ts";
+import { type FaultRepo, orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertMessage, hostLanes, stateFiles } from "../support/faults/invariants.ts";
 
 /** No stack trace and no "this is a bug" in what the user sees. */
 function assertNoCrash(out: string): void {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
 import { encodeState } from "../../src/store/state_schema.ts";
 import { JOURNAL_SUFFIX } from "../../src/store/run_state.ts";
-import { type FaultRepo, orchestrateArgs, resumeArgs, withFaultRepo } from "./harness.ts";
+import { type FaultRepo, orchestrateArgs, resumeArgs, withFaultRepo } from "../support/faults/harness.ts";
 import {
   assertAfterFault,
   assertMessage,
@@ -15,8 +15,8 @@ import {
   decodeStateFile,
   hostLanes,
   stateFiles,
-} from "./invariants.ts";
-import { alive, waitFor } from "./scenarios.ts";
+} from "../support/faults/invariants.ts";
+import { alive, waitFor } from "../support/faults/scenarios.ts";
 
 const ONE_WP = [{ id: "WP01" }];
 

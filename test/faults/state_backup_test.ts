@@ -3,9 +3,9 @@
  * file falls back to the previous generation with a warning.
  */
 import { assert } from "../support/assert.ts";
-import { withFaultRepo } from "./harness.ts";
-import { assertResumable } from "./invariants.ts";
-import { stoppedRun } from "./scenarios.ts";
+import { withFaultRepo } from "../support/faults/harness.ts";
+import { assertResumable } from "../support/faults/invariants.ts";
+import { stoppedRun } from "../support/faults/scenarios.ts";
 
 const ONE_WP = [{ id: "WP01" }];
 

@@ -4,9 +4,9 @@
  */
 import { basename, dirname, join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { orchestrateArgs, resumeArgs, withFaultRepo } from "./harness.ts";
-import { assertHostConsistent, assertMessage, assertNoOrphans, assertResumable } from "./invariants.ts";
-import { stoppedRun } from "./scenarios.ts";
+import { orchestrateArgs, resumeArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertHostConsistent, assertMessage, assertNoOrphans, assertResumable } from "../support/faults/invariants.ts";
+import { stoppedRun } from "../support/faults/scenarios.ts";
 
 const ONE_WP = [{ id: "WP01" }];
 

@@ -4,8 +4,8 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { type FaultRepo, orchestrateArgs, withFaultRepo } from "./harness.ts";
-import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "./invariants.ts";
+import { type FaultRepo, orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { assertAfterFault, assertMessage, assertResumable, hostLanes } from "../support/faults/invariants.ts";
 
 const ONE_WP = [{ id: "WP01" }];
 

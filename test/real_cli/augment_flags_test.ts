@@ -5,7 +5,7 @@
  * without end (it retries the connection silently): our stall timer is what stops it. See
  * `flags_harness.ts`.
  */
-import { closedPortUrl, defineFlagsTests } from "./flags_harness.ts";
+import { closedPortUrl, defineFlagsTests } from "../support/real_cli/flags_harness.ts";
 
 defineFlagsTests({
   agentId: "augment",

@@ -19,7 +19,14 @@ import { anthropicAdapter } from "../support/model_server/anthropic.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { claudeSetup, type ClaudeSetupOptions, runningAsRoot } from "../support/real_cli/claude.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { EXPECTED_CALLS, type RealCase, type RealRun, retriedByEngine, runReal, WP } from "./chat_cli_harness.ts";
+import {
+  EXPECTED_CALLS,
+  type RealCase,
+  type RealRun,
+  retriedByEngine,
+  runReal,
+  WP,
+} from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("claude-code").version;
 const NAME = `claude-code ${V} (real)`;

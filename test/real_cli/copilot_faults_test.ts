@@ -8,7 +8,7 @@ import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts
 import { classifyHttpStatus } from "../../src/agents/parse/classify.ts";
 import { copilotSetup } from "../support/real_cli/copilot.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { type RealCase, type RealRun, retriedByEngine, runReal } from "./chat_cli_harness.ts";
+import { type RealCase, type RealRun, retriedByEngine, runReal } from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("copilot").version;
 const run = (c: Omit<RealCase, "agentId" | "setup">) => runReal({ agentId: "copilot", setup: copilotSetup, ...c });

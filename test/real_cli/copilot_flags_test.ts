@@ -4,7 +4,7 @@
  * pass exists, no token ends in auth, a token with the network cut ends in a connection failure
  * (transient), never auth. See `flags_harness.ts`.
  */
-import { defineFlagsTests } from "./flags_harness.ts";
+import { defineFlagsTests } from "../support/real_cli/flags_harness.ts";
 
 defineFlagsTests({
   agentId: "copilot",

@@ -10,7 +10,7 @@ import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { copilotSetup } from "../support/real_cli/copilot.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { EXPECTED_CALLS, type RealCase, retriedByEngine, runReal, WP } from "./chat_cli_harness.ts";
+import { EXPECTED_CALLS, type RealCase, retriedByEngine, runReal, WP } from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("copilot").version;
 const run = (c: Omit<RealCase, "agentId" | "setup">) => runReal({ agentId: "copilot", setup: copilotSetup, ...c });

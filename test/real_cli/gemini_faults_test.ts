@@ -13,7 +13,7 @@ import { classifyHttpStatus } from "../../src/agents/parse/classify.ts";
 import { geminiAdapter } from "../support/model_server/gemini.ts";
 import { geminiSetup } from "../support/real_cli/gemini.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { type RealCase, retriedByEngine, runReal } from "./chat_cli_harness.ts";
+import { type RealCase, retriedByEngine, runReal } from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("gemini").version;
 const run = (c: Omit<RealCase, "agentId" | "setup" | "adapters">) =>

@@ -12,7 +12,7 @@ import { geminiAdapter } from "../support/model_server/gemini.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { geminiSetup } from "../support/real_cli/gemini.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { EXPECTED_CALLS, type RealCase, retriedByEngine, runReal, WP } from "./chat_cli_harness.ts";
+import { EXPECTED_CALLS, type RealCase, retriedByEngine, runReal, WP } from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("gemini").version;
 const run = (c: Omit<RealCase, "agentId" | "setup" | "adapters">) =>

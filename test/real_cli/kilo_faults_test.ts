@@ -12,7 +12,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { classifyHttpStatus } from "../../src/agents/parse/classify.ts";
 import { kiloSetup } from "../support/real_cli/kilo.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { type RealCase, type RealRun, retriedByEngine, runReal } from "./chat_cli_harness.ts";
+import { type RealCase, type RealRun, retriedByEngine, runReal } from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("kilocode").version;
 // See kilo_test.ts for the wider wall-clock limit.

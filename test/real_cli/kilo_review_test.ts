@@ -8,7 +8,7 @@ import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { kiloSetup } from "../support/real_cli/kilo.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { type RealCase, runReal, WP } from "./chat_cli_harness.ts";
+import { type RealCase, runReal, WP } from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("kilocode").version;
 // Kilo spends seconds of its own per step (3-5 s on a loaded 2-core machine): a wider limit

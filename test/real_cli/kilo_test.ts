@@ -9,7 +9,14 @@
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { kiloSetup } from "../support/real_cli/kilo.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { EXPECTED_CALLS, type RealCase, type RealRun, retriedByEngine, runReal, WP } from "./chat_cli_harness.ts";
+import {
+  EXPECTED_CALLS,
+  type RealCase,
+  type RealRun,
+  retriedByEngine,
+  runReal,
+  WP,
+} from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("kilocode").version;
 // Kilo spends seconds of its own per step (3-5 s on a loaded 2-core machine): a wider limit

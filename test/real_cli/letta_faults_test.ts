@@ -13,7 +13,7 @@ import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts
 import { classifyHttpStatus } from "../../src/agents/parse/classify.ts";
 import { lettaSetup } from "../support/real_cli/letta.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { type RealCase, type RealRun, retriedByEngine, runReal } from "./chat_cli_harness.ts";
+import { type RealCase, type RealRun, retriedByEngine, runReal } from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("letta").version;
 const run = (c: Omit<RealCase, "agentId" | "setup">) => runReal({ agentId: "letta", setup: lettaSetup, ...c });

@@ -4,7 +4,7 @@
  * auth, a key with `LETTA_BASE_URL` unreachable ends in a connection failure (transient), not
  * auth, although Letta's message says the credentials "may be invalid". See `flags_harness.ts`.
  */
-import { closedPortUrl, defineFlagsTests } from "./flags_harness.ts";
+import { closedPortUrl, defineFlagsTests } from "../support/real_cli/flags_harness.ts";
 
 defineFlagsTests({
   agentId: "letta",

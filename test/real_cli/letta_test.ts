@@ -10,7 +10,7 @@ import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { lettaSetup } from "../support/real_cli/letta.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { EXPECTED_CALLS, type RealCase, runReal, WP } from "./chat_cli_harness.ts";
+import { EXPECTED_CALLS, type RealCase, runReal, WP } from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("letta").version;
 const run = (c: Omit<RealCase, "agentId" | "setup">) => runReal({ agentId: "letta", setup: lettaSetup, ...c });

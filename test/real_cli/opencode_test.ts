@@ -12,7 +12,13 @@ import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { opencodeSetup } from "../support/real_cli/opencode.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { EXPECTED_CALLS, realCliSuite, type RealRun, retriedByEngine, WP } from "./chat_cli_harness.ts";
+import {
+  EXPECTED_CALLS,
+  realCliSuite,
+  type RealRun,
+  retriedByEngine,
+  WP,
+} from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("opencode").version;
 /** Our stall limit in the stall case (counted from opencode's first model request). */

@@ -13,7 +13,14 @@ import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
 import { piSetup } from "../support/real_cli/pi.ts";
-import { EXPECTED_CALLS, OWNED_FILE, realCliSuite, type RealRun, retriedByEngine, WP } from "./chat_cli_harness.ts";
+import {
+  EXPECTED_CALLS,
+  OWNED_FILE,
+  realCliSuite,
+  type RealRun,
+  retriedByEngine,
+  WP,
+} from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("pi").version;
 const count = (r: RealRun) => r.requests.filter((q) => q.role === "implement").length;

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { renderHtml } from "../../src/report/html.ts";
 import type { RunEvent } from "../../src/domain/run_events.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { SAMPLE_ATTEMPTS, sampleEvents, sampleSummary } from "./sample_run.ts";
+import { SAMPLE_ATTEMPTS, sampleEvents, sampleSummary } from "../support/sample_run.ts";
 
 const CHROMIUM = Deno.env.get("SKO_CHROMIUM") || "/usr/bin/chromium";
 const TIMEOUT_MS = 60_000;

@@ -5,11 +5,11 @@
  * @module
  */
 import { join } from "node:path";
-import { assert, assertEquals } from "../support/assert.ts";
-import { ALL_LANES, isLegalEdge } from "../../src/builtin-host/lanes.ts";
-import { decodeState, type StateDecodeResult } from "../../src/store/state_schema.ts";
-import { decodeWithJournal, JOURNAL_SUFFIX } from "../../src/store/run_state.ts";
-import type { RunState } from "../../src/domain/run_state.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { ALL_LANES, isLegalEdge } from "../../../src/builtin-host/lanes.ts";
+import { decodeState, type StateDecodeResult } from "../../../src/store/state_schema.ts";
+import { decodeWithJournal, JOURNAL_SUFFIX } from "../../../src/store/run_state.ts";
+import type { RunState } from "../../../src/domain/run_state.ts";
 import { type CliResult, type FaultRepo, killTagged, orchestrateArgs, resumeArgs, taggedPids } from "./harness.ts";
 
 /** Fails (after killing them) when processes of this repo outlive the CLI beyond `graceMs`. */

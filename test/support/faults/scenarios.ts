@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { assert } from "../support/assert.ts";
+import { assert } from "../assert.ts";
 import { type FaultRepo, orchestrateArgs } from "./harness.ts";
 import { assertMessage, stateFiles } from "./invariants.ts";
 

@@ -7,8 +7,8 @@
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { GIT_ENV } from "./fixture.ts";
 
-const MAIN = fromFileUrl(new URL("../../src/main.ts", import.meta.url));
-const CONFIG = fromFileUrl(new URL("../../deno.json", import.meta.url));
+const MAIN = fromFileUrl(new URL("../../../src/main.ts", import.meta.url));
+const CONFIG = fromFileUrl(new URL("../../../deno.json", import.meta.url));
 
 /** A host under test. */
 export interface HostUnderTest {

@@ -3,13 +3,13 @@
  * prints the RSS growth, log size and tail sizes as JSON. The memory test spawns this so that
  * other test modules running in parallel do not disturb the measurement.
  *
- * Usage: deno run -A test/fake_agents/flood_main.ts <bytes> <logMaxBytes>
+ * Usage: deno run -A test/support/fake_agents/flood_main.ts <bytes> <logMaxBytes>
  *
  * @module
  */
-import { defaultResolvedConfig } from "../../src/config/mod.ts";
-import { createAgentRunner } from "../../src/agents/runner.ts";
-import { mtimeScanProbe } from "../../src/agents/workspace_probe.ts";
+import { defaultResolvedConfig } from "../../../src/config/mod.ts";
+import { createAgentRunner } from "../../../src/agents/runner.ts";
+import { mtimeScanProbe } from "../../../src/agents/workspace_probe.ts";
 import { createFakeBin } from "./mod.ts";
 
 const bytes = Number(Deno.args[0] ?? 200_000_000);

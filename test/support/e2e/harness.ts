@@ -10,17 +10,17 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { assert, assertEquals } from "../support/assert.ts";
-import { isoUtc } from "../../src/builtin-host/envelope.ts";
-import { newLaneEvent } from "../../src/builtin-host/events.ts";
-import { prettyJson, pyJson } from "../../src/builtin-host/json.ts";
-import { identityOf } from "../../src/builtin-host/mission.ts";
-import { buildSnapshot } from "../../src/builtin-host/snapshot.ts";
-import { isLockHeld } from "../../src/store/lock.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { isoUtc } from "../../../src/builtin-host/envelope.ts";
+import { newLaneEvent } from "../../../src/builtin-host/events.ts";
+import { prettyJson, pyJson } from "../../../src/builtin-host/json.ts";
+import { identityOf } from "../../../src/builtin-host/mission.ts";
+import { buildSnapshot } from "../../../src/builtin-host/snapshot.ts";
+import { isLockHeld } from "../../../src/store/lock.ts";
 import { readCalls, readPids, readSpans, writeFakeClis } from "./fake_cli.ts";
 
 /** The repository root of this project. */
-export const ROOT = new URL("../../", import.meta.url).pathname;
+export const ROOT = new URL("../../../", import.meta.url).pathname;
 /** Our CLI entry point. */
 export const MAIN = join(ROOT, "src", "main.ts");
 /** Mission slug used by most scenarios (the guide's example). */

@@ -11,9 +11,9 @@
  * @module
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { type EraProfile, ERAS } from "../../src/host/era.ts";
-import type { EraId } from "../../src/domain/host.ts";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { type EraProfile, ERAS } from "../../../src/host/era.ts";
+import type { EraId } from "../../../src/domain/host.ts";
 import { commitIn, type Data, POLICY } from "./client.ts";
 import { createTranscriptProject, gitIn, WPS } from "./fixture.ts";
 import { callHost, type HostUnderTest } from "./hosts.ts";

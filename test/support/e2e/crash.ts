@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { assert, assertEquals } from "../support/assert.ts";
-import type { FaultLabel } from "../../src/engine/ports.ts";
+import { assert, assertEquals } from "../assert.ts";
+import type { FaultLabel } from "../../../src/engine/ports.ts";
 import { readCalls, setFakeMode } from "./fake_cli.ts";
 import {
   checkInvariants,

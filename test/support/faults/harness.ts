@@ -7,16 +7,16 @@
  * @module
  */
 import { join } from "node:path";
-import { newLaneEvent } from "../../src/builtin-host/events.ts";
-import { prettyJson, pyJson } from "../../src/builtin-host/json.ts";
-import { identityOf } from "../../src/builtin-host/mission.ts";
-import { buildSnapshot } from "../../src/builtin-host/snapshot.ts";
-import { isoUtc } from "../../src/builtin-host/envelope.ts";
-import { selfCommand } from "../../src/host/self_command.ts";
+import { newLaneEvent } from "../../../src/builtin-host/events.ts";
+import { prettyJson, pyJson } from "../../../src/builtin-host/json.ts";
+import { identityOf } from "../../../src/builtin-host/mission.ts";
+import { buildSnapshot } from "../../../src/builtin-host/snapshot.ts";
+import { isoUtc } from "../../../src/builtin-host/envelope.ts";
+import { selfCommand } from "../../../src/host/self_command.ts";
 import { agentScript, claudeScript, hostScript } from "./scripts.ts";
 
 /** The orchestrator's entry point. */
-export const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+export const MAIN = new URL("../../../src/main.ts", import.meta.url).pathname;
 
 /** One WP of the test mission. */
 export interface WpSpec {

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { gitIn } from "./fixture.ts";
 import { callHost, type HostUnderTest } from "./hosts.ts";
 

@@ -11,7 +11,7 @@
 import { join } from "node:path";
 
 /** Where the recorded agent samples live (copied from docs/agent-samples). */
-export const SAMPLES_DIR: string = new URL("../fixtures/agent-samples/", import.meta.url).pathname;
+export const SAMPLES_DIR: string = new URL("../../fixtures/agent-samples/", import.meta.url).pathname;
 
 /** What a fake agent does. */
 export type FakeMode =

@@ -7,8 +7,8 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { newLaneEvent } from "../../src/builtin-host/events.ts";
-import { prettyJson, pyJson } from "../../src/builtin-host/json.ts";
+import { newLaneEvent } from "../../../src/builtin-host/events.ts";
+import { prettyJson, pyJson } from "../../../src/builtin-host/json.ts";
 
 /** Environment that makes git work without any global configuration. */
 export const GIT_ENV: Record<string, string> = {

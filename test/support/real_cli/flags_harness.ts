@@ -14,17 +14,17 @@
  *
  * @module
  */
-import { builtinDefinition } from "../../src/agents/cli/builtin.ts";
-import { argvTemplate, substituteArgv } from "../../src/agents/definition.ts";
-import type { BuiltinAgentId } from "../../src/domain/agent_ids.ts";
-import type { ParsedOutput } from "../../src/agents/parse/types.ts";
-import { parseAll } from "../../src/agents/stdout_capture.ts";
-import { createAgentRunner } from "../../src/agents/runner.ts";
-import { defaultResolvedConfig } from "../../src/config/mod.ts";
-import type { AgentRole } from "../../src/domain/agent.ts";
-import { freshHome } from "../support/real_cli/opencode.ts";
-import { pinned, pinnedBinary, pinnedPath } from "../support/real_cli/pinned.ts";
-import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { builtinDefinition } from "../../../src/agents/cli/builtin.ts";
+import { argvTemplate, substituteArgv } from "../../../src/agents/definition.ts";
+import type { BuiltinAgentId } from "../../../src/domain/agent_ids.ts";
+import type { ParsedOutput } from "../../../src/agents/parse/types.ts";
+import { parseAll } from "../../../src/agents/stdout_capture.ts";
+import { createAgentRunner } from "../../../src/agents/runner.ts";
+import { defaultResolvedConfig } from "../../../src/config/mod.ts";
+import type { AgentRole } from "../../../src/domain/agent.ts";
+import { freshHome } from "./opencode.ts";
+import { pinned, pinnedBinary, pinnedPath } from "./pinned.ts";
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { type RealCase, type RealRun, runReal } from "./chat_cli_harness.ts";
 
 /**

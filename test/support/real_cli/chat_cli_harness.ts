@@ -18,16 +18,16 @@
  * @module
  */
 import { join } from "node:path";
-import { defaultResolvedConfig } from "../../src/config/mod.ts";
-import { createAgentRunner } from "../../src/agents/runner.ts";
-import { buildImplementPrompt, buildReviewPrompt } from "../../src/agents/prompt.ts";
-import type { AgentRole, AttemptResult, FailureClass } from "../../src/domain/agent.ts";
-import { chatAdapter } from "../support/model_server/chat.ts";
-import { type FaultRule, startModelServer, type WireAdapter } from "../support/model_server/server.ts";
-import type { ScriptKnobs } from "../support/model_server/script.ts";
-import type { LoggedRequest } from "../support/model_server/types.ts";
-import { gitWorkspaceProbe, type WorkspaceProbe } from "../../src/agents/workspace_probe.ts";
-import { pinned, pinnedBinary, pinnedPath, REPO_ROOT } from "../support/real_cli/pinned.ts";
+import { defaultResolvedConfig } from "../../../src/config/mod.ts";
+import { createAgentRunner } from "../../../src/agents/runner.ts";
+import { buildImplementPrompt, buildReviewPrompt } from "../../../src/agents/prompt.ts";
+import type { AgentRole, AttemptResult, FailureClass } from "../../../src/domain/agent.ts";
+import { chatAdapter } from "../model_server/chat.ts";
+import { type FaultRule, startModelServer, type WireAdapter } from "../model_server/server.ts";
+import type { ScriptKnobs } from "../model_server/script.ts";
+import type { LoggedRequest } from "../model_server/types.ts";
+import { gitWorkspaceProbe, type WorkspaceProbe } from "../../../src/agents/workspace_probe.ts";
+import { pinned, pinnedBinary, pinnedPath, REPO_ROOT } from "./pinned.ts";
 
 /** The mission and WP every case uses. */
 export const MISSION = "001-demo";
