@@ -64,9 +64,20 @@ export const PERMISSIONS = [
  * reserved grew to ~45 MB. Measured with the bench's 96-WP `scale` mission (8 chains × 12,
  * K=8, Deno 2.9.6, two runs each): peak RSS 141–144 MB → 99–104 MB, orchestrator CPU 13.2–13.6 s
  * → 13.1 s. Unlike `--max-old-space-size` it sets no hard limit, so a larger mission cannot hit
- * an out-of-memory abort. Each flag is passed as its own `--v8-flags=` argument.
+ * an out-of-memory abort.
+ *
+ * `--lite-mode` trades JIT speed for memory: V8 runs bytecode only (it implies `--jitless`, so no
+ * Sparkplug/Maglev/Turbofan code, no executable heap pages, fewer feedback vectors, and no
+ * WebAssembly, which neither we nor our dependencies use). The orchestrator waits on
+ * subprocesses; its CPU-heavy work (JSON, output streaming) runs in V8 builtins and Rust, which
+ * lite mode does not slow. Measured with the bench's `scale` missions (Deno 2.9.6, load average
+ * 4–12 on 2 CPUs, `deno run`): 6 WPs 88–90 MB → 79–83 MB peak RSS; 96 WPs 103–110 MB → 91–96 MB,
+ * orchestrator CPU 13.8–13.9 s → 13.7–16.3 s, wall time unchanged within the machine's noise
+ * (56–83 s → 56–81 s); 4 agents × 200 MB output: 95 → 84 MB, CPU 1.8 s both; a built-in host call
+ * costs the same CPU. Plain-JS hot loops run several times slower, so measure before adding a
+ * CPU-bound pure-JS path. Each flag is passed as its own `--v8-flags=` argument.
  */
-export const V8_FLAGS = ["--max-semi-space-size=2", "--memory-saver-mode"] as const;
+export const V8_FLAGS = ["--max-semi-space-size=2", "--memory-saver-mode", "--lite-mode"] as const;
 
 /** Files embedded in the binary besides the module graph. */
 export const INCLUDES = ["schema/orchestration.schema.json"] as const;

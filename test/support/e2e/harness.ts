@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { V8_FLAGS } from "../../../scripts/compile.ts";
 import { dirname, join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
 import { isoUtc } from "../../../src/builtin-host/envelope.ts";
@@ -300,11 +301,14 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
-/** The command that runs our CLI (`<deno> run -A src/main.ts`), or `SKO_E2E_BIN` when set. */
+/**
+ * The command that runs our CLI (`<deno> run -A src/main.ts` with the V8 flags the released
+ * binary carries, so the e2e suite runs the engine as it ships), or `SKO_E2E_BIN` when set.
+ */
 export function cliCommand(): { cmd: string; prefix: string[] } {
   const bin = Deno.env.get("SKO_E2E_BIN");
   if (bin) return { cmd: bin, prefix: [] };
-  return { cmd: Deno.execPath(), prefix: ["run", "-A", MAIN] };
+  return { cmd: Deno.execPath(), prefix: ["run", "-A", `--v8-flags=${V8_FLAGS.join(",")}`, MAIN] };
 }
 
 /** A CLI process started by {@link spawnCli}. */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { V8_FLAGS } from "../../../scripts/compile.ts";
 import { join } from "node:path";
 import { newLaneEvent } from "../../../src/builtin-host/events.ts";
 import { prettyJson, pyJson } from "../../../src/builtin-host/json.ts";
@@ -304,7 +305,7 @@ export async function createFaultRepo(opts: FaultRepoOptions = {}): Promise<Faul
     const path = `${binDir}:${base.PATH ?? "/usr/bin:/bin"}`;
     return { ...base, PATH: path, FAULT_TAG: parent, NO_COLOR: "1", ...extra };
   };
-  const argv = (args: string[]) => ["run", "--allow-all", MAIN, ...args];
+  const argv = (args: string[]) => ["run", "--allow-all", `--v8-flags=${V8_FLAGS.join(",")}`, MAIN, ...args];
   const command = (args: string[], extra?: Record<string, string>) =>
     new Deno.Command(Deno.execPath(), {
       args: argv(args),
