@@ -48,6 +48,17 @@ Deno.test("createRunView() in JSON mode emits NDJSON events on stdout", () => {
   assertEquals(JSON.parse(term.out.join("")).to, "in_progress");
 });
 
+Deno.test("createRunView() in JSON mode: an agent's C1 and bidi characters reach stdout escaped", () => {
+  const term = memoryTerminal({ json: true });
+  const view = createRunView(term);
+  const reason = "rejected\u009b2J\u202etxt.exe";
+  view.onEvent({ ...base, type: "warning", wp_id: "WP01", message: reason });
+  view.close();
+  const line = term.out.join("");
+  assertEquals(/[\u0080-\u009f\u202e]/.test(line), false);
+  assertEquals(JSON.parse(line).message, reason);
+});
+
 Deno.test("createRunView() on a TTY draws a live table of WPs in flight", () => {
   const term = memoryTerminal({ isTty: true });
   const view = createRunView(term, { tickMs: 0, now: () => 0 });

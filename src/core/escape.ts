@@ -99,3 +99,20 @@ export function escapeForTerminal(text: string): string {
   }
   return out;
 }
+
+/** What JSON.stringify leaves raw that a terminal acts on: DEL, C1, bidi controls, separators, BOM. */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const JSON_RAW_CONTROL = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * `JSON.stringify(value, null, space)` with every control character written as a `\uXXXX`
+ * escape. JSON.stringify escapes C0 controls but leaves DEL, C1 (`\u009b` is a CSI on many
+ * terminals), bidi overrides and line separators raw; escaped, the text parses back to the same
+ * value and cannot act on a terminal that shows `--json` output.
+ */
+export function stringifyJson(value: unknown, space?: number): string {
+  return (JSON.stringify(value, null, space) ?? "null").replace(
+    JSON_RAW_CONTROL,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../test/support/assert.ts";
-import { clipForeign, escapeForeign, escapeForTerminal, hasControl } from "./escape.ts";
+import { clipForeign, escapeForeign, escapeForTerminal, hasControl, stringifyJson } from "./escape.ts";
 
 const ATTACK = "\x1b]0;PWNED\x07\x1b[2J";
 
@@ -36,4 +36,15 @@ Deno.test("escapeForTerminal() keeps our colours, newlines and tabs, and escapes
   assertEquals(escapeForTerminal("\x1b[31mred\x1b[39m\n\tok"), "\x1b[31mred\x1b[39m\n\tok");
   assertEquals(escapeForTerminal(`x ${ATTACK} y\r`), "x \\x1b]0;PWNED\\x07\\x1b[2J y\\r");
   assertEquals(escapeForTerminal("\x1b[2J"), "\\x1b[2J");
+});
+
+Deno.test("stringifyJson() writes C1, DEL, bidi and separator characters as \\u escapes and parses back equal", () => {
+  const value = { reason: "a\u009b2Jb\u007f\u202eevil\u2028x\ufeff", esc: "\x1b[31m", n: 1 };
+  const text = stringifyJson(value);
+  assertEquals(hasControl(text), false);
+  assertEquals(text.includes("\\u009b2Jb\\u007f\\u202eevil\\u2028x\\ufeff"), true);
+  assertEquals(text.includes("\\u001b[31m"), true);
+  assertEquals(JSON.parse(text), value);
+  assertEquals(JSON.parse(stringifyJson(value, 2)), value);
+  assertEquals(stringifyJson("plain"), JSON.stringify("plain"));
 });

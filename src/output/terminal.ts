@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { escapeForTerminal } from "../core/escape.ts";
+import { escapeForTerminal, stringifyJson } from "../core/escape.ts";
 
 /** A sink for text; the real one writes to a file descriptor, tests use {@link memoryTerminal}. */
 export interface TextSink {
@@ -158,10 +158,10 @@ export function createTerminal(options: TerminalOptions = {}): Terminal {
       stderr.write(style.red(`error: ${escapeForTerminal(text)}`) + "\n");
     },
     event(event) {
-      if (json) stdout.write(JSON.stringify(event) + "\n");
+      if (json) stdout.write(stringifyJson(event) + "\n");
     },
     printJson(value) {
-      stdout.write(JSON.stringify(value, null, 2) + "\n");
+      stdout.write(stringifyJson(value, 2) + "\n");
     },
     raw(text) {
       // Machine output (envelopes, schema): written as is, JSON already escapes its controls.
