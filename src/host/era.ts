@@ -70,6 +70,19 @@ const PRE_13_MISSION_DEGRADATIONS = [
   "host errors may carry no message: decisions use error codes only",
 ];
 
+/** What the mission eras before 1.3 (1.0, 1.1, 1.2) have in common. */
+const MISSION_ERA_1X = {
+  missionFlag: "--mission",
+  inReviewLane: true,
+  startReviewClaims: true,
+  evidenceFlag: true,
+  reviewResultFlag: false,
+  subtaskFlags: true,
+  hostDependencyGate: true,
+  subtaskSource: "checkboxes",
+  errorMessages: false,
+} as const satisfies Partial<EraProfile>;
+
 /** Every era's profile, by id. */
 export const ERAS: Readonly<Record<EraId, EraProfile>> = {
   "1.0-feature": {
@@ -110,17 +123,9 @@ export const ERAS: Readonly<Record<EraId, EraProfile>> = {
     contract: "1.0.0",
     label: "mission era 1.0",
     releases: "spec-kitty 3.0 - 3.2.1",
-    missionFlag: "--mission",
+    ...MISSION_ERA_1X,
     commands: MISSION_NAMES,
-    inReviewLane: true,
-    startReviewClaims: true,
-    evidenceFlag: true,
-    reviewResultFlag: false,
-    subtaskFlags: true,
-    hostDependencyGate: true,
     hostCreatesWorkspace: false,
-    subtaskSource: "checkboxes",
-    errorMessages: false,
     degradations: [
       ...PRE_13_MISSION_DEGRADATIONS,
       "the host names .worktrees/<mission>-WPnn but does not create it: the orchestrator does (branch <mission>-WPnn)",
@@ -132,17 +137,9 @@ export const ERAS: Readonly<Record<EraId, EraProfile>> = {
     contract: "1.1.0",
     label: "mission era 1.1",
     releases: "spec-kitty 3.2.2 - 3.2.3",
-    missionFlag: "--mission",
+    ...MISSION_ERA_1X,
     commands: MISSION_NAMES,
-    inReviewLane: true,
-    startReviewClaims: true,
-    evidenceFlag: true,
-    reviewResultFlag: false,
-    subtaskFlags: true,
-    hostDependencyGate: true,
     hostCreatesWorkspace: true,
-    subtaskSource: "checkboxes",
-    errorMessages: false,
     degradations: [
       ...PRE_13_MISSION_DEGRADATIONS,
       "no resolve-workspace: the lane worktree of a resumed WP is computed from lanes.json",
@@ -153,17 +150,9 @@ export const ERAS: Readonly<Record<EraId, EraProfile>> = {
     contract: "1.2.0",
     label: "mission era 1.2",
     releases: "spec-kitty 3.2.4 - 3.2.5",
-    missionFlag: "--mission",
+    ...MISSION_ERA_1X,
     commands: {},
-    inReviewLane: true,
-    startReviewClaims: true,
-    evidenceFlag: true,
-    reviewResultFlag: false,
-    subtaskFlags: true,
-    hostDependencyGate: true,
     hostCreatesWorkspace: true,
-    subtaskSource: "checkboxes",
-    errorMessages: false,
     degradations: PRE_13_MISSION_DEGRADATIONS,
   },
   "1.3": {
