@@ -7,7 +7,7 @@
  */
 import type { TokenUsage } from "../../domain/agent.ts";
 import { classifyHttpStatus, classifyText, explainingLine, lastLines } from "./classify.ts";
-import { asObject, num, obj, str, tryParse } from "./json.ts";
+import { asObject, lineObject, num, obj, str, tryParse } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
 import { failed, LINES_NEEDS, type ParserFactory, skippedNote, type StreamParser, succeeded } from "./types.ts";
 
@@ -50,8 +50,7 @@ export const codexParser: ParserFactory = (): StreamParser => {
   return {
     stdout: LINES_NEEDS,
     line(line) {
-      if (!line.startsWith("{")) return;
-      const ev = asObject(tryParse(line));
+      const ev = lineObject(line);
       if (!ev) return;
       sawEvent = true;
       const type = str(ev, "type");

@@ -9,7 +9,7 @@
 import { streamFailure } from "./stream_failure.ts";
 import type { FailureClass } from "../../domain/agent.ts";
 import { classifyHttpStatus } from "./classify.ts";
-import { asObject, type Json, num, obj, str, tryParse } from "./json.ts";
+import { type Json, lineObject, num, obj, str } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
 import { LINES_NEEDS, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
 
@@ -30,8 +30,7 @@ export const copilotParser: ParserFactory = (): StreamParser => {
   return {
     stdout: LINES_NEEDS,
     line(line) {
-      if (!line.startsWith("{")) return;
-      const ev = asObject(tryParse(line));
+      const ev = lineObject(line);
       if (!ev) return;
       const type = str(ev, "type");
       const data = obj(ev, "data");

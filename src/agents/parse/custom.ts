@@ -12,7 +12,7 @@
  */
 import type { OutputFormat } from "../../domain/config.ts";
 import { lastLines } from "./classify.ts";
-import { asObject, type Json, jsonEvents, num, str, tryParse } from "./json.ts";
+import { type Json, jsonEvents, lineObject, num, str } from "./json.ts";
 import {
   failed,
   JSON_TAIL_BYTES,
@@ -55,8 +55,7 @@ export function customParser(format: OutputFormat, agentId: string): ParserFacto
       stdout: NEEDS[format],
       line(raw) {
         const line = raw.trim();
-        if (!line.startsWith("{")) return;
-        const event = asObject(tryParse(line));
+        const event = lineObject(line);
         if (event && hasMessage(event)) lastEvent = event;
       },
       finish(ctx) {

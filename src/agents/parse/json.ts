@@ -39,13 +39,16 @@ export function tryParse(text: string): unknown {
   }
 }
 
+/** The JSON object one stdout line holds, or null (not JSON, or not an object: banners, warnings). */
+export function lineObject(line: string): Json | null {
+  return line.startsWith("{") ? asObject(tryParse(line)) : null;
+}
+
 /** Every line of `text` that parses as a JSON object, in order. */
 export function jsonLines(text: string): Json[] {
   const out: Json[] = [];
   for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line.startsWith("{")) continue;
-    const o = asObject(tryParse(line));
+    const o = lineObject(raw.trim());
     if (o) out.push(o);
   }
   return out;

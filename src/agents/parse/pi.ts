@@ -19,7 +19,7 @@
 import type { FailureClass } from "../../domain/agent.ts";
 import { classifyHttpStatus } from "./classify.ts";
 import { streamFailure } from "./stream_failure.ts";
-import { asObject, num, obj, str, tryParse } from "./json.ts";
+import { asObject, lineObject, num, obj, str } from "./json.ts";
 import { retryAfterFromText } from "./retry_after.ts";
 import { LINES_NEEDS, type ParserFactory, type StreamParser, succeeded } from "./types.ts";
 
@@ -56,8 +56,7 @@ export const piParser: ParserFactory = (): StreamParser => {
   return {
     stdout: LINES_NEEDS,
     line(line) {
-      if (!line.startsWith("{")) return;
-      const ev = asObject(tryParse(line));
+      const ev = lineObject(line);
       if (!ev) return;
       const type = str(ev, "type");
       if (type !== "session") started = true;
