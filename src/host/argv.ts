@@ -9,6 +9,7 @@
  */
 import type { HostSubcommand } from "./subcommands.ts";
 import type { MergeInput, PolicyMetadata, TransitionInput } from "../domain/host.ts";
+import { POLICY_STRING_FIELDS } from "../domain/policy_rules.ts";
 
 /** One host call: the subcommand plus its inputs. */
 export type HostRequest =
@@ -25,12 +26,7 @@ export type HostRequest =
 
 /** The fixed field order of `--policy` (the contract's order, §7). */
 const POLICY_FIELDS = [
-  "orchestrator_id",
-  "orchestrator_version",
-  "agent_family",
-  "approval_mode",
-  "sandbox_mode",
-  "network_mode",
+  ...POLICY_STRING_FIELDS,
   "dangerous_flags",
   "tool_restrictions",
 ] as const satisfies readonly (keyof PolicyMetadata)[];
