@@ -8,6 +8,7 @@
  * - The engine is the loop over ports: nothing it imports, directly or not, uses `Deno.*` (the
  *   host, agents, git, clock and files reach it through the interfaces in `domain/` and
  *   `engine/ports.ts`).
+ * - Only `proc/` starts processes (one runner owns every subprocess: timeout, group kill, log).
  * - No two folders of `src/` import each other (directly or around a longer loop).
  * - No file cycle, type-only imports included: a cycle through types is still two modules that
  *   cannot be understood one without the other.
@@ -86,6 +87,13 @@ Deno.test("architecture: nothing the engine imports, directly or not, uses Deno.
   assertEquals([...new Set(problems)], []);
 });
 
+Deno.test("architecture: only proc/ starts processes", () => {
+  const problems = [...graph].flatMap(([file, mod]) =>
+    folderOf(file) === "proc" ? [] : mod.spawns.map((line) => `${file}:${line} starts a process (use proc/run.ts)`)
+  );
+  assertEquals(problems, []);
+});
+
 Deno.test("architecture: no two folders of src/ import each other, directly or around a loop", () => {
   const folders = new Map<string, Set<string>>();
   const witness = new Map<string, string>();
@@ -136,6 +144,7 @@ Deno.test("import graph reader: sees multi-line, type-only, re-export and dynami
         'import { parse } from "yaml";',
         'import { join } from "node:path";',
         "const cwd = Deno.cwd();",
+        'const p = new Deno.Command("git"); // Deno.run in a comment does not count',
       ].join("\n"),
     );
     const g = await readGraph(dir);
@@ -147,7 +156,8 @@ Deno.test("import graph reader: sees multi-line, type-only, re-export and dynami
       "relative:b/w.ts",
       "relative:b/y.ts",
     ]);
-    assertEquals(mod.denoUses, [10]);
+    assertEquals(mod.denoUses, [10, 11]);
+    assertEquals(mod.spawns, [11]);
     assertEquals(importsOf('import {a} from "npm:zod@4";').map((i) => i.specifier), ["zod"]);
     assertEquals(relative(dir, dir), "");
   } finally {

@@ -21,6 +21,8 @@ export interface ModuleInfo {
   imports: Import[];
   /** 1-based line numbers of code (not comments) that reads `Deno.`. */
   denoUses: number[];
+  /** 1-based line numbers of code that starts a process (`Deno.Command`, `Deno.run`, `node:child_process`). */
+  spawns: number[];
 }
 
 /** File (relative to the root, `/`-separated) → what it imports. */
@@ -28,6 +30,8 @@ export type ModuleGraph = Map<string, ModuleInfo>;
 
 const IMPORT =
   /(?:^|[;\s}])(?:import|export)\s+(type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+const SPAWN = /\bDeno\.(Command|run)\b|["']node:child_process["']/;
 
 /** Blanks comments (keeping line breaks, so line numbers stay right); string contents are kept. */
 export function stripComments(source: string): string {
@@ -105,8 +109,10 @@ export async function readGraph(root: string): Promise<ModuleGraph> {
     const imports = importsOf(source).map((imp): Import =>
       imp.kind === "relative" ? { ...imp, target: normalize(join(dirname(file), imp.specifier)) } : imp
     );
-    const denoUses = stripComments(source).split("\n").flatMap((line, i) => /\bDeno\./.test(line) ? [i + 1] : []);
-    graph.set(file.split("\\").join("/"), { imports, denoUses });
+    const lines = stripComments(source).split("\n");
+    const denoUses = lines.flatMap((line, i) => /\bDeno\./.test(line) ? [i + 1] : []);
+    const spawns = lines.flatMap((line, i) => SPAWN.test(line) ? [i + 1] : []);
+    graph.set(file.split("\\").join("/"), { imports, denoUses, spawns });
   }
   return graph;
 }
