@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Installs the pinned real agent CLIs of scripts/agent_clis.json into .tools/agents/ (git-ignored)
-# from the npm registry, and reuses that install when it already matches the manifest.
+# Installs the pinned npm packages of one manifest into a local, git-ignored prefix from the npm
+# registry, and reuses that install while it matches the manifest. Two manifests use it:
+#   scripts/agent_clis.json   the real agent CLIs the suite drives   -> .tools/agents/ (the default)
+#   scripts/node_tools.json   the Node tools the gate uses           -> .tools/node-tools/
 #
 # Why a local prefix: the tests must drive exactly these versions, never a globally installed CLI
-# (a user's `claude` may be any release). Why a stamp: the install takes ~1 minute and 1+ GB, so
-# it is done once per machine and redone only when the manifest changes.
+# (a user's `claude` may be any release). Why a stamp: the agent install takes ~1 minute and
+# 1+ GB, so it is done once per machine and redone only when the manifest changes.
 #
-# Manifest entries install one of two ways:
+# A manifest is JSON: `prefix` (where to install, relative to the repository; .tools/agents when
+# absent) and its entries under `agents` or `tools`, each `{ package, version, bin }` plus
+# optional `runtimeDeps` (npm specs installed beside it), `install` and `why`. Entries install
+# one of two ways:
 # - default: `npm install <package>@<version>` (all packages in one npm run, so none of them is
 #   pruned as extraneous by a later run);
 # - `"install": "bundle"`: the package's declared dependencies do not resolve on the registry but
@@ -14,48 +19,87 @@
 #   node_modules without them, its `runtimeDeps` are installed in the npm run above, and its bin
 #   is linked into node_modules/.bin. This runs after the npm run, which would prune it.
 #
-# Usage: bash scripts/install_agents.sh   (AGENTS_PREFIX=<dir> installs elsewhere, e.g. to test
-# this script from scratch). Exit 0 when every CLI is installed.
+# Usage: bash scripts/install_agents.sh [manifest.json]   (default scripts/agent_clis.json;
+# TOOLS_PREFIX=<dir> installs elsewhere, e.g. to test this script from scratch). Exit 0 when every
+# pinned bin is installed, 127 when npm is missing, 2 when the manifest is invalid, 1 otherwise.
 set -euo pipefail
+me="scripts/install_agents.sh"
+manifest="$(realpath -m "${1:-$(dirname "${BASH_SOURCE[0]}")/agent_clis.json}")"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-manifest="scripts/agent_clis.json"
-prefix="$(realpath -m "${AGENTS_PREFIX:-.tools/agents}")"
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  echo "$me: npm and node are required to install the pinned packages of $manifest; install Node.js (it ships both), then rerun." >&2
+  exit 127
+fi
+if [ ! -f "$manifest" ]; then
+  echo "$me: no manifest at $manifest; pass a JSON manifest such as scripts/agent_clis.json." >&2
+  exit 2
+fi
+
+# The manifest read once, with node: `prefix <dir>` first, then `npm <spec>` lines for the one
+# npm run, `bundle <package> <version> <bin>` lines for bundles and `bin <name>` for the check.
+# A bad manifest is a message naming the file and the entry, never a stack trace (exit 2).
+plan_text="$(node -e '
+  const [file, me] = process.argv.slice(1);
+  const fail = (msg) => { console.error(`${me}: ${file}: ${msg}`); process.exit(2); };
+  let m;
+  try { m = JSON.parse(require("fs").readFileSync(file, "utf8")); } catch (e) { fail(`not valid JSON (${e.message})`); }
+  const entries = m.agents ?? m.tools;
+  if (!Array.isArray(entries)) fail("needs an `agents` or `tools` array of { package, version, bin }");
+  if (m.prefix !== undefined && (typeof m.prefix !== "string" || m.prefix === "")) fail("`prefix` must be a non-empty path");
+  console.log(`prefix ${m.prefix ?? ".tools/agents"}`);
+  const word = /^[@A-Za-z0-9._\/=^~<>-]+$/;
+  entries.forEach((a, i) => {
+    const at = `entry ${i + 1} (${a?.package ?? "no package"})`;
+    for (const k of ["package", "version", "bin"]) {
+      if (typeof a?.[k] !== "string" || !word.test(a[k])) fail(`${at}: \`${k}\` must be a non-empty string without spaces, got ${JSON.stringify(a?.[k])}`);
+    }
+    if (a.install === undefined) console.log(`npm ${a.package}@${a.version}`);
+    else if (a.install === "bundle") console.log(`bundle ${a.package} ${a.version} ${a.bin}`);
+    else fail(`${at}: unknown install ${JSON.stringify(a.install)} (use "bundle" or leave it out)`);
+    for (const d of a.runtimeDeps ?? []) {
+      if (typeof d !== "string" || !word.test(d)) fail(`${at}: runtimeDeps entry ${JSON.stringify(d)} is not an npm spec`);
+      console.log(`npm ${d}`);
+    }
+    console.log(`bin ${a.bin}`);
+  });
+' "$manifest" "$me")"
+mapfile -t plan <<<"$plan_text"
+prefix=""
+specs=()
+bundles=()
+bins=()
+for line in "${plan[@]}"; do
+  case "$line" in
+    prefix\ *) prefix="${line#prefix }" ;;
+    npm\ *) specs+=("${line#npm }") ;;
+    bundle\ *) bundles+=("${line#bundle }") ;;
+    bin\ *) bins+=("${line#bin }") ;;
+  esac
+done
+prefix="$(realpath -m "${TOOLS_PREFIX:-$prefix}")"
 stamp="$prefix/.manifest.sha256"
 want="$(sha256sum "$manifest" | cut -d' ' -f1)"
 
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -d "$prefix/node_modules/.bin" ]; then
+# Every pinned bin there, as an executable: a missing CLI is a failure, not something a test skips.
+missing_bins() {
+  local bin
+  for bin in "${bins[@]}"; do
+    [ -x "$prefix/node_modules/.bin/$bin" ] || echo "$bin"
+  done
+}
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -z "$(missing_bins)" ]; then
   exit 0
 fi
-if ! command -v npm >/dev/null 2>&1; then
-  echo "scripts/install_agents.sh: npm is required to install the pinned agent CLIs; install Node.js, then rerun." >&2
-  exit 127
-fi
-# What to install, read with node (always there when npm is): `npm <spec>` lines for the one npm
-# run, `bundle <package> <version> <bin>` lines for bundles.
-mapfile -t plan < <(node -e '
-  const m = require(process.argv[1]);
-  for (const a of m.agents) {
-    if (a.install === undefined) console.log(`npm ${a.package}@${a.version}`);
-    else if (a.install === "bundle") console.log(`bundle ${a.package} ${a.version} ${a.bin}`);
-    else throw new Error(`${process.argv[1]}: agent ${a.agent}: unknown install "${a.install}" (use "bundle" or leave it out)`);
-    for (const d of a.runtimeDeps ?? []) console.log(`npm ${d}`);
-  }
-' "$PWD/$manifest")
-specs=()
-bundles=()
-for line in "${plan[@]}"; do
-  case "$line" in
-    npm\ *) specs+=("${line#npm }") ;;
-    bundle\ *) bundles+=("${line#bundle }") ;;
-  esac
-done
 
-echo "scripts/install_agents.sh: installing ${#specs[@]} npm packages and ${#bundles[@]} bundle(s) into $prefix ..." >&2
+echo "$me: installing ${#specs[@]} npm packages and ${#bundles[@]} bundle(s) of $manifest into $prefix ..." >&2
 mkdir -p "$prefix"
-[ -f "$prefix/package.json" ] || echo '{ "name": "sko-pinned-agent-clis", "private": true }' > "$prefix/package.json"
+[ -f "$prefix/package.json" ] || echo '{ "name": "sko-pinned-tools", "private": true }' >"$prefix/package.json"
 rm -f "$stamp"
-npm install --prefix "$prefix" --no-audit --no-fund --no-save --loglevel=error "${specs[@]}" >&2
+if [ "${#specs[@]}" -gt 0 ]; then
+  npm install --prefix "$prefix" --no-audit --no-fund --no-save --loglevel=error "${specs[@]}" >&2
+fi
 
 for b in "${bundles[@]}"; do
   read -r pkg version bin <<<"$b"
@@ -70,7 +114,7 @@ for b in "${bundles[@]}"; do
   target="$(node -e '
     const p = require(process.argv[1]);
     const b = typeof p.bin === "string" ? p.bin : (p.bin ?? {})[process.argv[2]];
-    if (!b) throw new Error(`${p.name}@${p.version} has no bin named ${process.argv[2]}`);
+    if (!b) { console.error(`${p.name}@${p.version} has no bin named ${process.argv[2]}`); process.exit(1); }
     console.log(b);
   ' "$dest/package.json" "$bin")"
   chmod +x "$dest/$target"
@@ -80,13 +124,11 @@ for b in "${bundles[@]}"; do
   trap - EXIT
 done
 
-# Every pinned bin must be there: a missing CLI is a failure, not something a test skips.
-missing=0
-while read -r bin; do
-  if [ ! -x "$prefix/node_modules/.bin/$bin" ]; then
-    echo "scripts/install_agents.sh: $prefix/node_modules/.bin/$bin is missing after the install" >&2
-    missing=1
-  fi
-done < <(node -e 'for (const a of require(process.argv[1]).agents) console.log(a.bin)' "$PWD/$manifest")
-[ "$missing" = 0 ] || exit 1
-echo "$want" > "$stamp"
+missing="$(missing_bins)"
+if [ -n "$missing" ]; then
+  while read -r bin; do
+    echo "$me: $prefix/node_modules/.bin/$bin is missing after the install of $manifest" >&2
+  done <<<"$missing"
+  exit 1
+fi
+echo "$want" >"$stamp"

@@ -112,7 +112,9 @@ Deno.test("action.yml and examples/github/orchestrate.yml pass @action-validator
   for (const file of ["action.yml", "examples/github/orchestrate.yml"]) {
     const r = await runProcessGroup([VALIDATOR, join(ROOT, file)], { cwd: ROOT, env: {}, timeoutMs: 60_000 })
       .catch((e) => {
-        throw new Error(`${VALIDATOR} cannot run (${e}); scripts/install_node_tools.sh installs it (the gate does)`);
+        throw new Error(
+          `${VALIDATOR} cannot run (${e}); 'bash scripts/install_agents.sh scripts/node_tools.json' installs it (the gate does)`,
+        );
       });
     assertEquals(r.code, 0, `${file}: ${r.stdout}${r.stderr}`);
   }
