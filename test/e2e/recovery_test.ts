@@ -43,12 +43,17 @@ async function killWhileImplementing(e: E2e): Promise<number[]> {
   await setFakeMode(e.control, "claude", "impl", "slow_once:30");
   const crashed = await runCli(e, ARGS, { env: { SKO_FAULT: "crash@implement-running" } });
   assertEquals(crashed.signal, "SIGKILL", crashed.text);
+  // Wait until the orphan runs and has logged its start: under load the fake CLI can still be
+  // starting when the next command reaps it, and a reaped-before-logging orphan leaves no span.
   let orphans: number[] = [];
-  for (let i = 0; i < 100 && orphans.length === 0; i++) {
+  let started = false;
+  for (let i = 0; i < 200 && (orphans.length === 0 || !started); i++) {
     orphans = await liveAgentGroups(e);
-    if (orphans.length === 0) await new Promise((r) => setTimeout(r, 50));
+    started = (await readSpans(e.control)).some((s) => s.wp === "WP01" && s.role === "impl" && s.end === null);
+    if (orphans.length === 0 || !started) await new Promise((r) => setTimeout(r, 50));
   }
   assert(orphans.length > 0, "the killed run's implementer should still be running");
+  assert(started, "the killed run's implementer never logged its start");
   return orphans;
 }
 
