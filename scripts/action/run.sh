@@ -8,6 +8,11 @@
 #            summary, the `run_finished` event), the step fails with 3
 #   other    ::error:: with the code, the step fails with it
 #
+# The run id and the per-WP outcomes come from the `run_finished` event, read as JSON by
+# summary.mjs with the runner's node (GitHub's runners have it; the agent CLIs are Node programs,
+# so a self-hosted runner that runs them has it too). Without node the exit code still maps as
+# above, with a warning and no job summary or per-WP annotations.
+#
 # Environment: SKO_MISSION (required), SKO_IMPL_AGENT, SKO_REVIEW_AGENT, SKO_MAX_CONCURRENT,
 # SKO_CONFIG, SKO_ARGS, SKO_BIN (default: spec-kitty-orchestrator on PATH), GITHUB_OUTPUT,
 # GITHUB_STEP_SUMMARY, RUNNER_TEMP.
@@ -18,9 +23,12 @@ mission="${SKO_MISSION:?SKO_MISSION must be set: the mission slug (input 'missio
 out_file="${GITHUB_OUTPUT:-/dev/null}"
 summary_file="${GITHUB_STEP_SUMMARY:-/dev/null}"
 events="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/sko-events-$mission-$$.ndjson"
-
-# Workflow annotations are parsed by the runner: a value must not break out of its command.
-escape_data() { local s="${1//'%'/'%25'}"; s="${s//$'\r'/'%0D'}"; s="${s//$'\n'/'%0A'}"; printf '%s' "$s"; }
+trap 'rm -f "$events"' EXIT
+summary_js="$(dirname "${BASH_SOURCE[0]}")/summary.mjs"
+have_node=1
+command -v node >/dev/null 2>&1 || have_node=0
+# summary <run-id|annotations>: what summary.mjs reads from the events, or nothing without node.
+summary() { [ "$have_node" = 0 ] || node "$summary_js" "$1" "$events" || true; }
 
 args=(orchestrate --continue --json --no-caffeinate --mission "$mission")
 [ -z "${SKO_IMPL_AGENT:-}" ] || args+=(--impl-agent "$SKO_IMPL_AGENT")
@@ -35,8 +43,10 @@ echo "::group::$bin ${args[*]}"
 code=${PIPESTATUS[0]}
 echo "::endgroup::"
 
-finished="$(grep '"type":"run_finished"' "$events" 2>/dev/null | tail -n 1 || true)"
-run_id="$(printf '%s' "$finished" | grep -o '"run_id":"[^"]*"' | head -n 1 | cut -d'"' -f4 || true)"
+if [ "$have_node" = 0 ]; then
+  echo "::warning title=spec-kitty-orchestrator::node is not on PATH, so the run's summary cannot be read: no run-id output, job summary or per-WP annotations (add actions/setup-node before this action)"
+fi
+run_id="$(summary run-id)"
 report=""
 if [ -n "$run_id" ]; then
   report_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/sko-report-$run_id"
@@ -52,7 +62,6 @@ fi
   echo "run-id=$run_id"
   echo "report=$report"
 } >> "$out_file"
-rm -f "$events"
 
 case "$code" in
   0) exit 0 ;;
@@ -61,18 +70,13 @@ case "$code" in
     exit 0
     ;;
   3)
-    # One annotation per WP that did not end done: {"wp_id":"WP02","outcome":"blocked","reason":"..."}.
-    found=0
-    while IFS= read -r wp; do
-      [ -n "$wp" ] || continue
-      id="$(printf '%s' "$wp" | cut -d'"' -f4)"
-      outcome="$(printf '%s' "$wp" | cut -d'"' -f8)"
-      case "$outcome" in done | approved) continue ;; esac
-      reason="$(printf '%s' "$wp" | sed -n 's/.*"reason":"\(\([^"\\]\|\\.\)*\)".*/\1/p')"
-      echo "::error title=$id $outcome::$(escape_data "$id $outcome: ${reason:-see the run report}")"
-      found=1
-    done < <(printf '%s' "$finished" | grep -o '{"wp_id":"[^"]*","outcome":"[a-z_]*","reason":"\([^"\\]\|\\.\)*"')
-    [ "$found" = 1 ] || echo "::error title=spec-kitty-orchestrator::mission $mission ended with WPs not done (exit 3); see the run report"
+    # One annotation per WP that did not end done, escaped for the runner by summary.mjs.
+    annotations="$(summary annotations)"
+    if [ -n "$annotations" ]; then
+      printf '%s\n' "$annotations"
+    else
+      echo "::error title=spec-kitty-orchestrator::mission $mission ended with WPs not done (exit 3); see the run report"
+    fi
     exit 3
     ;;
   *)

@@ -91,15 +91,17 @@ async function fakeRelease(dir: string): Promise<void> {
   await Deno.writeTextFile(join(dir, "SHA256SUMS"), `${await sha256(bytes)}  ${asset}\n`);
 }
 
-/** A stand-in binary: `orchestrate` prints `line` and exits `code`; `report` writes report.md. */
-async function fakeBinary(dir: string, line: string, code: number): Promise<string> {
+/** A stand-in binary: `orchestrate` prints `lines` (one or more) and exits `code`; `report` writes report.md. */
+async function fakeBinary(dir: string, lines: string | string[], code: number): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const path = join(dir, "spec-kitty-orchestrator");
   await Deno.writeTextFile(
     path,
     `#!/usr/bin/env bash
 case "$1" in
-  orchestrate) echo "$*" > "$(dirname "$0")/argv"; printf '%s\\n' ${JSON.stringify(line)}; exit ${code} ;;
+  orchestrate) echo "$*" > "$(dirname "$0")/argv"; printf '%s\\n' ${
+      [lines].flat().map((l) => JSON.stringify(l)).join(" ")
+    }; exit ${code} ;;
   report) while [ $# -gt 0 ]; do [ "$1" = --out ] && out="$2"; shift; done; mkdir -p "$out"; echo "# Run report (fake)" > "$out/report.md" ;;
 esac
 `,
@@ -240,5 +242,68 @@ Deno.test({
         b.stdout,
         "::error title=spec-kitty-orchestrator::orchestrate for mission 034-my-feature exited 1",
       );
+    }),
+});
+
+/** The same run_finished as FINISHED_BLOCKED in another key order, after another event and before a cut-off line. */
+const FINISHED_REORDERED = [
+  JSON.stringify({ message: "WP02 review rejected", type: "warning" }),
+  " " + JSON.stringify({
+    summary: {
+      wps: [
+        { lane: "done", reason: "", outcome: "approved", wp_id: "WP01" },
+        { reason: 'last: "add tests, then retry", see {log}', lane: "blocked", outcome: "blocked", wp_id: "WP02" },
+        { outcome: "failed", wp_id: "WP03", reason: "agent printed \u001b[31mred" },
+      ],
+      run_id: "20261202T010000Z-abcd",
+    },
+    exit_code: 3,
+    type: "run_finished",
+  }),
+  '{"type":"run_finished","summary":{"run_id":"20261202T0',
+];
+
+Deno.test({
+  name: "action: the run's summary is read as JSON (any key order, quotes and commas in a reason, a cut-off last line)",
+  ignore: !posix,
+  fn: () =>
+    withRunner(async (r) => {
+      const bin = await fakeBinary(join(r.tmp, "bin"), FINISHED_REORDERED, 3);
+      const run = await step("run.sh", { ...r.env, SKO_BIN: bin, SKO_MISSION: "034-my-feature" });
+      assertEquals(run.code, 3, run.stdout + run.stderr);
+      assertEquals(run.stdout.split("\n").filter((l) => l.startsWith("::error")), [
+        '::error title=WP02 blocked::WP02 blocked: last: "add tests, then retry", see {log}',
+        "::error title=WP03 failed::WP03 failed: agent printed \\x1b[31mred",
+      ]);
+      assertEquals((await r.outputs())["run-id"], "20261202T010000Z-abcd");
+      assertStringIncludes(await r.summary(), "# Run report (fake)");
+    }),
+});
+
+Deno.test({
+  name: "action: without node on PATH the exit code still maps, with a warning and one generic ::error::",
+  ignore: !posix,
+  fn: () =>
+    withRunner(async (r) => {
+      const bin = await fakeBinary(join(r.tmp, "bin"), FINISHED_BLOCKED, 3);
+      // What run.sh and the fake binary use, and no node.
+      const bare = join(r.tmp, "bare");
+      await Deno.mkdir(bare);
+      for (const tool of ["bash", "cat", "dirname", "mkdir", "rm", "tee"]) {
+        const which = await runProcessGroup(["bash", "-c", `command -v ${tool}`], {
+          cwd: ROOT,
+          env: {},
+          timeoutMs: 10_000,
+        });
+        await Deno.symlink(which.stdout.trim(), join(bare, tool));
+      }
+      const run = await step("run.sh", { ...r.env, PATH: bare, SKO_BIN: bin, SKO_MISSION: "034-my-feature" });
+      assertEquals(run.code, 3, run.stdout + run.stderr);
+      assertStringIncludes(run.stdout, "::warning title=spec-kitty-orchestrator::node is not on PATH");
+      assertEquals(run.stdout.split("\n").filter((l) => l.startsWith("::error")), [
+        "::error title=spec-kitty-orchestrator::mission 034-my-feature ended with WPs not done (exit 3); see the run report",
+      ]);
+      const out = await r.outputs();
+      assertEquals([out["exit-code"], out["run-id"]], ["3", ""]);
     }),
 });
