@@ -37,25 +37,54 @@ export const M = ["--mission", "001-demo"];
 /** An envelope `data` object. */
 export type Data = Record<string, unknown>;
 
+/**
+ * What one era's host is asked and answers, as far as the suite checks it: the mission flag its
+ * commands take and the envelope frame {@link api} asserts on every answer.
+ */
+export interface Dialect {
+  /** `contract_version` of every envelope. */
+  contract: string;
+  /** `--mission` or, on the feature era, `--feature`. */
+  missionFlag: "--mission" | "--feature";
+  /** The envelope keys in wire order; null where the era's recordings do not pin them. */
+  keys: readonly string[] | null;
+  /** The `timestamp` format; null where the era's recordings do not pin it. */
+  timestamp: RegExp | null;
+  /** A failure's `data` carries a `message` string (before 1.3 it is dropped next to structured fields). */
+  errorMessage: boolean;
+}
+
+/** Contract 1.3, the transcripts' dialect. */
+export const DIALECT_1_3: Dialect = {
+  contract: "1.3.0",
+  missionFlag: "--mission",
+  keys: ENVELOPE_KEYS,
+  timestamp: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/,
+  errorMessage: true,
+};
+
 /** The host and project one suite run drives. */
 export interface Session {
   host: HostUnderTest;
   repo: string;
+  /** How the host speaks. @default DIALECT_1_3 */
+  dialect?: Dialect;
 }
 
-/** Calls `orchestrator-api <sub> <flags>` and checks the envelope frame. */
+/** Calls `orchestrator-api <sub> <flags>` and checks the envelope frame of the session's dialect. */
 export async function api(
   s: Session,
   sub: string,
   flags: string[],
   expect: { code?: string; exit?: number } = {},
 ): Promise<Data> {
+  const dialect = s.dialect ?? DIALECT_1_3;
   const result = await callHost(s.host, s.repo, ["orchestrator-api", sub, ...flags]);
   const env = result.json;
   assert(env !== null, `${sub}: no envelope (exit ${result.code}); stderr: ${result.stderr.slice(-400)}`);
-  assertEquals(Object.keys(env), ENVELOPE_KEYS, `${sub}: envelope keys`);
-  assertEquals(env.contract_version, "1.3.0");
-  assertMatch(String(env.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+  if (dialect.keys !== null) assertEquals(Object.keys(env), dialect.keys, `${sub}: envelope keys`);
+  assertEquals(env.contract_version, dialect.contract, `${sub}: contract_version`);
+  if (dialect.timestamp !== null) assertMatch(String(env.timestamp), dialect.timestamp);
   assertMatch(String(env.correlation_id), /^corr-[0-9a-f]{32}$/);
   const code = expect.code ?? null;
   assertEquals(env.error_code, code, `${sub} ${flags.join(" ")}: ${JSON.stringify(env.data)}`);
@@ -64,10 +93,14 @@ export async function api(
   assertEquals(result.code, exit, `${sub}: exit code`);
   assertEquals(env.command, `orchestrator-api.${exit === 2 ? "unknown" : sub}`);
   const data = env.data as Data;
-  if (code !== null) assertEquals(typeof data.message, "string");
+  if (code !== null && dialect.errorMessage) assertEquals(typeof data.message, "string");
   return data;
 }
 
+/** The transcript mission as `dialect` names it (`--mission 001-demo`, `--feature 001-demo`). */
+export const missionArgs = (dialect: Dialect = DIALECT_1_3): string[] => [dialect.missionFlag, "001-demo"];
+
+/** `agent tasks mark-status <ids> --status done` on the transcript mission; must exit 0. */
 export async function markStatus(s: Session, ids: string[]): Promise<Data> {
   const result = await callHost(s.host, s.repo, [
     "agent",
@@ -76,15 +109,21 @@ export async function markStatus(s: Session, ids: string[]): Promise<Data> {
     ...ids,
     "--status",
     "done",
-    ...M,
+    ...missionArgs(s.dialect),
     "--json",
   ]);
-  assertEquals(result.code, 0, result.stderr);
+  assertEquals(result.code, 0, `mark-status: ${result.stdout}${result.stderr}`);
   return result.json as Data;
 }
 
-/** `--mission 001-demo --wp <wp> --actor <actor>`. */
-export const wpFlags = (wp: string, actor = "demo-orch"): string[] => [...M, "--wp", wp, "--actor", actor];
+/** `--mission 001-demo --wp <wp> --actor <actor>` (`mission`: another era's spelling). */
+export const wpFlags = (wp: string, actor = "demo-orch", mission: readonly string[] = M): string[] => [
+  ...mission,
+  "--wp",
+  wp,
+  "--actor",
+  actor,
+];
 /** `start-implementation` with the test policy. */
 export const startImpl = (s: Session, wp: string, actor = "demo-orch", code?: string): Promise<Data> =>
   api(s, "start-implementation", [...wpFlags(wp, actor), "--policy", POLICY], { code });

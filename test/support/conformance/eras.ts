@@ -11,44 +11,41 @@
  * @module
  */
 import { join } from "node:path";
-import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { assertEquals } from "../assert.ts";
 import { type EraProfile, ERAS } from "../../../src/host/era.ts";
 import type { EraId } from "../../../src/domain/host.ts";
-import { commitIn, type Data, POLICY } from "./client.ts";
+import {
+  api,
+  commitIn,
+  type Data,
+  type Dialect,
+  markStatus,
+  missionArgs,
+  POLICY,
+  type Session,
+  wpFlags,
+} from "./client.ts";
 import { createTranscriptProject, gitIn, WPS } from "./fixture.ts";
 import { callHost, type HostUnderTest } from "./hosts.ts";
 
 /** One host of one era, on one project. */
-export interface EraSession {
-  host: HostUnderTest;
-  repo: string;
+export interface EraSession extends Session {
   era: EraProfile;
+  dialect: Dialect;
 }
 
-/** The mission flag and value of `era`. */
-export function missionArgs(era: EraProfile): string[] {
-  return [era.missionFlag, "001-demo"];
-}
-
-/** Calls `orchestrator-api <sub>` and checks the envelope frame the era prints. */
-export async function eraApi(
-  s: EraSession,
-  sub: string,
-  flags: string[],
-  expect: { code?: string; exit?: number } = {},
-): Promise<Data> {
-  const result = await callHost(s.host, s.repo, ["orchestrator-api", sub, ...flags]);
-  const env = result.json;
-  assert(env !== null, `${sub}: no envelope (exit ${result.code}); stderr: ${result.stderr.slice(-400)}`);
-  assertEquals(env.contract_version, s.era.contract, `${sub}: contract_version`);
-  assertMatch(String(env.correlation_id), /^corr-[0-9a-f]{32}$/);
-  const code = expect.code ?? null;
-  assertEquals(env.error_code, code, `${sub} ${flags.join(" ")}: ${JSON.stringify(env.data)}`);
-  assertEquals(env.success, code === null);
-  const exit = expect.exit ?? (code === null ? 0 : 1);
-  assertEquals(result.code, exit, `${sub}: exit code`);
-  assertEquals(env.command, `orchestrator-api.${exit === 2 ? "unknown" : sub}`);
-  return env.data as Data;
+/**
+ * What a host of `era` is asked and answers: its contract and mission flag; the envelope key
+ * order and timestamp format are not pinned before 1.3, nor a failure's message.
+ */
+export function eraDialect(era: EraProfile): Dialect {
+  return {
+    contract: era.contract,
+    missionFlag: era.missionFlag,
+    keys: null,
+    timestamp: null,
+    errorMessage: era.errorMessages,
+  };
 }
 
 /** The checkbox tasks.md older hosts gate on (`- [ ] T001 ...` rows under each WP heading). */
@@ -74,7 +71,8 @@ export async function createEraProject(era: EraProfile, host: HostUnderTest): Pr
   const feature = era.missionFlag === "--feature";
   const repo = await createTranscriptProject(
     real
-      ? (r) => run(r, ["agent", feature ? "feature" : "mission", "finalize-tasks", ...missionArgs(era), "--json"])
+      ? (r) =>
+        run(r, ["agent", feature ? "feature" : "mission", "finalize-tasks", ...missionArgs(eraDialect(era)), "--json"])
       : null,
     real ? (r) => run(r, ["init", "--ai", "claude", "--non-interactive", ...(feature ? ["--force"] : [])]) : null,
   );
@@ -90,22 +88,7 @@ export async function createEraProject(era: EraProfile, host: HostUnderTest): Pr
 }
 
 function flags(s: EraSession, wp: string, actor = "demo-orch"): string[] {
-  return [...missionArgs(s.era), "--wp", wp, "--actor", actor];
-}
-
-async function markDone(s: EraSession, ids: string[]): Promise<Data> {
-  const result = await callHost(s.host, s.repo, [
-    "agent",
-    "tasks",
-    "mark-status",
-    ...ids,
-    "--status",
-    "done",
-    ...missionArgs(s.era),
-    "--json",
-  ]);
-  assertEquals(result.code, 0, `mark-status: ${result.stdout}${result.stderr}`);
-  return result.json as Data;
+  return wpFlags(wp, actor, missionArgs(s.dialect));
 }
 
 const approved = (ref: string) =>
@@ -113,19 +96,19 @@ const approved = (ref: string) =>
 
 /** The feature era (spec-kitty 2.x): every transcript answer an orchestrator relies on. */
 export async function featureEraLifecycle(t: Deno.TestContext, s: EraSession): Promise<void> {
-  const M = missionArgs(s.era);
+  const M = missionArgs(s.dialect);
   await t.step("handshake: api_version 1.0.0; a refusal carries no message", async () => {
-    assertEquals(await eraApi(s, "contract-version", []), {
+    assertEquals(await api(s, "contract-version", []), {
       api_version: "1.0.0",
       min_supported_provider_version: "0.1.0",
     });
     assertEquals(
-      await eraApi(s, "contract-version", ["--provider-version", "0.0.9"], { code: "CONTRACT_VERSION_MISMATCH" }),
+      await api(s, "contract-version", ["--provider-version", "0.0.9"], { code: "CONTRACT_VERSION_MISMATCH" }),
       { provider_version: "0.0.9", min_supported_provider_version: "0.1.0", api_version: "1.0.0" },
     );
   });
   await t.step("feature-state; the mission-era spellings are usage errors (the era probe)", async () => {
-    const state = await eraApi(s, "feature-state", M);
+    const state = await api(s, "feature-state", M);
     assertEquals(Object.keys(state), ["feature_slug", "summary", "work_packages"]);
     assertEquals(state.feature_slug, "001-demo");
     assertEquals(Object.keys(state.summary as Data).includes("in_review"), false, "no in_review lane");
@@ -134,16 +117,16 @@ export async function featureEraLifecycle(t: Deno.TestContext, s: EraSession): P
       ["WP02", "planned", null],
       ["WP03", "planned", null],
     ]);
-    await eraApi(s, "mission-state", ["--mission", "001-demo"], { code: "USAGE_ERROR", exit: 2 });
-    await eraApi(s, "list-ready", ["--mission", "001-demo"], { code: "USAGE_ERROR", exit: 2 });
-    await eraApi(s, "resolve-workspace", [...M, "--wp", "WP01"], { code: "USAGE_ERROR", exit: 2 });
+    await api(s, "mission-state", ["--mission", "001-demo"], { code: "USAGE_ERROR", exit: 2 });
+    await api(s, "list-ready", ["--mission", "001-demo"], { code: "USAGE_ERROR", exit: 2 });
+    await api(s, "resolve-workspace", [...M, "--wp", "WP01"], { code: "USAGE_ERROR", exit: 2 });
   });
   await t.step("start-implementation: policy required, no dependency gate, the workspace is only named", async () => {
-    const missing = await eraApi(s, "start-implementation", flags(s, "WP01"), { code: "POLICY_METADATA_REQUIRED" });
+    const missing = await api(s, "start-implementation", flags(s, "WP01"), { code: "POLICY_METADATA_REQUIRED" });
     assertEquals(typeof missing.message, "string");
-    const dependent = await eraApi(s, "start-implementation", [...flags(s, "WP02"), "--policy", POLICY]);
+    const dependent = await api(s, "start-implementation", [...flags(s, "WP02"), "--policy", POLICY]);
     assertEquals(dependent.to_lane, "in_progress", "WP02 depends on WP01 and still starts");
-    const started = await eraApi(s, "start-implementation", [...flags(s, "WP01"), "--policy", POLICY]);
+    const started = await api(s, "start-implementation", [...flags(s, "WP01"), "--policy", POLICY]);
     assertEquals(Object.keys(started), [
       "feature_slug",
       "wp_id",
@@ -156,44 +139,44 @@ export async function featureEraLifecycle(t: Deno.TestContext, s: EraSession): P
     ]);
     assertEquals(started.workspace_path, join(s.repo, ".worktrees", "001-demo-WP01"));
     assertEquals(await Deno.stat(String(started.workspace_path)).then(() => true, () => false), false);
-    const again = await eraApi(s, "start-implementation", [...flags(s, "WP01"), "--policy", POLICY]);
+    const again = await api(s, "start-implementation", [...flags(s, "WP01"), "--policy", POLICY]);
     assertEquals(again.no_op, true);
-    const other = await eraApi(s, "start-implementation", [...flags(s, "WP01", "someone-else"), "--policy", POLICY], {
+    const other = await api(s, "start-implementation", [...flags(s, "WP01", "someone-else"), "--policy", POLICY], {
       code: "WP_ALREADY_CLAIMED",
     });
     assertEquals(other, { claimed_by: "demo-orch", requesting_actor: "someone-else" });
   });
   await t.step("for_review is gated on tasks.md checkboxes (mark-status --feature)", async () => {
-    const gate = await eraApi(s, "transition", [...flags(s, "WP01"), "--to", "for_review", "--policy", POLICY], {
+    const gate = await api(s, "transition", [...flags(s, "WP01"), "--to", "for_review", "--policy", POLICY], {
       code: "TRANSITION_REJECTED",
     });
     assertEquals(gate.message, "Transition in_progress -> for_review requires completed subtasks or force with reason");
-    const marked = await markDone(s, ["T001", "T002"]);
+    const marked = await markStatus(s, ["T001", "T002"]);
     assertEquals(Object.keys(marked), ["result", "updated", "not_found", "status", "count"]);
     assertEquals(marked.updated, ["T001", "T002"]);
-    await eraApi(s, "transition", [...flags(s, "WP01"), "--to", "for_review", "--policy", POLICY]);
+    await api(s, "transition", [...flags(s, "WP01"), "--to", "for_review", "--policy", POLICY]);
   });
   await t.step("review: no in_review, no evidence flag; start-review sends back; done needs --force", async () => {
-    const noRef = await eraApi(s, "start-review", [...flags(s, "WP01", "orch-review"), "--policy", POLICY], {
+    const noRef = await api(s, "start-review", [...flags(s, "WP01", "orch-review"), "--policy", POLICY], {
       code: "TRANSITION_REJECTED",
     });
     assertEquals(noRef.message, "--review-ref is required for start-review (for_review\u2192in_progress guard)");
-    const lane = await eraApi(s, "transition", [...flags(s, "WP01"), "--to", "in_review", "--policy", POLICY], {
+    const lane = await api(s, "transition", [...flags(s, "WP01"), "--to", "in_review", "--policy", POLICY], {
       code: "TRANSITION_REJECTED",
     });
     assertEquals(lane.message, "Unknown lane: in_review");
-    const guard = await eraApi(s, "transition", [...flags(s, "WP01"), "--to", "done", "--review-ref", "review-1"], {
+    const guard = await api(s, "transition", [...flags(s, "WP01"), "--to", "done", "--review-ref", "review-1"], {
       code: "TRANSITION_REJECTED",
     });
     assertEquals(
       guard.message,
       "Transition to approved/done requires evidence (reviewer identity and approval reference)",
     );
-    await eraApi(s, "transition", [...flags(s, "WP01"), "--to", "done", "--evidence-json", approved("review-1")], {
+    await api(s, "transition", [...flags(s, "WP01"), "--to", "done", "--evidence-json", approved("review-1")], {
       code: "USAGE_ERROR",
       exit: 2,
     });
-    const back = await eraApi(s, "transition", [
+    const back = await api(s, "transition", [
       ...flags(s, "WP01"),
       "--to",
       "in_progress",
@@ -203,8 +186,8 @@ export async function featureEraLifecycle(t: Deno.TestContext, s: EraSession): P
       "review-1",
     ]);
     assertEquals([back.from_lane, back.to_lane], ["for_review", "in_progress"], "a rejection needs no --force");
-    await eraApi(s, "transition", [...flags(s, "WP01"), "--to", "for_review", "--policy", POLICY]);
-    const done = await eraApi(s, "transition", [
+    await api(s, "transition", [...flags(s, "WP01"), "--to", "for_review", "--policy", POLICY]);
+    const done = await api(s, "transition", [
       ...flags(s, "WP01", "orch-review"),
       "--to",
       "done",
@@ -215,38 +198,38 @@ export async function featureEraLifecycle(t: Deno.TestContext, s: EraSession): P
     assertEquals([done.feature_slug, done.from_lane, done.to_lane], ["001-demo", "for_review", "done"]);
   });
   await t.step("accept-feature wants every WP done", async () => {
-    const notReady = await eraApi(s, "accept-feature", [...M, "--actor", "orch"], { code: "FEATURE_NOT_READY" });
+    const notReady = await api(s, "accept-feature", [...M, "--actor", "orch"], { code: "FEATURE_NOT_READY" });
     assertEquals(notReady, { incomplete_wps: ["WP02", "WP03"] });
-    await eraApi(s, "accept-mission", ["--mission", "001-demo", "--actor", "orch"], { code: "USAGE_ERROR", exit: 2 });
+    await api(s, "accept-mission", ["--mission", "001-demo", "--actor", "orch"], { code: "USAGE_ERROR", exit: 2 });
   });
 }
 
 /** The mission era before 1.3 (3.0 - 3.2.5): what differs from 1.3 and the unforced paths. */
 export async function missionEraLifecycle(t: Deno.TestContext, s: EraSession): Promise<void> {
-  const M = missionArgs(s.era);
+  const M = missionArgs(s.dialect);
   const era = s.era;
   await t.step(`handshake: api_version ${era.contract}; the feature-era spellings are usage errors`, async () => {
-    assertEquals(await eraApi(s, "contract-version", []), {
+    assertEquals(await api(s, "contract-version", []), {
       api_version: era.contract,
       min_supported_provider_version: "0.1.0",
     });
-    await eraApi(s, "feature-state", ["--feature", "001-demo"], { code: "USAGE_ERROR", exit: 2 });
-    await eraApi(s, "list-ready", ["--feature", "001-demo"], { code: "USAGE_ERROR", exit: 2 });
-    const state = await eraApi(s, "mission-state", M);
+    await api(s, "feature-state", ["--feature", "001-demo"], { code: "USAGE_ERROR", exit: 2 });
+    await api(s, "list-ready", ["--feature", "001-demo"], { code: "USAGE_ERROR", exit: 2 });
+    const state = await api(s, "mission-state", M);
     assertEquals(Object.keys(state).slice(0, 3), ["mission_slug", "mission_number", "mission_type"]);
     if (wireHas(era, "resolve-workspace")) {
-      const ws = await eraApi(s, "resolve-workspace", [...M, "--wp", "WP01"]);
+      const ws = await api(s, "resolve-workspace", [...M, "--wp", "WP01"]);
       assertEquals(ws.lane_id, "lane-a");
     } else {
-      await eraApi(s, "resolve-workspace", [...M, "--wp", "WP01"], { code: "USAGE_ERROR", exit: 2 });
+      await api(s, "resolve-workspace", [...M, "--wp", "WP01"], { code: "USAGE_ERROR", exit: 2 });
     }
   });
   let workspace = "";
   await t.step("start-implementation gates dependencies; the workspace is allocated from 1.1", async () => {
-    await eraApi(s, "start-implementation", [...flags(s, "WP02"), "--policy", POLICY], {
+    await api(s, "start-implementation", [...flags(s, "WP02"), "--policy", POLICY], {
       code: "DEPENDENCIES_NOT_SATISFIED",
     });
-    const started = await eraApi(s, "start-implementation", [...flags(s, "WP01"), "--policy", POLICY]);
+    const started = await api(s, "start-implementation", [...flags(s, "WP01"), "--policy", POLICY]);
     workspace = String(started.workspace_path);
     const exists = await Deno.stat(workspace).then(() => true, () => false);
     if (era.hostCreatesWorkspace) {
@@ -254,7 +237,7 @@ export async function missionEraLifecycle(t: Deno.TestContext, s: EraSession): P
     } else {
       assertEquals([workspace, exists], [join(s.repo, ".worktrees", "001-demo-WP01"), false]);
     }
-    const other = await eraApi(s, "start-implementation", [...flags(s, "WP01", "someone-else"), "--policy", POLICY], {
+    const other = await api(s, "start-implementation", [...flags(s, "WP01", "someone-else"), "--policy", POLICY], {
       code: "WP_ALREADY_CLAIMED",
     });
     assertEquals(other.message, undefined, "no message next to structured fields before 1.3");
@@ -262,24 +245,24 @@ export async function missionEraLifecycle(t: Deno.TestContext, s: EraSession): P
   await t.step("for_review: the lane commit gate (1.1+) and the checkbox subtask gate", async () => {
     const forReview = [...flags(s, "WP01"), "--to", "for_review", "--policy", POLICY];
     if (era.hostCreatesWorkspace) {
-      const gate = await eraApi(s, "transition", forReview, { code: "TRANSITION_REJECTED" });
+      const gate = await api(s, "transition", forReview, { code: "TRANSITION_REJECTED" });
       assertEquals([gate.wp_id, gate.lane_id, gate.message], ["WP01", "lane-a", undefined]);
       await commitIn(workspace, "demo/greet.py", "WP01\n");
     }
-    const boxes = await eraApi(s, "transition", forReview, { code: "TRANSITION_REJECTED" });
+    const boxes = await api(s, "transition", forReview, { code: "TRANSITION_REJECTED" });
     assertEquals(
       boxes.message,
       "Transition in_progress -> for_review requires completed subtasks or force with reason",
     );
-    const marked = await markDone(s, ["T001", "T002"]);
+    const marked = await markStatus(s, ["T001", "T002"]);
     assertEquals((marked.results as Data[]).map((r) => [r.id, r.outcome, r.format]), [
       ["T001", "updated", "checkbox"],
       ["T002", "updated", "checkbox"],
     ]);
-    await eraApi(s, "transition", forReview);
+    await api(s, "transition", forReview);
   });
   await t.step("rework and approval without --force: through blocked, then approved -> done", async () => {
-    const illegal = await eraApi(s, "transition", [
+    const illegal = await api(s, "transition", [
       ...flags(s, "WP01"),
       "--to",
       "in_progress",
@@ -289,9 +272,9 @@ export async function missionEraLifecycle(t: Deno.TestContext, s: EraSession): P
       "review-1",
     ], { code: "TRANSITION_REJECTED" });
     assertEquals(illegal.message, "Illegal transition: for_review -> in_progress");
-    await eraApi(s, "transition", [...flags(s, "WP01"), "--to", "blocked", "--note", "changes requested (review-1)"]);
-    await eraApi(s, "transition", [...flags(s, "WP01"), "--to", "in_progress", "--policy", POLICY]);
-    await eraApi(s, "transition", [
+    await api(s, "transition", [...flags(s, "WP01"), "--to", "blocked", "--note", "changes requested (review-1)"]);
+    await api(s, "transition", [...flags(s, "WP01"), "--to", "in_progress", "--policy", POLICY]);
+    await api(s, "transition", [
       ...flags(s, "WP01"),
       "--to",
       "approved",
@@ -300,7 +283,7 @@ export async function missionEraLifecycle(t: Deno.TestContext, s: EraSession): P
       "--evidence-json",
       approved("review-2"),
     ]);
-    const done = await eraApi(s, "transition", [
+    const done = await api(s, "transition", [
       ...flags(s, "WP01"),
       "--to",
       "done",
@@ -310,16 +293,16 @@ export async function missionEraLifecycle(t: Deno.TestContext, s: EraSession): P
     assertEquals([done.from_lane, done.to_lane], ["approved", "done"]);
   });
   await t.step("in_review: a second reviewer is refused; only --force leaves it", async () => {
-    const started = await eraApi(s, "start-implementation", [...flags(s, "WP03"), "--policy", POLICY]);
+    const started = await api(s, "start-implementation", [...flags(s, "WP03"), "--policy", POLICY]);
     if (era.hostCreatesWorkspace) await commitIn(String(started.workspace_path), "docs/usage.md", "WP03\n");
-    await markDone(s, ["T005", "T006"]);
-    await eraApi(s, "transition", [...flags(s, "WP03"), "--to", "for_review", "--policy", POLICY]);
-    const review = await eraApi(s, "start-review", [...flags(s, "WP03", "orch-review"), "--policy", POLICY]);
+    await markStatus(s, ["T005", "T006"]);
+    await api(s, "transition", [...flags(s, "WP03"), "--to", "for_review", "--policy", POLICY]);
+    const review = await api(s, "start-review", [...flags(s, "WP03", "orch-review"), "--policy", POLICY]);
     assertEquals([review.to_lane, review.no_op], ["in_review", false]);
-    await eraApi(s, "start-review", [...flags(s, "WP03", "another-reviewer"), "--policy", POLICY], {
+    await api(s, "start-review", [...flags(s, "WP03", "another-reviewer"), "--policy", POLICY], {
       code: "WP_ALREADY_CLAIMED",
     });
-    const stuck = await eraApi(s, "transition", [
+    const stuck = await api(s, "transition", [
       ...flags(s, "WP03", "orch-review"),
       "--to",
       "done",
@@ -329,14 +312,14 @@ export async function missionEraLifecycle(t: Deno.TestContext, s: EraSession): P
       approved("review-3"),
     ], { code: "TRANSITION_REJECTED" });
     assertEquals(stuck.message, "Transition from in_review requires review_result (structured review outcome)");
-    await eraApi(s, "transition", [
+    await api(s, "transition", [
       ...flags(s, "WP03", "orch-review"),
       "--to",
       "done",
       "--review-result-json",
       JSON.stringify({ reviewer: "orch-review", verdict: "approved", reference: "review-3" }),
     ], { code: "USAGE_ERROR", exit: 2 });
-    await eraApi(s, "transition", [
+    await api(s, "transition", [
       ...flags(s, "WP03", "orch-review"),
       "--to",
       "done",
@@ -358,9 +341,9 @@ function wireHas(era: EraProfile, sub: "resolve-workspace"): boolean {
 /** The era a host speaks, asked the way the adapter asks (contract-version, then the probe). */
 export async function detectEra(host: HostUnderTest, repo: string): Promise<EraId> {
   const info = await callHost(host, repo, ["orchestrator-api", "contract-version"]);
-  const api = String((info.json?.data as Data | undefined)?.api_version ?? "");
-  if (!api.startsWith("1.0")) {
-    return api.startsWith("1.1") ? "1.1-mission" : api.startsWith("1.2") ? "1.2-mission" : "1.3";
+  const version = String((info.json?.data as Data | undefined)?.api_version ?? "");
+  if (!version.startsWith("1.0")) {
+    return version.startsWith("1.1") ? "1.1-mission" : version.startsWith("1.2") ? "1.2-mission" : "1.3";
   }
   const probe = await callHost(host, repo, ["orchestrator-api", "mission-state", "--mission", "sko-era-probe"]);
   return probe.json?.error_code === "USAGE_ERROR" ? "1.0-feature" : "1.0-mission";
@@ -371,7 +354,7 @@ export async function runEraSuite(t: Deno.TestContext, host: HostUnderTest, id: 
   const era = ERAS[id];
   const repo = await createEraProject(era, host);
   try {
-    const s: EraSession = { host, repo, era };
+    const s: EraSession = { host, repo, era, dialect: eraDialect(era) };
     if (era.missionFlag === "--feature") await featureEraLifecycle(t, s);
     else await missionEraLifecycle(t, s);
   } finally {
