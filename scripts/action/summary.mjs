@@ -32,10 +32,13 @@ function lastSummary(text) {
   return summary;
 }
 
-/** Other control characters made visible, so an agent's text cannot drive the terminal. */
+/** Other control characters (C0, DEL, C1, bidi controls) made visible, so an agent's text cannot drive the terminal. */
 function visible(s) {
   // deno-lint-ignore no-control-regex
-  return s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** GitHub's escaping for a workflow command's message: it must not end the command early. */

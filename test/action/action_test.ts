@@ -253,7 +253,7 @@ const FINISHED_REORDERED = [
       wps: [
         { lane: "done", reason: "", outcome: "approved", wp_id: "WP01" },
         { reason: 'last: "add tests, then retry", see {log}', lane: "blocked", outcome: "blocked", wp_id: "WP02" },
-        { outcome: "failed", wp_id: "WP03", reason: "agent printed \u001b[31mred" },
+        { outcome: "failed", wp_id: "WP03", reason: "agent printed \u001b[31mred\u009b2J\u202e" },
       ],
       run_id: "20261202T010000Z-abcd",
     },
@@ -273,7 +273,7 @@ Deno.test({
       assertEquals(run.code, 3, run.stdout + run.stderr);
       assertEquals(run.stdout.split("\n").filter((l) => l.startsWith("::error")), [
         '::error title=WP02 blocked::WP02 blocked: last: "add tests, then retry", see {log}',
-        "::error title=WP03 failed::WP03 failed: agent printed \\x1b[31mred",
+        "::error title=WP03 failed::WP03 failed: agent printed \\x1b[31mred\\x9b2J\\u202e",
       ]);
       assertEquals((await r.outputs())["run-id"], "20261202T010000Z-abcd");
       assertStringIncludes(await r.summary(), "# Run report (fake)");
