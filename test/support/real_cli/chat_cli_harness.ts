@@ -18,6 +18,8 @@
  * @module
  */
 import { join } from "node:path";
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { parseVerdict } from "../../../src/core/verdict.ts";
 import { defaultResolvedConfig } from "../../../src/config/mod.ts";
 import { createAgentRunner } from "../../../src/agents/runner.ts";
 import { buildImplementPrompt, buildReviewPrompt } from "../../../src/agents/prompt.ts";
@@ -314,4 +316,199 @@ export function realCliSuite(
       }
     },
   });
+}
+
+/** The cases every {@link chatCliSuite} runs, in this order (the fixture names of their runs). */
+export type ChatCaseId =
+  | "impl"
+  | "review"
+  | "review-reject"
+  | "err-429"
+  | "err-401"
+  | "err-404"
+  | "err-503"
+  | "err-529-once"
+  | "stall";
+
+/** How one CLI's run of a standard case differs from the standard. */
+export interface ChatCaseTweak {
+  /** The step's name instead of the standard one. */
+  title?: string;
+  /** Replaces parts of the standard run (its faults, say). */
+  run?: Partial<SuiteCase["run"]>;
+  /** What this CLI must show besides the standard checks (asserted after them). */
+  also?(r: RealRun): void;
+}
+
+/** What differs between the Chat Completions CLIs a {@link chatCliSuite} drives. */
+export interface ChatCliSpec extends Pick<RealCase, "agentId" | "setup"> {
+  /** The test's name (it carries the pinned release: `opencode 1.18.33 (real)`). */
+  title: string;
+  /** The CLI as the step titles name it (`opencode`, `qwen`, `Pi`). */
+  cli: string;
+  /** Implement requests of a turn answered 429 or 503 every time: the CLI's first try and its own retries. */
+  failingTurnRequests: number;
+  /** Why that many (the message of the count's assertion). */
+  failingTurnNote: string;
+  /** Where the CLI's token counts come from (the message of the tokens assertion). */
+  tokensFrom: string;
+  /**
+   * The workspace is asserted to hold nothing but the owned file after implement and nothing
+   * after review.
+   */
+  checksGitStatus: boolean;
+  /** Our stall limit in the stall case, counted from the CLI's first model request. */
+  stallTimeoutMs: number;
+  /** Per standard case: this CLI's title, run changes and extra checks. */
+  cases?: Partial<Record<ChatCaseId, ChatCaseTweak>>;
+  /** The CLI's own cases, each run after the standard case it names (or after all of them). */
+  extra?: readonly (SuiteCase & { after?: ChatCaseId })[];
+}
+
+const implementRequests = (r: RealRun) => r.requests.filter((q) => q.role === "implement").length;
+
+/** The standard cases: a {@link SuiteCase} each, the title a default a spec may replace. */
+function standardCases(spec: ChatCliSpec): readonly (SuiteCase & { id: ChatCaseId })[] {
+  const implemented = `${WP} implemented\n`;
+  const retries = spec.failingTurnRequests > 2 ? "retries" : "retry";
+  return [
+    {
+      id: "impl",
+      title: "implement writes the owned file with its write tool and runs every mark-status line",
+      run: { name: "impl", role: "implement" },
+      check: (r) => {
+        assertEquals(r.result.failure, null, r.stdout + r.stderr);
+        assertEquals(r.owned, implemented);
+        assertEquals(r.calls, EXPECTED_CALLS);
+        if (spec.checksGitStatus) assertEquals(r.gitStatus, [`?? ${OWNED_FILE}`], "nothing but the owned file changed");
+        assertStringIncludes(r.result.finalMessage, `Implemented ${WP}`);
+        assert(r.result.tokens !== null && r.result.tokens.input > 0, `tokens from ${spec.tokensFrom}`);
+      },
+    },
+    {
+      id: "review",
+      title: "review approve parses to our verdict (plain VERDICT text)",
+      run: { name: "review", role: "review" },
+      check: (r) => {
+        assertEquals(r.result.failure, null, r.stdout + r.stderr);
+        assertEquals(parseVerdict(r.result.finalMessage)?.verdict, "approved");
+        assertEquals(r.calls, [], "a reviewer runs no status commands");
+        if (spec.checksGitStatus) assertEquals(r.gitStatus, [], "a reviewer changes nothing");
+      },
+    },
+    {
+      id: "review-reject",
+      title: "review reject parses to changes_requested with the feedback",
+      run: { name: "review-reject", role: "review", knobs: { reject: [WP] } },
+      // How much of the feedback the verdict keeps differs per CLI: each spec's `also` says.
+      check: (r) => {
+        assertEquals(r.result.failure, null, r.stdout + r.stderr);
+        assertEquals(parseVerdict(r.result.finalMessage)?.verdict, "changes_requested");
+      },
+    },
+    {
+      id: "err-429",
+      title: "429 with retry-after ends in rate_limit carrying the server's retry-after",
+      run: {
+        name: "err-429",
+        role: "implement",
+        faults: [{ fault: { kind: "status", status: 429, retryAfterSeconds: 1 }, role: "implement" }],
+      },
+      check: (r) => {
+        assertEquals(r.result.failure?.class, "rate_limit", r.stdout);
+        assertEquals(r.result.failure?.retryAfterMs, 1_000);
+        assertEquals(implementRequests(r), spec.failingTurnRequests, spec.failingTurnNote);
+      },
+    },
+    {
+      id: "err-401",
+      title: "401 ends in auth at once (no retry, next agent in the chain)",
+      run: { name: "err-401", role: "implement", faults: [{ fault: { kind: "status", status: 401 } }] },
+      check: (r) => {
+        assertEquals(r.result.failure?.class, "auth", r.stdout);
+        assert(!retriedByEngine("auth"), "auth goes to the next agent of the chain");
+        assertEquals(implementRequests(r), 1);
+      },
+    },
+    {
+      id: "err-404",
+      title: "404 model not found ends in model_not_found at once",
+      run: { name: "err-404", role: "implement", faults: [{ fault: { kind: "status", status: 404 } }] },
+      check: (r) => {
+        assertEquals(r.result.failure?.class, "model_not_found", r.stdout);
+        assertStringIncludes(r.result.failure?.message ?? "", "does not exist");
+        assertEquals(implementRequests(r), 1);
+      },
+    },
+    {
+      id: "err-503",
+      title: `503 overloaded ends in overloaded (transient) after ${spec.cli}'s own ${retries}`,
+      run: {
+        name: "err-503",
+        role: "implement",
+        faults: [{ fault: { kind: "status", status: 503, retryAfterSeconds: 1 }, role: "implement" }],
+      },
+      check: (r) => {
+        assertEquals(r.result.failure?.class, "overloaded", r.stdout);
+        assert(retriedByEngine("overloaded"), "transient: waited out by the engine");
+        assertEquals(implementRequests(r), spec.failingTurnRequests);
+      },
+    },
+    {
+      id: "err-529-once",
+      title: `one 529 overloaded answer is retried by ${spec.cli} and the attempt succeeds`,
+      run: {
+        name: "err-529-once",
+        role: "implement",
+        faults: [{ fault: { kind: "status", status: 529, retryAfterSeconds: 1 }, role: "implement", times: 1 }],
+      },
+      check: (r) => {
+        assertEquals(r.result.failure, null, r.stdout);
+        assertEquals(r.calls, EXPECTED_CALLS);
+      },
+    },
+    // The stall hits the second implement request: the CLI has printed events and written the
+    // file by then, and nothing it does afterwards counts as progress.
+    {
+      id: "stall",
+      title: "a stream that stalls after its first event is killed at our stall_timeout",
+      run: {
+        name: "stall",
+        role: "implement",
+        faults: [{ fault: { kind: "stall" }, role: "implement", skip: 1 }],
+        stallTimeoutMs: spec.stallTimeoutMs,
+      },
+      check: (r) => {
+        assertEquals(r.result.failure?.class, "stall", r.stdout);
+        assertEquals(r.owned, implemented, "the step before the stall ran");
+        assert(r.requests.some((q) => q.answered.kind === "stall"), "the stalled stream was served");
+        assertEquals(r.calls, [], "nothing after the stall ran");
+      },
+    },
+  ];
+}
+
+/**
+ * The {@link realCliSuite} of a pinned Chat Completions CLI: the standard cases (implement,
+ * review approve and reject, 429, 401, 404, 503, one 529, stall) with the spec's titles, run
+ * changes and extra checks, and the spec's own cases where it places them.
+ */
+export function chatCliSuite(spec: ChatCliSpec): void {
+  const cases: SuiteCase[] = [];
+  const extraAfter = (id: ChatCaseId | undefined) =>
+    cases.push(...(spec.extra ?? []).filter((c) => c.after === id).map(({ after: _after, ...c }) => c));
+  for (const { id, ...standard } of standardCases(spec)) {
+    const tweak = spec.cases?.[id] ?? {};
+    cases.push({
+      title: tweak.title ?? standard.title,
+      run: { ...standard.run, ...tweak.run },
+      check: async (r) => {
+        await standard.check(r);
+        tweak.also?.(r);
+      },
+    });
+    extraAfter(id);
+  }
+  extraAfter(undefined);
+  realCliSuite(spec.title, { agentId: spec.agentId, setup: spec.setup }, cases);
 }
