@@ -101,7 +101,6 @@ export function escapeForTerminal(text: string): string {
 }
 
 /** What JSON.stringify leaves raw that a terminal acts on: DEL, C1, bidi controls, separators, BOM. */
-// deno-lint-ignore no-control-regex -- matching control characters is the point
 const JSON_RAW_CONTROL = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /**
