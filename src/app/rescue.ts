@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import { FALLBACK_IDENTITY, git } from "../proc/git.ts";
-import { OWN_FILE_EXCLUDES } from "../proc/worktree_git.ts";
+import { EXCLUDED_FROM_WORK } from "../proc/worktree_git.ts";
 import type { RunState } from "../domain/run_state.ts";
 
 /** What happened to one dirty worktree. */
@@ -68,7 +68,7 @@ async function rescueOne(
   const real = await Deno.realPath(ws);
   if (await Deno.realPath(top.stdout.trim()).catch(() => "") !== real) return null;
   if (await Deno.realPath(repoRoot).catch(() => "") === real) return null;
-  const status = await run(["status", "--porcelain=v1", "--untracked-files=all", "--", ".", ...OWN_FILE_EXCLUDES]);
+  const status = await run(["status", "--porcelain=v1", "--untracked-files=all", "--", ".", ...EXCLUDED_FROM_WORK]);
   if (status.code !== 0) {
     return { ok: false, wpId, worktree: ws, message: `git status failed in ${ws}: ${status.stderr.trim()}` };
   }
@@ -77,7 +77,7 @@ async function rescueOne(
   const tmp = await Deno.makeTempDir({ prefix: "sko-rescue-" });
   try {
     const env = { GIT_INDEX_FILE: join(tmp, "index") };
-    const steps: string[][] = [["read-tree", "HEAD"], ["add", "-A", "--", ".", ...OWN_FILE_EXCLUDES]];
+    const steps: string[][] = [["read-tree", "HEAD"], ["add", "-A", "--", ".", ...EXCLUDED_FROM_WORK]];
     for (const args of steps) {
       const out = await run(args, env);
       if (out.code !== 0) return failed(wpId, ws, args, out.stderr);
@@ -94,7 +94,7 @@ async function rescueOne(
     const reset = await run(["reset", "--hard", "--quiet", "HEAD"]);
     if (reset.code !== 0) return failed(wpId, ws, ["reset", "--hard"], reset.stderr, branch);
     // -d without -x: ignored files (build caches, our logs) stay, as they never block a lane.
-    const clean = await run(["clean", "-fdq", "--", ".", ...OWN_FILE_EXCLUDES]);
+    const clean = await run(["clean", "-fdq", "--", ".", ...EXCLUDED_FROM_WORK]);
     if (clean.code !== 0) return failed(wpId, ws, ["clean", "-fd"], clean.stderr, branch);
     return { ok: true, wpId, worktree: ws, branch, commit: sha, paths };
   } finally {

@@ -14,26 +14,35 @@ import { FALLBACK_IDENTITY, git as runGit } from "./git.ts";
 import { withWorktreeLock } from "./worktree_lock.ts";
 import { type Git, WorkspaceError } from "../domain/git.ts";
 
-/** Pathspecs that keep our own files out of WP commits. */
-export const OWN_FILE_EXCLUDES: readonly string[] = [
+/**
+ * Pathspecs that keep what is not the WP's work out of its commits, out of the reviewer-edit
+ * check and out of `git clean`: our own files under `.kittify/`, and the files agent CLIs keep
+ * in the workspace for their own bookkeeping (Letta 0.32.18 records its local agent id in
+ * `.letta/settings.local.json` on every run; committed, it would land in the WP and, left by a
+ * reviewer, count as a reviewer's edit).
+ */
+export const EXCLUDED_FROM_WORK: readonly string[] = [
   ":(exclude).kittify/orchestrator-run-state*",
   ":(exclude).kittify/orchestrator.lock*",
   ":(exclude).kittify/runs",
   ":(exclude).kittify/logs",
+  ":(exclude).letta/settings.local.json",
 ];
 
 /**
- * The {@link OWN_FILE_EXCLUDES} to give `git add` in a workspace where git ignores `ignored`
+ * The {@link EXCLUDED_FROM_WORK} to give `git add` in a workspace where git ignores `ignored`
  * (paths as `git check-ignore` prints them). git refuses a path it ignores when a pathspec names
  * it literally, even in an exclude ("The following paths are ignored", exit 1), so an ignored
  * one is left out: `add -A` skips ignored paths anyway.
  */
 export function addExcludes(ignored: ReadonlySet<string>): string[] {
-  return OWN_FILE_EXCLUDES.filter((p) => !ignored.has(p.slice(":(exclude)".length)));
+  return EXCLUDED_FROM_WORK.filter((p) => !ignored.has(p.slice(":(exclude)".length)));
 }
 
-/** Our own paths that an exclude names literally (no wildcard), see {@link addExcludes}. */
-const LITERAL_OWN_PATHS = OWN_FILE_EXCLUDES.map((p) => p.slice(":(exclude)".length)).filter((p) => !p.includes("*"));
+/** The excluded paths an exclude names literally (no wildcard), see {@link addExcludes}. */
+const LITERAL_EXCLUDED_PATHS = EXCLUDED_FROM_WORK.map((p) => p.slice(":(exclude)".length)).filter((p) =>
+  !p.includes("*")
+);
 
 interface GitOutput {
   code: number;
@@ -151,7 +160,7 @@ export function createGit(options: GitOptions = {}): Git {
           };
         }
         // check-ignore: exit 0 lists the ignored ones, 1 means none; anything else keeps every exclude.
-        const check = await git(ws, ["check-ignore", "--", ...LITERAL_OWN_PATHS]);
+        const check = await git(ws, ["check-ignore", "--", ...LITERAL_EXCLUDED_PATHS]);
         const ignored = new Set(check.code === 0 ? check.stdout.split("\n").map((l) => l.trim()) : []);
         const add = await git(ws, ["add", "-A", "--", ".", ...addExcludes(ignored)]);
         if (add.code !== 0) {
@@ -201,7 +210,7 @@ export function createGit(options: GitOptions = {}): Git {
         "--untracked-files=all",
         "--",
         ".",
-        ...OWN_FILE_EXCLUDES,
+        ...EXCLUDED_FROM_WORK,
       ]);
       if (status.code !== 0) {
         throw new Error(`git status failed in ${ws} with exit ${status.code}: ${status.stderr.trim()}`);
@@ -219,7 +228,7 @@ export function createGit(options: GitOptions = {}): Git {
       // -d without -x: ignored files (our logs, build caches) stay.
       // Exclusions as -e (ignore rules), not pathspecs: a pathspec exclude does not stop clean from
       // removing the whole untracked `.kittify/` directory that holds them.
-      await must(ws, ["clean", "-fdq", ...OWN_FILE_EXCLUDES.flatMap((p) => ["-e", p.replace(":(exclude)", "/")])]);
+      await must(ws, ["clean", "-fdq", ...EXCLUDED_FROM_WORK.flatMap((p) => ["-e", p.replace(":(exclude)", "/")])]);
       return discarded;
     },
     async configFingerprint(ws) {

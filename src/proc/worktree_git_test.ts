@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { join } from "node:path";
-import { addExcludes, createGit, executableConfig, OWN_FILE_EXCLUDES } from "./worktree_git.ts";
+import { addExcludes, createGit, EXCLUDED_FROM_WORK, executableConfig } from "./worktree_git.ts";
 import { WorkspaceError } from "../domain/git.ts";
 
 const ID = ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"];
@@ -109,6 +109,29 @@ Deno.test("commitGate() commits agent work, excludes our files and requires a ne
   }
 });
 
+Deno.test("an agent CLI's own state file (.letta/settings.local.json) is never committed, nor a reviewer's edit", async () => {
+  const root = await repo();
+  try {
+    const git = createGit();
+    const ws = await git.ensureWorkspace(root, { workspacePath: join(root, ".worktrees", "w"), fallbackBranch: "wp" });
+    const base = await git.head(ws.path);
+    await Deno.writeTextFile(join(ws.path, "a.txt"), "work\n");
+    await Deno.mkdir(join(ws.path, ".letta"), { recursive: true });
+    const state = join(ws.path, ".letta", "settings.local.json");
+    await Deno.writeTextFile(state, `{"localAgentId":"agent-1"}\n`);
+    const done = await git.commitGate(ws.path, "wp", base, "feat(WP01): implementation by letta");
+    assert(done.ok, JSON.stringify(done));
+    if (done.ok) assertEquals(done.files, ["a.txt"]);
+    // A reviewer run of Letta rewrites it: not an edit to discard, and it stays for the next run.
+    const head = await git.head(ws.path);
+    await Deno.writeTextFile(state, `{"localAgentId":"agent-2"}\n`);
+    assertEquals(await git.discardChanges(ws.path, head), []);
+    assertStringIncludes(await Deno.readTextFile(state), "agent-2");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("commitGate() commits when our .kittify/logs and .kittify/runs exist and are git-ignored", async () => {
   const root = await repo();
   try {
@@ -132,9 +155,9 @@ Deno.test("commitGate() commits when our .kittify/logs and .kittify/runs exist a
 });
 
 Deno.test("addExcludes() leaves out exactly the ignored literal paths", () => {
-  assertEquals(addExcludes(new Set()), [...OWN_FILE_EXCLUDES]);
+  assertEquals(addExcludes(new Set()), [...EXCLUDED_FROM_WORK]);
   const some = addExcludes(new Set([".kittify/logs"]));
-  assertEquals(some.length, OWN_FILE_EXCLUDES.length - 1);
+  assertEquals(some.length, EXCLUDED_FROM_WORK.length - 1);
   assert(!some.includes(":(exclude).kittify/logs"));
   assert(some.includes(":(exclude).kittify/runs"));
 });

@@ -26,7 +26,8 @@ Deno.test(`letta ${V} (real): implement writes the owned file with Write and run
   assertEquals(turns.map((q) => q.answered.kind), ["write", "shell", "shell", "text"]);
   assert(turns.every((q) => q.tools.includes("Write") && q.tools.includes("Bash")), "Letta's own tools did the work");
   assert(r.result.tokens !== null && r.result.tokens.input > 0, "tokens from usage");
-  // Letta 0.32.18 leaves its own file in the workspace (the engine's commit would carry it).
+  // Letta 0.32.18 leaves its own file in the workspace; the commit gate leaves it out
+  // (EXCLUDED_FROM_WORK in src/proc/worktree_git.ts).
   assertEquals(r.gitStatus.filter((l) => !l.endsWith(" src/wp01.txt")), ["?? .letta/settings.local.json"]);
 });
 
