@@ -57,8 +57,9 @@ import type {
 export const DEFAULT_HOST_TIMEOUT_MS = 60_000;
 /** Retries of a read-only call after a transport fault (so at most 1 + 3 attempts). */
 export const READ_RETRIES = 3;
-/** Full-jitter backoff base and cap. */
+/** Full-jitter backoff base of a read retry. */
 export const RETRY_BASE_MS = 250;
+/** Full-jitter backoff cap of a read retry. */
 export const RETRY_CAP_MS = 2_000;
 /**
  * A read's attempts together take at most this many call timeouts (`readDeadlineMs`): a read
