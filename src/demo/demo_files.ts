@@ -7,10 +7,8 @@
  */
 import { DEMO_AGENT_SH } from "./demo_agent.ts";
 import { isoUtc } from "../builtin-host/envelope.ts";
-import { newLaneEvent } from "../builtin-host/events.ts";
-import { prettyJson, pyJson } from "../builtin-host/json.ts";
-import { identityOf } from "../builtin-host/mission.ts";
-import { buildSnapshot } from "../builtin-host/snapshot.ts";
+import { prettyJson } from "../builtin-host/json.ts";
+import { seededStatusFiles } from "../builtin-host/seed.ts";
 
 /** The demo mission slug. */
 export const DEMO_MISSION = "001-demo";
@@ -218,17 +216,7 @@ export function demoFiles(now: Date): Record<string, string> {
     planning_artifact_wps: [],
     planning_commit_sha: null,
   };
-  const events = WPS.map((wp) =>
-    newLaneEvent({
-      wpId: wp.id,
-      from: "genesis",
-      to: "planned",
-      at,
-      actor: "finalize-tasks",
-      missionSlug: DEMO_MISSION,
-      reason: "canonical bootstrap",
-    })
-  );
+  const status = seededStatusFiles(DEMO_MISSION, meta, WPS.map((wp) => wp.id), at);
   const files: Record<string, string> = {
     ".gitignore": [
       ".worktrees/",
@@ -251,8 +239,8 @@ export function demoFiles(now: Date): Record<string, string> {
     [`${dir}/plan.md`]: PLAN_MD,
     [`${dir}/tasks.md`]: tasksMd(),
     [`${dir}/lanes.json`]: JSON.stringify(lanes, null, 2) + "\n",
-    [`${dir}/status.events.jsonl`]: events.map((e) => pyJson(e)).join("\n") + "\n",
-    [`${dir}/status.json`]: prettyJson(buildSnapshot(identityOf(DEMO_MISSION, meta), events, at)),
+    [`${dir}/status.events.jsonl`]: status.events,
+    [`${dir}/status.json`]: status.snapshot,
   };
   for (const wp of WPS) files[`${dir}/tasks/${wp.id}-${wp.slug}.md`] = wpMarkdown(wp);
   return files;

@@ -7,8 +7,8 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { newLaneEvent } from "../../../src/builtin-host/events.ts";
-import { prettyJson, pyJson } from "../../../src/builtin-host/json.ts";
+import { prettyJson } from "../../../src/builtin-host/json.ts";
+import { bootstrapEvents, eventsJsonl } from "../../../src/builtin-host/seed.ts";
 
 /** Environment that makes git work without any global configuration. */
 export const GIT_ENV: Record<string, string> = {
@@ -154,17 +154,7 @@ function tasksMd(): string {
 /** What the built-in fixture writes in place of finalize-tasks. */
 function finalizedFiles(): Record<string, string> {
   const at = "2026-11-21T00:00:00.000000+00:00";
-  const events = WPS.map((wp) =>
-    newLaneEvent({
-      wpId: wp.id,
-      from: "genesis",
-      to: "planned",
-      at,
-      actor: "finalize-tasks",
-      missionSlug: "001-demo",
-      reason: "canonical bootstrap",
-    })
-  );
+  const events = bootstrapEvents("001-demo", WPS.map((wp) => wp.id), at);
   const lanes = {
     version: 1,
     mission_slug: "001-demo",
@@ -179,7 +169,7 @@ function finalizedFiles(): Record<string, string> {
   };
   return {
     "lanes.json": prettyJson(lanes),
-    "status.events.jsonl": events.map((e) => pyJson(e)).join("\n") + "\n",
+    "status.events.jsonl": eventsJsonl(events),
   };
 }
 

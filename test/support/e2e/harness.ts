@@ -13,12 +13,10 @@ import { V8_FLAGS } from "../../../scripts/compile.ts";
 import { dirname, join } from "node:path";
 import { assert, assertEquals } from "../assert.ts";
 import { isoUtc } from "../../../src/builtin-host/envelope.ts";
-import { newLaneEvent } from "../../../src/builtin-host/events.ts";
-import { prettyJson, pyJson } from "../../../src/builtin-host/json.ts";
-import { identityOf } from "../../../src/builtin-host/mission.ts";
-import { buildSnapshot } from "../../../src/builtin-host/snapshot.ts";
+import { prettyJson } from "../../../src/builtin-host/json.ts";
 import { isLockHeld } from "../../../src/store/lock.ts";
 import { readCalls, readPids, readSpans, writeFakeClis } from "./fake_cli.ts";
+import { seededStatusFiles } from "../../../src/builtin-host/seed.ts";
 
 /** The repository root of this project. */
 export const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -124,17 +122,7 @@ export function missionFiles(spec: MissionSpec, now: Date): Record<string, strin
     planning_artifact_wps: [],
     planning_commit_sha: null,
   };
-  const events = spec.wps.map((wp) =>
-    newLaneEvent({
-      wpId: wp.id,
-      from: "genesis",
-      to: "planned",
-      at,
-      actor: "finalize-tasks",
-      missionSlug: spec.slug,
-      reason: "canonical bootstrap",
-    })
-  );
+  const status = seededStatusFiles(spec.slug, meta, spec.wps.map((wp) => wp.id), at);
   const files: Record<string, string> = {
     [`${dir}/meta.json`]: prettyJson(meta),
     [`${dir}/spec.md`]: "# Specification: E2E\n\n| ID | Requirement |\n|---|---|\n| FR-001 | Files get written |\n",
@@ -145,8 +133,8 @@ export function missionFiles(spec: MissionSpec, now: Date): Record<string, strin
       ).join("\n")
     }`,
     [`${dir}/lanes.json`]: JSON.stringify(lanes, null, 2) + "\n",
-    [`${dir}/status.events.jsonl`]: events.map((e) => pyJson(e)).join("\n") + "\n",
-    [`${dir}/status.json`]: prettyJson(buildSnapshot(identityOf(spec.slug, meta), events, at)),
+    [`${dir}/status.events.jsonl`]: status.events,
+    [`${dir}/status.json`]: status.snapshot,
   };
   spec.wps.forEach((wp, i) => files[`${dir}/tasks/${wp.id}-e2e.md`] = wpMarkdown(wp, i));
   return files;

@@ -8,13 +8,11 @@
  */
 import { V8_FLAGS } from "../../../scripts/compile.ts";
 import { join } from "node:path";
-import { newLaneEvent } from "../../../src/builtin-host/events.ts";
-import { prettyJson, pyJson } from "../../../src/builtin-host/json.ts";
-import { identityOf } from "../../../src/builtin-host/mission.ts";
-import { buildSnapshot } from "../../../src/builtin-host/snapshot.ts";
+import { prettyJson } from "../../../src/builtin-host/json.ts";
 import { isoUtc } from "../../../src/builtin-host/envelope.ts";
 import { selfCommand } from "../../../src/host/self_command.ts";
 import { agentScript, claudeScript, hostScript } from "./scripts.ts";
+import { seededStatusFiles } from "../../../src/builtin-host/seed.ts";
 
 /** The orchestrator's entry point. */
 export const MAIN = new URL("../../../src/main.ts", import.meta.url).pathname;
@@ -189,25 +187,15 @@ export function missionFiles(mission: string, wps: WpSpec[], now = new Date()): 
     planning_artifact_wps: [],
     planning_commit_sha: null,
   };
-  const events = wps.map((wp) =>
-    newLaneEvent({
-      wpId: wp.id,
-      from: "genesis",
-      to: "planned",
-      at,
-      actor: "finalize-tasks",
-      missionSlug: mission,
-      reason: "canonical bootstrap",
-    })
-  );
+  const status = seededStatusFiles(mission, meta, wps.map((wp) => wp.id), at);
   const files: Record<string, string> = {
     "meta.json": prettyJson(meta),
     "spec.md": "# Fault mission\n",
     "plan.md": "# Plan\n",
     "tasks.md": `# Tasks\n\n${wps.map((wp) => `## Work Package ${wp.id}\n`).join("\n")}`,
     "lanes.json": JSON.stringify(lanesJson, null, 2) + "\n",
-    "status.events.jsonl": events.map((e) => pyJson(e)).join("\n") + "\n",
-    "status.json": prettyJson(buildSnapshot(identityOf(mission, meta), events, at)),
+    "status.events.jsonl": status.events,
+    "status.json": status.snapshot,
   };
   wps.forEach((wp, i) => (files[`tasks/${wp.file ?? `${wp.id}-task`}.md`] = wpMarkdown(wp, i)));
   return files;
