@@ -6,17 +6,9 @@ import { assert, assertEquals, assertRejects, assertStringIncludes } from "../..
 import { HostError, HostTransportError } from "../domain/host_errors.ts";
 import { backoffDelayMs, type HostCallEvent, SpecKittyHost, type SpecKittyHostOptions } from "./spec_kitty_host.ts";
 import type { PolicyMetadata } from "../domain/host.ts";
+import { TEST_POLICY } from "../../test/support/harness.ts";
 
-const POLICY: PolicyMetadata = {
-  orchestrator_id: "spec-kitty-orchestrator",
-  orchestrator_version: "0.1.0",
-  agent_family: "claude",
-  approval_mode: "full_auto",
-  sandbox_mode: "workspace_write",
-  network_mode: "none",
-  dangerous_flags: [],
-  tool_restrictions: null,
-};
+const POLICY: PolicyMetadata = TEST_POLICY;
 
 /** An envelope line for bash `printf '%s\n'`. */
 function env(sub: string, data: Record<string, unknown>, success = true, code: string | null = null): string {

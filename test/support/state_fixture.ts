@@ -5,6 +5,7 @@
  */
 import { emptyRunFlags, newRunState } from "../../src/core/new_run_state.ts";
 import type { RunState } from "../../src/domain/run_state.ts";
+import { TEST_POLICY } from "./harness.ts";
 
 /** A state with one WP, one attempt and one running entry. */
 export function sampleState(): RunState {
@@ -12,16 +13,7 @@ export function sampleState(): RunState {
     runId: "20261121T103000Z-4f2a",
     mission: "034-my-feature",
     actor: "spec-kitty-orchestrator",
-    policy: {
-      orchestrator_id: "spec-kitty-orchestrator",
-      orchestrator_version: "0.1.0",
-      agent_family: "claude",
-      approval_mode: "full_auto",
-      sandbox_mode: "workspace_write",
-      network_mode: "none",
-      dangerous_flags: [],
-      tool_restrictions: null,
-    },
+    policy: TEST_POLICY,
     flags: emptyRunFlags(),
     now: new Date("2026-11-21T10:30:00Z"),
   });
