@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { MUTATING_SUBCOMMANDS } from "../src/host/subcommands.ts";
-import type { HostSubcommand } from "../src/host/subcommands.ts";
+import { type HostSubcommand, MUTATING_SUBCOMMANDS } from "../src/host/subcommands.ts";
 
 /** Mutating host calls a WP needs at least: start-implementation, transition for_review, start-review, transition done. */
 export const MUTATING_CALLS_PER_WP = 4;

@@ -8,15 +8,13 @@
 import { HostFailure } from "./failure.ts";
 import { type HostContext, mutate } from "./context.ts";
 import { nowIso } from "./envelope.ts";
-import { type AnnotationEvent, newAnnotation } from "./events.ts";
-import { pyJson } from "./json.ts";
+import { type AnnotationEvent, newAnnotation, withMissionLock } from "./events.ts";
+import { pyJson, writeAtomic } from "./json.ts";
 import { loadMission } from "./mission.ts";
 import { join } from "node:path";
 import { type EraProfile, ERAS } from "../host/era.ts";
 import { markCheckboxes } from "./emulate.ts";
-import { withMissionLock } from "./events.ts";
-import { writeAtomic } from "./json.ts";
-import { git, identityArgs } from "./git.ts";
+import { writeAtomic } from ".rom "./git.ts";
 
 /** Statuses a subtask can be marked with. */
 export const SUBTASK_STATUSES = ["done", "pending"] as const;

@@ -5,11 +5,10 @@
  *
  * @module
  */
-import { isEraId } from "../domain/host.ts";
+import { type Host, isEraId } from "../domain/host.ts";
 import { errorMessage, ExitCode } from "../domain/errors.ts";
 import { loadResolvedConfig } from "../store/config_file.ts";
 import { createHost } from "../host/mod.ts";
-import type { Host } from "../domain/host.ts";
 import { isLockHeld, type LockInfo, readLockInfo } from "../store/lock.ts";
 import { StateStore } from "../store/run_state.ts";
 import { selectStateMission } from "../store/state_select.ts";

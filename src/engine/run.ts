@@ -16,8 +16,14 @@ import { ConfigError, errorMessage } from "../domain/errors.ts";
 import { HostError } from "../domain/host_errors.ts";
 import type { MissionState, ReadyList } from "../domain/host.ts";
 import type { RunSummary } from "../domain/run_events.ts";
-import { type EngineDeps, type EngineOptions, InterruptedError, isFatalHostError, RunFatalError } from "./context.ts";
-import { EngineContext } from "./context.ts";
+import {
+  EngineContext,
+  type EngineDeps,
+  type EngineOptions,
+  InterruptedError,
+  isFatalHostError,
+  RunFatalError,
+} from "./context.ts";
 import {
   type DecidedOutcome,
   dependencySkips,

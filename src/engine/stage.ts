@@ -21,8 +21,7 @@ import { type BudgetStop, wpBudgetStop } from "../core/budget.ts";
 import { type EngineContext, InterruptedError } from "./context.ts";
 import { afterAttemptFailure, beforeCooldown, isTransient, oneLine } from "../core/attempt_retry.ts";
 import { cooldownUntil } from "../core/cooldown.ts";
-import type { AttemptRecord, WpRunState } from "../domain/run_state.ts";
-import { RUN_ID_ENV } from "../domain/run_state.ts";
+import { type AttemptRecord, RUN_ID_ENV, type WpRunState } from "../domain/run_state.ts";
 
 /** What the caller made of an attempt's result. */
 export type Judged<T> =

@@ -17,8 +17,7 @@
  *
  * @module
  */
-import type { HostRequest } from "./argv.ts";
-import { hostFlags } from "./argv.ts";
+import { hostFlags, type HostRequest } from "./argv.ts";
 import type { HostSubcommand } from "./subcommands.ts";
 import { type EraId, isEraId, type Lane, type TransitionInput } from "../domain/host.ts";
 import { parseVersion } from "./version_compare.ts";

@@ -10,8 +10,7 @@
 import type { ResolvedConfig } from "../domain/config.ts";
 import { selfCommand } from "./self_command.ts";
 import { type HostCallEvent, SpecKittyHost } from "./spec_kitty_host.ts";
-import type { Host } from "../domain/host.ts";
-import type { EraId } from "../domain/host.ts";
+import type { EraId, Host } from "../domain/host.ts";
 
 /** Env variable that overrides the spec-kitty command (a path to the executable). */
 export const SPEC_KITTY_BIN_ENV = "SPEC_KITTY_BIN";

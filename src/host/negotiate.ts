@@ -12,8 +12,7 @@ import { ExitCode, UserError } from "../domain/errors.ts";
 import { CONTRACT_MAJOR, MIN_CONTRACT_VERSION, PRODUCT, VERSION } from "../domain/version.ts";
 import { HostError } from "../domain/host_errors.ts";
 import { eraFromContract } from "./era.ts";
-import type { EraId } from "../domain/host.ts";
-import type { ContractInfo, Host } from "../domain/host.ts";
+import type { ContractInfo, EraId, Host } from "../domain/host.ts";
 import { compareParsed, parseVersion } from "./version_compare.ts";
 
 const UPGRADE_HOST = "Upgrade spec-kitty with `pipx upgrade spec-kitty-cli` (every spec-kitty-cli since 2.0 " +

@@ -8,8 +8,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../../../test/support/assert.ts";
 import { builtinDefinition } from "../cli/builtin.ts";
 import { isBuiltinAgentId } from "../../domain/agent_ids.ts";
-import type { AgentRole, FailureClass } from "../../domain/agent.ts";
-import { FAILURE_CLASSES } from "../../domain/agent.ts";
+import { type AgentRole, FAILURE_CLASSES, type FailureClass } from "../../domain/agent.ts";
 import { parseVerdict } from "../../core/verdict.ts";
 import { parseAll } from "../stdout_capture.ts";
 

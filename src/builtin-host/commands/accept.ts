@@ -6,13 +6,12 @@
  */
 import { join } from "node:path";
 import { type ParsedOptions, req } from "../args.ts";
-import { allWpIds, compareWpIds, eraOf, type HostContext } from "../context.ts";
+import { allWpIds, compareWpIds, eraOf, type HostContext, readLog } from "../context.ts";
 import { nowIso } from "../envelope.ts";
 import { withMissionLock } from "../events.ts";
 import { HostFailure } from "../failure.ts";
 import { prettyJson, writeAtomic } from "../json.ts";
 import { loadMission } from "../mission.ts";
-import { readLog } from "../context.ts";
 import { laneOfWp } from "../snapshot.ts";
 
 /** How many acceptance records meta.json keeps. */

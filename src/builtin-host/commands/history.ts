@@ -6,11 +6,10 @@
  */
 import { type ParsedOptions, req } from "../args.ts";
 import { type HostContext, mutate } from "../context.ts";
-import { randomHex } from "../envelope.ts";
+import { nowIso, randomHex } from "../envelope.ts";
 import { newAnnotation } from "../events.ts";
 import { HostFailure } from "../failure.ts";
 import { findWp, loadMission } from "../mission.ts";
-import { nowIso } from "../envelope.ts";
 
 /** The note text the host stores: `- [<yyyy-mm-ddThh:mm:ssZ>] <actor>: <note>`. */
 export function formatNote(at: Date, actor: string, note: string): string {
