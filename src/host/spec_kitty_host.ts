@@ -26,16 +26,10 @@ import {
   startsReviewOnHost,
   wireCommand,
 } from "./era.ts";
-import type { EraId } from "../domain/host.ts";
-import { planLegacyWorkspace, readMissionLayout } from "./legacy_workspace.ts";
-import { HostError, HostTransportError, type HostTransportKind } from "../domain/host_errors.ts";
-import { backoffDelayMs as sharedBackoffDelayMs, type BackoffPolicy, withRetry } from "../core/retry.ts";
-import { runProcessGroup } from "./process.ts";
-import { stderrTail } from "./stderr_tail.ts";
-import { type HostSubcommand, isReadOnly } from "./subcommands.ts";
 import type {
   AcceptResult,
   ContractInfo,
+  EraId,
   ForcedTransition,
   HistoryResult,
   Host,
@@ -52,6 +46,12 @@ import type {
   TransitionResult,
   WorkspaceInfo,
 } from "../domain/host.ts";
+import { planLegacyWorkspace, readMissionLayout } from "./legacy_workspace.ts";
+import { HostError, HostTransportError, type HostTransportKind } from "../domain/host_errors.ts";
+import { type BackoffPolicy, withRetry } from "../core/retry.ts";
+import { runProcessGroup } from "./process.ts";
+import { stderrTail } from "./stderr_tail.ts";
+import { type HostSubcommand, isReadOnly } from "./subcommands.ts";
 
 /** Default per-call timeout (config `host.timeoutMs` normally overrides it). */
 export const DEFAULT_HOST_TIMEOUT_MS = 60_000;
@@ -66,8 +66,8 @@ export const RETRY_CAP_MS = 2_000;
  * that timed out once gets one more try with the time left, never four full timeouts.
  */
 export const READ_DEADLINE_TIMEOUTS = 2;
-/** The host's backoff in the shared retry policy. */
-const READ_BACKOFF: BackoffPolicy = {
+/** The host's backoff in the shared retry policy (full jitter over 250 ms × 2ⁿ, capped at 2 s). */
+export const READ_BACKOFF: BackoffPolicy = {
   initialIntervalMs: RETRY_BASE_MS,
   backoffCoefficient: 2,
   maximumIntervalMs: RETRY_CAP_MS,
@@ -115,11 +115,6 @@ export interface SpecKittyHostOptions {
    * @default "1.3"
    */
   readonly era?: EraId;
-}
-
-/** Full-jitter backoff delay before retry number `retry` (1-based). */
-export function backoffDelayMs(retry: number, random: () => number): number {
-  return sharedBackoffDelayMs(READ_BACKOFF, retry, random);
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

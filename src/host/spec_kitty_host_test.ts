@@ -4,7 +4,8 @@
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { HostError, HostTransportError } from "../domain/host_errors.ts";
-import { backoffDelayMs, type HostCallEvent, SpecKittyHost, type SpecKittyHostOptions } from "./spec_kitty_host.ts";
+import { type HostCallEvent, READ_BACKOFF, SpecKittyHost, type SpecKittyHostOptions } from "./spec_kitty_host.ts";
+import { backoffDelayMs } from "../core/retry.ts";
 import type { PolicyMetadata } from "../domain/host.ts";
 import { TEST_POLICY } from "../../test/support/harness.ts";
 
@@ -287,9 +288,15 @@ Deno.test("SpecKittyHost.missionState() a straggler left behind by a successful 
   });
 });
 
-Deno.test("backoffDelayMs() is full jitter over an exponential capped at 2 s", () => {
-  assertEquals([1, 2, 3, 4, 5].map((r) => backoffDelayMs(r, () => 0.999999)), [249, 499, 999, 1999, 1999]);
-  assertEquals(backoffDelayMs(3, () => 0), 0);
+Deno.test("READ_BACKOFF: full jitter over an exponential capped at 2 s", () => {
+  assertEquals([1, 2, 3, 4, 5].map((r) => backoffDelayMs(READ_BACKOFF, r, () => 0.999999)), [
+    249,
+    499,
+    999,
+    1999,
+    1999,
+  ]);
+  assertEquals(backoffDelayMs(READ_BACKOFF, 3, () => 0), 0);
 });
 
 /** An envelope of an older era (`contract_version` and `command` as that host prints them). */
