@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { splitProcStat } from "../src/proc/procfs.ts";
 
 /** The fields of `/proc/<pid>/stat` the benchmark uses (times in clock ticks). */
 export interface ProcStat {
@@ -21,21 +22,15 @@ export interface ProcStat {
   starttime: number;
 }
 
-/**
- * Parses one `/proc/<pid>/stat` line; `comm` may hold spaces and parentheses, so fields are
- * counted after the last `)`. Returns null for text that is not a stat line.
- */
+/** Parses one `/proc/<pid>/stat` line (split by src/proc/procfs.ts); null for text that is not one. */
 export function parseStat(text: string): ProcStat | null {
-  const open = text.indexOf("(");
-  const close = text.lastIndexOf(")");
-  if (open < 0 || close < open) return null;
-  const pid = Number.parseInt(text.slice(0, open).trim(), 10);
-  const rest = text.slice(close + 1).trim().split(/\s+/);
-  // rest[0] is field 3 (state): field n is rest[n - 3].
+  const split = splitProcStat(text);
+  if (split === null) return null;
+  const { pid, comm, rest } = split;
   const field = (n: number) => Number.parseInt(rest[n - 3] ?? "", 10);
   const stat = {
     pid,
-    comm: text.slice(open + 1, close),
+    comm,
     state: rest[0] ?? "?",
     ppid: field(4),
     utime: field(14),

@@ -25,14 +25,25 @@ export interface ProcStat {
 }
 
 /**
- * Parses a `/proc/<pid>/stat` line. The command name (field 2) is in parentheses and may itself
- * contain spaces and parentheses, so fields are counted from the last `)`.
+ * A `/proc/<pid>/stat` line split into the pid, the command name (field 2) and the fields after
+ * it (`rest[0]` is field 3, so field n is `rest[n - 3]`). The command name is in parentheses and
+ * may itself contain spaces and parentheses, so fields are counted from the last `)`.
  */
-export function parseProcStat(text: string): ProcStat | null {
+export function splitProcStat(text: string): { pid: number; comm: string; rest: string[] } | null {
+  const open = text.indexOf("(");
   const close = text.lastIndexOf(")");
-  if (close < 0) return null;
-  const rest = text.slice(close + 1).trim().split(/\s+/);
-  // rest[0] is field 3.
+  if (open < 0 || close < open) return null;
+  return {
+    pid: Number.parseInt(text.slice(0, open).trim(), 10),
+    comm: text.slice(open + 1, close),
+    rest: text.slice(close + 1).trim().split(/\s+/),
+  };
+}
+
+/** Parses a `/proc/<pid>/stat` line (see {@link splitProcStat}). */
+export function parseProcStat(text: string): ProcStat | null {
+  const rest = splitProcStat(text)?.rest;
+  if (rest === undefined) return null;
   const state = rest[0];
   const pgrp = Number(rest[2]);
   const startTime = rest[19];
