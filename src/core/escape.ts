@@ -11,9 +11,10 @@
  * @module
  */
 
-/** C0 controls, DEL, C1 controls, bidi embeddings/overrides/isolates, line/paragraph separators, BOM. */
-// deno-lint-ignore no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
+/** The controls beyond C0: DEL, C1, bidi embeddings/overrides/isolates, line/paragraph separators, BOM. */
+const BEYOND_C0 = "\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ufeff";
+/** C0 controls and {@link BEYOND_C0}: every character a terminal may act on. */
+const CONTROL = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`);
 
 /** The visible form of one control character. */
 function escapeChar(ch: string): string {
@@ -100,8 +101,8 @@ export function escapeForTerminal(text: string): string {
   return out;
 }
 
-/** What JSON.stringify leaves raw that a terminal acts on: DEL, C1, bidi controls, separators, BOM. */
-const JSON_RAW_CONTROL = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/** What JSON.stringify leaves raw that a terminal acts on (it escapes C0 itself). */
+const JSON_RAW_CONTROL = new RegExp(`[${BEYOND_C0}]`, "g");
 
 /**
  * `JSON.stringify(value, null, space)` with every control character written as a `\uXXXX`
