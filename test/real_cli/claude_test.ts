@@ -20,6 +20,7 @@ import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { claudeSetup, type ClaudeSetupOptions, runningAsRoot } from "../support/real_cli/claude.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
 import {
+  assertImplemented,
   EXPECTED_CALLS,
   type RealCase,
   type RealRun,
@@ -60,12 +61,8 @@ function assertMessagesApi(r: RealRun): void {
 
 Deno.test(`${NAME}: implement writes the owned file with Write and runs every mark-status line with Bash`, async () => {
   const r = await run({ name: "impl", role: "implement" });
-  assertEquals(r.result.failure, null, r.stdout + r.stderr);
-  assert(r.result.ok);
+  assertImplemented(r);
   assertEquals(r.exitCode, 0);
-  assertEquals(r.owned, `${WP} implemented\n`);
-  assertEquals(r.calls, EXPECTED_CALLS);
-  assertStringIncludes(r.result.finalMessage, `Implemented ${WP}`);
   assertMessagesApi(r);
   assert(r.requests.every((q) => q.stream), "claude streams every request");
   assertEquals(modelRequests(r).map((q) => q.answered.kind), ["write", "shell", "shell", "text"]);

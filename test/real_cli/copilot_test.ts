@@ -10,18 +10,20 @@ import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { copilotSetup } from "../support/real_cli/copilot.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { EXPECTED_CALLS, type RealCase, retriedByEngine, runReal, WP } from "../support/real_cli/chat_cli_harness.ts";
+import {
+  assertImplemented,
+  type RealCase,
+  retriedByEngine,
+  runReal,
+  WP,
+} from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("copilot").version;
 const run = (c: Omit<RealCase, "agentId" | "setup">) => runReal({ agentId: "copilot", setup: copilotSetup, ...c });
 
 Deno.test(`copilot ${V} (real): implement writes the owned file with create and runs every mark-status line with bash`, async () => {
   const r = await run({ name: "impl", role: "implement" });
-  assertEquals(r.result.failure, null, r.stdout + r.stderr);
-  assert(r.result.ok);
-  assertEquals(r.owned, `${WP} implemented\n`);
-  assertEquals(r.calls, EXPECTED_CALLS);
-  assertStringIncludes(r.result.finalMessage, `Implemented ${WP}`);
+  assertImplemented(r);
   const turns = r.requests.filter((q) => q.role === "implement");
   assertEquals(turns.map((q) => q.answered.kind), ["write", "shell", "shell", "text"]);
   assertEquals(r.gitStatus, ["?? src/wp01.txt"], "nothing else left in the workspace");

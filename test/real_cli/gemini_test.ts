@@ -12,7 +12,13 @@ import { geminiAdapter } from "../support/model_server/gemini.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { geminiSetup } from "../support/real_cli/gemini.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { EXPECTED_CALLS, type RealCase, retriedByEngine, runReal, WP } from "../support/real_cli/chat_cli_harness.ts";
+import {
+  assertImplemented,
+  type RealCase,
+  retriedByEngine,
+  runReal,
+  WP,
+} from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("gemini").version;
 const run = (c: Omit<RealCase, "agentId" | "setup" | "adapters">) =>
@@ -22,11 +28,7 @@ const implementRequests = (r: Awaited<ReturnType<typeof runReal>>) =>
 
 Deno.test(`gemini ${V} (real): implement writes the owned file with write_file and runs every mark-status line`, async () => {
   const r = await run({ name: "impl", role: "implement" });
-  assertEquals(r.result.failure, null, r.stdout + r.stderr);
-  assert(r.result.ok);
-  assertEquals(r.owned, `${WP} implemented\n`);
-  assertEquals(r.calls, EXPECTED_CALLS);
-  assertStringIncludes(r.result.finalMessage, `Implemented ${WP}`);
+  assertImplemented(r);
   const actions = r.requests.filter((q) => q.role === "implement").map((q) => q.answered);
   assertEquals(actions.map((a) => a.kind), ["write", "shell", "shell", "text"]);
   assert(r.result.tokens !== null && r.result.tokens.input > 0, "tokens from stats.models");

@@ -10,18 +10,14 @@ import { parseVerdict } from "../../src/core/verdict.ts";
 import { REJECT_FEEDBACK } from "../support/model_server/script.ts";
 import { lettaSetup } from "../support/real_cli/letta.ts";
 import { pinned } from "../support/real_cli/pinned.ts";
-import { EXPECTED_CALLS, type RealCase, runReal, WP } from "../support/real_cli/chat_cli_harness.ts";
+import { assertImplemented, type RealCase, runReal, WP } from "../support/real_cli/chat_cli_harness.ts";
 
 const V = pinned("letta").version;
 const run = (c: Omit<RealCase, "agentId" | "setup">) => runReal({ agentId: "letta", setup: lettaSetup, ...c });
 
 Deno.test(`letta ${V} (real): implement writes the owned file with Write and runs every mark-status line with Bash`, async () => {
   const r = await run({ name: "impl", role: "implement" });
-  assertEquals(r.result.failure, null, r.stdout + r.stderr);
-  assert(r.result.ok);
-  assertEquals(r.owned, `${WP} implemented\n`);
-  assertEquals(r.calls, EXPECTED_CALLS);
-  assertStringIncludes(r.result.finalMessage, `Implemented ${WP}`);
+  assertImplemented(r);
   const turns = r.requests.filter((q) => q.role === "implement");
   assertEquals(turns.map((q) => q.answered.kind), ["write", "shell", "shell", "text"]);
   assert(turns.every((q) => q.tools.includes("Write") && q.tools.includes("Bash")), "Letta's own tools did the work");

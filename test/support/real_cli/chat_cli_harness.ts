@@ -61,6 +61,18 @@ export const EXPECTED_CALLS: readonly string[] = SUBTASKS.map((s) =>
   `agent tasks mark-status ${s} --status done --mission ${MISSION}`
 );
 
+/**
+ * What every successful implement run through a real CLI shows: no failure, the owned file
+ * written, every mark-status line run, the agent's closing message.
+ */
+export function assertImplemented(r: RealRun): void {
+  assertEquals(r.result.failure, null, r.stdout + r.stderr);
+  assert(r.result.ok);
+  assertEquals(r.owned, `${WP} implemented\n`);
+  assertEquals(r.calls, EXPECTED_CALLS);
+  assertStringIncludes(r.result.finalMessage, `Implemented ${WP}`);
+}
+
 /** Whether the engine's default retry policy retries `cls` with the same agent (a transient failure). */
 export function retriedByEngine(cls: FailureClass | undefined): boolean {
   const config = defaultResolvedConfig();
@@ -377,11 +389,8 @@ function standardCases(spec: ChatCliSpec): readonly (SuiteCase & { id: ChatCaseI
       title: "implement writes the owned file with its write tool and runs every mark-status line",
       run: { name: "impl", role: "implement" },
       check: (r) => {
-        assertEquals(r.result.failure, null, r.stdout + r.stderr);
-        assertEquals(r.owned, implemented);
-        assertEquals(r.calls, EXPECTED_CALLS);
+        assertImplemented(r);
         if (spec.checksGitStatus) assertEquals(r.gitStatus, [`?? ${OWNED_FILE}`], "nothing but the owned file changed");
-        assertStringIncludes(r.result.finalMessage, `Implemented ${WP}`);
         assert(r.result.tokens !== null && r.result.tokens.input > 0, `tokens from ${spec.tokensFrom}`);
       },
     },
