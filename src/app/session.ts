@@ -38,7 +38,7 @@ import { startReads } from "../engine/host_start.ts";
 import { createGit } from "../proc/worktree_git.ts";
 import type { LockHandle } from "../store/lock.ts";
 import { type PromptKit, systemClock } from "../engine/ports.ts";
-import type { PromptKit } from "../engine/proc/procfs.ts";
+import { bootId, procStartTime } from "../proc/procfs.ts";
 import { Engine } from "../engine/run.ts";
 import { installSignalHandlers } from "./signals.ts";
 import { killLiveGroupsNow } from "../proc/live_groups.ts";

@@ -14,7 +14,7 @@ import { loadMission } from "./mission.ts";
 import { join } from "node:path";
 import { type EraProfile, ERAS } from "../host/era.ts";
 import { markCheckboxes } from "./emulate.ts";
-import { writeAtomic } from ".rom "./git.ts";
+import { git, identityArgs } from "./git.ts";
 
 /** Statuses a subtask can be marked with. */
 export const SUBTASK_STATUSES = ["done", "pending"] as const;
