@@ -122,13 +122,18 @@ export class SseStreams {
     });
   }
 
-  /** Errors every open stream and clears pending delays. */
+  /**
+   * Ends every open stream and clears pending delays. Closed, not errored: Deno.serve prints an
+   * errored response body to stderr ("Error: model server closed" amid the test report), and by now
+   * the client is gone or its test is over; a stream cut short without its final event is a failed
+   * response to any client still reading.
+   */
   closeAll(): void {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const c of this.#open) {
       try {
-        c.error(new Error("model server closed"));
+        c.close();
       } catch { /* already closed */ }
     }
     this.#open.clear();
