@@ -28,7 +28,7 @@ import {
 } from "./agent_overhead.ts";
 import { median, num, type ResultRow } from "./metrics.ts";
 import { createBenchMission } from "./mission.ts";
-import { MAIN_TS, runOrchestrate } from "./run_cli.ts";
+import { runOrchestrate } from "./run_cli.ts";
 import type { BenchSettings, ScenarioResult } from "./scenarios.ts";
 
 /** The per-attempt target: host call end → CLI start plus CLI exit → next host call. */
@@ -114,7 +114,7 @@ export async function agentScenario(s: BenchSettings): Promise<ScenarioResult> {
   const log = join(aux, "stamps.log");
   await Deno.writeTextFile(join(wrappers, cli.bin), stampWrapper("agent", [binary], log));
   const self = join(aux, "sko-self");
-  await Deno.writeTextFile(self, stampWrapper("host", [Deno.execPath(), "run", "--allow-all", MAIN_TS], log));
+  await Deno.writeTextFile(self, stampWrapper("host", [Deno.execPath(), "run", "--allow-all", s.entry], log));
   for (const path of [join(wrappers, cli.bin), self]) await Deno.chmod(path, 0o755);
 
   const server = startModelServer({ adapters: [REAL[agent].adapter()] });
@@ -125,6 +125,7 @@ export async function agentScenario(s: BenchSettings): Promise<ScenarioResult> {
     await Deno.symlink(denoDir(), join(cache, "deno")).catch(() => {});
     s.log(`agent: ${cli.package}@${cli.version} implements and reviews ${shape.chains} WPs (${root})`);
     const run = await runOrchestrate(root, {
+      entry: s.entry,
       v8Flags: s.v8Flags,
       hostDelayMs: 0,
       maxConcurrent: 1,

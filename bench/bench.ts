@@ -1,7 +1,7 @@
 /**
  * `deno task bench`: the performance benchmark of the orchestrator (not a test; never in CI).
  *
- * Runs our CLI from source as real subprocesses against the built-in host, which answers each
+ * Runs our CLI as real subprocesses against the built-in host, which answers each
  * call after `--host-delay-ms` (default 2000, like the real host), with fake agents sleeping
  * `--agent-seconds` (default 10), and prints one Markdown table (metric, measured, target,
  * result) plus the machine it ran on. Progress goes to stderr, the table to stdout. The `agent`
@@ -13,16 +13,20 @@
  * `--startup-runs <n>` (7), `--agent-cli <id>` (claude-code), `--keep` (keep the temp repositories); for diagnosis,
  * `--no-history-notes` (writes `history_notes: false`) and `--v8-flags <flags>` (orchestrator
  * process only, e.g. `--max-semi-space-size=1`; `none` for V8's defaults). By default the
- * orchestrator runs with the V8 flags the released binary carries (scripts/compile.ts `V8_FLAGS`),
- * so the bench measures what users run.
+ * orchestrator runs as the released binary does: the CLI bundle it embeds (scripts/bundle.ts,
+ * built into the work folder first; `--from source` runs src/main.ts instead) with the V8 flags it
+ * carries (scripts/compile.ts `V8_FLAGS`), after a warm-up run (bench/run_cli.ts `warmUp`).
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { bundleCli } from "../scripts/bundle.ts";
 import { V8_FLAGS } from "../scripts/compile.ts";
 import { createTerminal } from "../src/output/terminal.ts";
 import { AGENT_CLIS, type AgentCli, agentScenario } from "./agent_scenario.ts";
 import { renderMarkdownTable, type ResultRow } from "./metrics.ts";
+import { MAIN_TS, warmUp } from "./run_cli.ts";
 import { scaleScenario } from "./scale_scenario.ts";
 import {
   type BenchSettings,
@@ -84,6 +88,7 @@ const USAGE = `Usage: deno task bench [options]   (a benchmark, not a test)
   --keep                  keep the benchmark repositories
   --no-history-notes      write history_notes: false
   --v8-flags <flags|none> V8 flags for the orchestrator (default: the release binary's)
+  --from <bundle|source>  run the CLI bundle the binary embeds (default) or src/main.ts
 `;
 
 async function main(): Promise<number> {
@@ -102,6 +107,7 @@ async function main(): Promise<number> {
       "agent-cli": { type: "string", default: "claude-code" },
       "no-history-notes": { type: "boolean", default: false },
       "v8-flags": { type: "string" },
+      from: { type: "string", default: "bundle" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -122,7 +128,16 @@ async function main(): Promise<number> {
     term.error(`Cannot use --agent-cli '${agentCli}' as it must be one of ${AGENT_CLIS.join(", ")}`);
     return 2;
   }
+  const from = values.from ?? "bundle";
+  if (from !== "bundle" && from !== "source") {
+    term.error(`Cannot use --from '${from}' as it must be bundle or source`);
+    return 2;
+  }
   const workDir = await Deno.realPath(await Deno.makeTempDir({ prefix: "sko-bench-" }));
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const entry = from === "source" ? MAIN_TS : `${workDir}/spec-kitty-orchestrator.js`;
+  if (from === "bundle") await bundleCli(root, entry);
+  await warmUp(entry, workDir);
   const settings: BenchSettings = {
     hostDelayMs: positive("host-delay-ms", values["host-delay-ms"], quick ? 200 : 2000),
     agentSeconds: positive("agent-seconds", values["agent-seconds"], quick ? 1 : 10),
@@ -131,6 +146,8 @@ async function main(): Promise<number> {
     sampleMs: 100,
     historyNotes: !(values["no-history-notes"] ?? false),
     v8Flags: values["v8-flags"] === "none" ? null : values["v8-flags"] ?? V8_FLAGS.join(","),
+    entry,
+    from,
     workDir,
     agentCli,
     log: (text) => term.line(text, { stamp: true }),
@@ -161,6 +178,7 @@ async function main(): Promise<number> {
   const settingsLine = `Settings: host delay ${settings.hostDelayMs} ms per call, agents ${settings.agentSeconds} s ` +
     `per attempt, idle window ${settings.idleSeconds} s${quick ? " (--quick)" : ""}` +
     (settings.historyNotes ? "" : ", history_notes: false") +
+    (from === "bundle" ? ", orchestrator from the CLI bundle" : ", orchestrator from src/main.ts") +
     (settings.v8Flags === null
       ? ", orchestrator with V8's default flags"
       : `, orchestrator --v8-flags=${settings.v8Flags}`);

@@ -47,6 +47,7 @@ async function runShape(
       `agents ${opts.agentSeconds} s, host delay ${opts.hostDelayMs} ms (${root})`,
   );
   const run = await runOrchestrate(root, {
+    entry: s.entry,
     v8Flags: s.v8Flags,
     hostDelayMs: opts.hostDelayMs,
     maxConcurrent: opts.maxConcurrent,

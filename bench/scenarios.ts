@@ -33,6 +33,10 @@ export interface BenchSettings {
   historyNotes: boolean;
   /** `--v8-flags` for the orchestrator process, or null. */
   v8Flags: string | null;
+  /** The script the orchestrator runs from: the CLI bundle (what the binary embeds) or src/main.ts. */
+  entry: string;
+  /** Which of the two {@link BenchSettings.entry} is (`--from`). */
+  from: "bundle" | "source";
   /** Parent of the per-scenario repositories. */
   workDir: string;
   /** The real agent CLI the `agent` scenario drives. */
@@ -112,6 +116,7 @@ export async function callsScenario(s: BenchSettings): Promise<ScenarioResult> {
   const root = await mission(s, "calls", shape, agent);
   s.log(`calls: 12 WPs in 3 chains, agents ${s.agentSeconds} s, host delay ${s.hostDelayMs} ms (${root})`);
   const run = await runOrchestrate(root, {
+    entry: s.entry,
     v8Flags: s.v8Flags,
     hostDelayMs: s.hostDelayMs,
     maxConcurrent: 4,
@@ -174,6 +179,7 @@ export async function idleScenario(s: BenchSettings): Promise<ScenarioResult> {
   const root = await mission(s, "idle", shape, agent);
   s.log(`idle: one agent working ${agent.implSeconds} s, window ${s.idleSeconds} s (${root})`);
   const run = await runOrchestrate(root, {
+    entry: s.entry,
     v8Flags: s.v8Flags,
     hostDelayMs: s.hostDelayMs,
     maxConcurrent: 1,
@@ -219,7 +225,7 @@ export async function idleScenario(s: BenchSettings): Promise<ScenarioResult> {
   return { rows, notes };
 }
 
-/** Median wall time of `--help` and `status` from source. */
+/** Median wall time of `--help` and `status` under `deno run` (bundle or source). */
 export async function startupScenario(s: BenchSettings): Promise<ScenarioResult> {
   const shape = { chains: 1, chainLength: 1, subtasksPerWp: 1 };
   const root = await mission(s, "startup", shape, {
@@ -230,6 +236,7 @@ export async function startupScenario(s: BenchSettings): Promise<ScenarioResult>
   });
   s.log(`startup: one quick run for a run state, then ${s.startupRuns} runs each of --help and status (${root})`);
   const run = await runOrchestrate(root, {
+    entry: s.entry,
     v8Flags: s.v8Flags,
     hostDelayMs: 0,
     maxConcurrent: 1,
@@ -238,24 +245,25 @@ export async function startupScenario(s: BenchSettings): Promise<ScenarioResult>
   });
   const problem = runProblem(run, 1);
   const measure = async (args: string[]) => {
-    await timeCli(args, root); // warm-up: fills Deno's transpile cache
+    await timeCli(s.entry, args, root); // warm-up: fills Deno's transpile cache
     const times: number[] = [];
-    for (let i = 0; i < s.startupRuns; i++) times.push(await timeCli(args, root));
+    for (let i = 0; i < s.startupRuns; i++) times.push(await timeCli(s.entry, args, root));
     return median(times);
   };
   const help = await measure(["--help"]);
   const status = await measure(["status"]);
+  const how = s.from === "bundle" ? "bundle" : "from source";
   const rows: ResultRow[] = [
-    { metric: "Startup: `--help` (median, from source)", measured: `${Math.round(help)} ms`, target: "—", pass: null },
+    { metric: `Startup: \`--help\` (median, ${how})`, measured: `${Math.round(help)} ms`, target: "—", pass: null },
     {
-      metric: "Startup: `status` (median, from source, incl. one host call)",
+      metric: `Startup: \`status\` (median, ${how}, incl. one host call)`,
       measured: `${Math.round(status)} ms`,
       target: "—",
       pass: null,
     },
   ];
   const notes = [
-    `startup: median of ${s.startupRuns} runs after one warm-up; \`deno run\` from source (a compiled binary starts ` +
+    `startup: median of ${s.startupRuns} runs after one warm-up; \`deno run\` ${how} (a compiled binary starts ` +
     "faster); `status` reads the lanes with one built-in host call (no simulated delay)",
   ];
   if (problem !== null) notes.push(`startup: RUN PROBLEM (setup run): ${problem}`);
@@ -270,6 +278,7 @@ export async function rssScenario(s: BenchSettings): Promise<ScenarioResult> {
   const root = await mission(s, "rss", shape, agent);
   s.log(`rss: 4 agents each writing ${bytes / 1e6} MB of output (${root})`);
   const run = await runOrchestrate(root, {
+    entry: s.entry,
     v8Flags: s.v8Flags,
     hostDelayMs: s.hostDelayMs,
     maxConcurrent: 4,
@@ -289,6 +298,7 @@ export async function rssScenario(s: BenchSettings): Promise<ScenarioResult> {
   // The same run without output: how much of the peak is the runtime itself.
   const quiet = await mission(s, "rss-baseline", shape, { ...agent, implOutputBytes: 0 });
   const base = await runOrchestrate(quiet, {
+    entry: s.entry,
     v8Flags: s.v8Flags,
     hostDelayMs: s.hostDelayMs,
     maxConcurrent: 4,

@@ -7,7 +7,9 @@
  *   deno task compile --target aarch64-apple-darwin --target x86_64-pc-windows-msvc
  *   deno task compile --current --out-dir /tmp/bin
  *
- * `deno compile` embeds our code into a "denort" runtime base that Deno downloads per target.
+ * What is compiled is the CLI bundle (scripts/bundle.ts: one minified module, less memory at run
+ * time than the ~300 modules of the source graph), built once into `<out-dir>/.bundle/`.
+ * `deno compile` embeds it into a "denort" runtime base that Deno downloads per target.
  * Offline, point `DENORT_BIN` at a denort binary for the host target (Deno reads that variable
  * itself); `DENORT_BIN_<TARGET>` (e.g. `DENORT_BIN_AARCH64_APPLE_DARWIN`) does the same per target.
  *
@@ -15,6 +17,8 @@
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleCli } from "./bundle.ts";
+import { runDeno } from "./run_deno.ts";
 
 /** The release targets (Deno's target triples). */
 export const TARGETS = [
@@ -130,8 +134,8 @@ export function outputName(target: Target): string {
   return `${BINARY_PREFIX}-${target}${target.includes("windows") ? ".exe" : ""}`;
 }
 
-/** The `deno compile` arguments for one target. */
-export function compileArgs(target: Target, root: string, outDir: string): string[] {
+/** The `deno compile` arguments that compile `entry` (the CLI bundle) for one target. */
+export function compileArgs(target: Target, root: string, outDir: string, entry: string): string[] {
   return [
     "compile",
     "--frozen",
@@ -141,7 +145,7 @@ export function compileArgs(target: Target, root: string, outDir: string): strin
     ...INCLUDES.map((file) => `--include=${join(root, file)}`),
     `--target=${target}`,
     `--output=${join(outDir, outputName(target))}`,
-    join(root, "src/main.ts"),
+    entry,
   ];
 }
 
@@ -172,32 +176,6 @@ export async function sha256Lines(files: readonly string[]): Promise<string> {
   return lines.map((l) => l + "\n").join("");
 }
 
-/** Runs `deno compile` for one target in its own process group, killed after `timeoutMs`. */
-async function compileOne(target: Target, root: string, outDir: string, timeoutMs: number): Promise<boolean> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: compileArgs(target, root, outDir),
-    cwd: root,
-    env: compileEnv(target, Deno.env.toObject(), hostTarget()),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "inherit",
-    stderr: "inherit",
-    detached: true,
-  }).spawn();
-  const timer = setTimeout(() => {
-    try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch {
-      // Already exited.
-    }
-  }, timeoutMs);
-  try {
-    return (await child.status).success;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const root = dirname(dirname(fileURLToPath(import.meta.url)));
   const log = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
@@ -209,9 +187,17 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   await Deno.mkdir(opts.outDir, { recursive: true });
+  const entry = join(opts.outDir, ".bundle", "spec-kitty-orchestrator.js");
+  try {
+    await bundleCli(root, entry);
+  } catch (error) {
+    log(`scripts/compile.ts: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
   for (const target of opts.targets) {
     log(`scripts/compile.ts: compiling ${outputName(target)} ...`);
-    if (!(await compileOne(target, root, opts.outDir, 10 * 60_000))) {
+    const env = compileEnv(target, Deno.env.toObject(), hostTarget());
+    if (!(await runDeno(compileArgs(target, root, opts.outDir, entry), { cwd: root, timeoutMs: 10 * 60_000, env }))) {
       log(
         `scripts/compile.ts: deno compile failed for ${target}. Offline? Set DENORT_BIN to a denort ` +
           `binary for the host target (or DENORT_BIN_<TARGET> for others).`,

@@ -1,7 +1,7 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "../../test/support/assert.ts";
 import type { ResolvedConfig } from "../domain/config.ts";
 import { createHost, hostCommand } from "./mod.ts";
-import { selfCommand } from "./self_command.ts";
+import { ownScript, selfCommand } from "./self_command.ts";
 
 const cfg = (kind: "spec-kitty" | "builtin", command = ["spec-kitty"]): ResolvedConfig =>
   ({ host: { kind, command, timeoutMs: 1234, heartbeatMs: 1 } }) as unknown as ResolvedConfig;
@@ -13,6 +13,11 @@ Deno.test("selfCommand() from source runs deno with our main.ts; SKO_SELF_COMMAN
   assertEquals(argv.slice(1, 3), ["run", "--allow-all"]);
   assertStringIncludes(argv[3] ?? "", "/src/main.ts");
   assertEquals(selfCommand((n) => n === "SKO_SELF_COMMAND" ? '["/bin/sko","--x"]' : undefined), ["/bin/sko", "--x"]);
+});
+
+Deno.test("ownScript() is src/main.ts beside this module in the source tree, the main module in a bundle", () => {
+  assertEquals(ownScript("file:///r/src/host/self_command.ts", "file:///r/src/host/mod_test.ts"), "/r/src/main.ts");
+  assertEquals(ownScript("file:///d/orchestrator.js", "file:///d/orchestrator.js"), "/d/orchestrator.js");
 });
 
 Deno.test("selfCommand() invalid SKO_SELF_COMMAND is refused with the value", () => {

@@ -10,9 +10,20 @@ import { fileURLToPath } from "node:url";
 export const SELF_COMMAND_ENV = "SKO_SELF_COMMAND";
 
 /**
- * The argv prefix that runs this program: the compiled binary itself, or, when running from
- * source, `deno run --allow-all <abs src/main.ts>` (Deno finds our deno.json beside main.ts,
- * so the import map works from any cwd). `SKO_SELF_COMMAND` (a JSON array of strings) wins.
+ * The script `deno run` runs us from. In the source tree it is `src/main.ts`, found from this
+ * module's own URL (so it holds in tests too, where Deno's main module is the test file). In the
+ * bundle of scripts/bundle.ts this module is inlined into one file, and that file is what
+ * `deno run` was given: Deno's main module.
+ */
+export function ownScript(moduleUrl: string, mainModule: string): string {
+  return fileURLToPath(moduleUrl.endsWith("/host/self_command.ts") ? new URL("../main.ts", moduleUrl) : mainModule);
+}
+
+/**
+ * The argv prefix that runs this program: the compiled binary itself, or, under `deno run`,
+ * `deno run --allow-all <abs script>` ({@link ownScript}; from source Deno finds our deno.json
+ * beside main.ts, so the import map works from any cwd; a bundle needs none).
+ * `SKO_SELF_COMMAND` (a JSON array of strings) wins.
  */
 export function selfCommand(env: (name: string) => string | undefined = (n) => Deno.env.get(n)): string[] {
   const override = env(SELF_COMMAND_ENV);
@@ -33,5 +44,5 @@ export function selfCommand(env: (name: string) => string | undefined = (n) => D
   const exec = Deno.execPath();
   const name = basename(exec).toLowerCase();
   if (name !== "deno" && name !== "deno.exe") return [exec];
-  return [exec, "run", "--allow-all", fileURLToPath(new URL("../main.ts", import.meta.url))];
+  return [exec, "run", "--allow-all", ownScript(import.meta.url, Deno.mainModule)];
 }

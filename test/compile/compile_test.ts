@@ -43,14 +43,14 @@ Deno.test("parseArgs() defaults to every target in dist/, and takes --target, --
 Deno.test("outputName() and compileArgs() name the binary per target with only the needed permissions", () => {
   assertEquals(outputName("x86_64-pc-windows-msvc"), "spec-kitty-orchestrator-x86_64-pc-windows-msvc.exe");
   assertEquals(outputName("aarch64-unknown-linux-gnu"), "spec-kitty-orchestrator-aarch64-unknown-linux-gnu");
-  const args = compileArgs("aarch64-apple-darwin", "/r", "/r/dist");
+  const args = compileArgs("aarch64-apple-darwin", "/r", "/r/dist", "/r/dist/.bundle/sko.js");
   assertEquals(args[0], "compile");
   assert(!args.some((a) => a === "-A" || a === "--allow-all" || a.startsWith("--allow-ffi")), "no blanket permissions");
   for (const p of PERMISSIONS) assert(args.includes(p), p);
   assert(args.includes("--include=/r/schema/orchestration.schema.json"));
   assert(args.includes("--target=aarch64-apple-darwin"));
   assert(args.includes("--output=/r/dist/spec-kitty-orchestrator-aarch64-apple-darwin"));
-  assertEquals(args.at(-1), "/r/src/main.ts");
+  assertEquals(args.at(-1), "/r/dist/.bundle/sko.js", "the bundle is compiled");
   assert(args.includes("--v8-flags=--max-semi-space-size=2"), "the binary carries the young-generation cap");
 });
 
