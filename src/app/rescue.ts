@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { FALLBACK_IDENTITY, git } from "../proc/git.ts";
 import { EXCLUDED_FROM_WORK } from "../proc/worktree_git.ts";
 import type { RunState } from "../domain/run_state.ts";
+import { byCodeUnit } from "../core/order.ts";
 
 /** What happened to one dirty worktree. */
 export type RescueResult =
@@ -42,7 +43,7 @@ async function isDirectory(path: string): Promise<boolean> {
 export async function rescueDirtyWorktrees(repoRoot: string, previous: RunState): Promise<RescueResult[]> {
   const seen = new Set<string>();
   const results: RescueResult[] = [];
-  for (const wp of Object.values(previous.wps).sort((a, b) => a.wp_id.localeCompare(b.wp_id))) {
+  for (const wp of Object.values(previous.wps).sort((a, b) => byCodeUnit(a.wp_id, b.wp_id))) {
     const ws = wp.workspace_path;
     if (ws === null || seen.has(ws)) continue;
     seen.add(ws);

@@ -13,6 +13,7 @@ import { escapeForeign } from "../core/escape.ts";
 import { budgetLines, describeEvent, formatCost, formatDuration, reviewLines, waitLine } from "../core/event_text.ts";
 import type { Terminal } from "../output/terminal.ts";
 import type { RunEvent, RunSummary } from "../domain/run_events.ts";
+import { byCodeUnit } from "../core/order.ts";
 
 /** Consumes run events and renders them. */
 export interface RunView {
@@ -52,7 +53,7 @@ export function createRunView(term: Terminal, options: RunViewOptions = {}): Run
     if (rows.size === 0) return term.live([]);
     const table = term.table(
       ["WP", "LANE", "ROLE", "AGENT", "TRY", "ELAPSED", "COST"],
-      [...rows.values()].sort((a, b) => a.wp.localeCompare(b.wp)).map((r) => [
+      [...rows.values()].sort((a, b) => byCodeUnit(a.wp, b.wp)).map((r) => [
         r.wp,
         r.lane,
         escapeForeign(r.role),

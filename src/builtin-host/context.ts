@@ -13,6 +13,7 @@ import { nowIso } from "./envelope.ts";
 import { appendEvents, readEvents, type StatusEvent, withMissionLock } from "./events.ts";
 import type { Mission } from "./mission.ts";
 import { reduceEvents, type WpState, writeSnapshot } from "./snapshot.ts";
+import { byCodeUnit } from "../core/order.ts";
 
 /** The environment of one host call. */
 export interface HostContext {
@@ -81,7 +82,7 @@ export function satisfiedWps(states: ReadonlyMap<string, WpState>): Set<string> 
 export function compareWpIds(a: string, b: string): number {
   const na = Number.parseInt(a.replace(/^WP/, ""), 10);
   const nb = Number.parseInt(b.replace(/^WP/, ""), 10);
-  return na !== nb && !Number.isNaN(na) && !Number.isNaN(nb) ? na - nb : a.localeCompare(b);
+  return na !== nb && !Number.isNaN(na) && !Number.isNaN(nb) ? na - nb : byCodeUnit(a, b);
 }
 
 /** Every WP of the mission: task files ∪ dependency targets ∪ WPs in the log, sorted. */

@@ -12,6 +12,7 @@ import { isAnnotation, isLaneEvent, type StatusEvent } from "./events.ts";
 import { prettyJson, writeAtomic } from "./json.ts";
 import type { Identity } from "./mission.ts";
 import { LANES } from "../domain/host.ts";
+import { byCodeUnit } from "../core/order.ts";
 
 /** The nine display lanes, in the order of `summary`. */
 export const DISPLAY_LANES = LANES;
@@ -112,7 +113,7 @@ export function subtasksComplete(state: WpState | undefined, roster: readonly st
 export function buildSnapshot(identity: Identity, events: readonly StatusEvent[], materializedAt: string): unknown {
   const states = reduceEvents(events);
   const workPackages: Record<string, unknown> = {};
-  for (const [wpId, state] of [...states.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [wpId, state] of [...states.entries()].sort(([a], [b]) => byCodeUnit(a, b))) {
     if (state.laneEventCount === 0) continue;
     const entry: Record<string, unknown> = {
       actor: state.actor,

@@ -19,6 +19,7 @@ import { findRepoRoot } from "./repo_root.ts";
 import { clipForeign } from "../core/escape.ts";
 import { clockTime } from "../core/event_text.ts";
 import { agentTimeMs, type RunBudget, runSpentUsd, shownTime, usd } from "../core/budget.ts";
+import { byCodeUnit } from "../core/order.ts";
 
 /** How long `status` waits for the host before showing "lanes: host unreachable". */
 export const STATUS_HOST_TIMEOUT_MS = 10_000;
@@ -178,7 +179,7 @@ function statusBudget(state: RunState, budget: RunBudget | null): StatusBudget |
       spent_usd: round(wp.cost_usd),
       agent_ms: agentTimeMs(wp),
     }];
-  }).sort((a, b) => a.wp_id.localeCompare(b.wp_id));
+  }).sort((a, b) => byCodeUnit(a.wp_id, b.wp_id));
   if (budget.perRunUsd === null && wps.length === 0) return null;
   return { per_run_usd: budget.perRunUsd, spent_usd: round(runSpentUsd(state)), wps };
 }

@@ -11,6 +11,7 @@ import { isAbsolute, resolve } from "node:path";
 import { placeholdersIn } from "./placeholders.ts";
 import type { ResolvedConfig } from "../domain/config.ts";
 import { splitWords, yamlList } from "./issues.ts";
+import { byCodeUnit } from "../core/order.ts";
 
 /** One suspicious argv element. */
 export interface ArgvWarning {
@@ -32,7 +33,7 @@ export function argvWarnings(
   exists: (path: string) => boolean,
 ): ArgvWarning[] {
   const lists: [string, readonly string[]][] = [["host.command", config.host.command]];
-  for (const [id, agent] of Object.entries(config.agents).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, agent] of Object.entries(config.agents).sort(([a], [b]) => byCodeUnit(a, b))) {
     lists.push([`agents.${id}.command`, agent.command]);
     if (agent.reviewCommand !== undefined) lists.push([`agents.${id}.review_command`, agent.reviewCommand]);
   }

@@ -15,6 +15,7 @@
  */
 import type { Lane } from "../domain/host.ts";
 import type { WpOutcomeKind } from "../domain/run_state.ts";
+import { byCodeUnit } from "./order.ts";
 
 /** How a dispatched WP enters our lifecycle. */
 export type DispatchMode =
@@ -125,7 +126,7 @@ export function nextDispatches(view: SchedulerView): Dispatch[] {
     const rank = mode === "implement" && laneOf(wp) === "planned" ? 3 : MODE_RANK[mode];
     candidates.push({ wp, mode, rank });
   }
-  candidates.sort((a, b) => a.rank - b.rank || a.wp.wpId.localeCompare(b.wp.wpId));
+  candidates.sort((a, b) => a.rank - b.rank || byCodeUnit(a.wp.wpId, b.wp.wpId));
   const out: Dispatch[] = [];
   for (const c of candidates) {
     if (out.length >= free) break;

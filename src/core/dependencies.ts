@@ -13,6 +13,7 @@
 import { ExitCode, UserError } from "../domain/errors.ts";
 import { HostError } from "../domain/host_errors.ts";
 import type { Host, Lane, MissionState, WorkPackageState } from "../domain/host.ts";
+import { byCodeUnit } from "./order.ts";
 
 /** What is wrong with a mission's dependency graph. */
 export interface DependencyProblems {
@@ -35,7 +36,7 @@ export function dependencyProblems(wps: readonly WorkPackageState[]): Dependency
   const missing = open
     .map((w) => ({ wpId: w.wpId, unknown: [...new Set(w.dependencies.filter((d) => !ids.has(d)))].sort() }))
     .filter((m) => m.unknown.length > 0)
-    .sort((a, b) => a.wpId.localeCompare(b.wpId));
+    .sort((a, b) => byCodeUnit(a.wpId, b.wpId));
   const edges = new Map(open.map((w) => [w.wpId, [...new Set(w.dependencies)].filter((d) => ids.has(d)).sort()]));
   return { missing, cycles: findCycles(edges) };
 }
@@ -85,7 +86,7 @@ export function findCycles(edges: ReadonlyMap<string, readonly string[]>): strin
     if (members.size === 1 && !(edges.get(start) ?? []).includes(start)) continue;
     cycles.push(pathBack(start, members, edges));
   }
-  return cycles.sort((a, b) => a[0]!.localeCompare(b[0]!));
+  return cycles.sort((a, b) => byCodeUnit(a[0]!, b[0]!));
 }
 
 /** A path from `start` back to itself inside one strongly connected component (BFS, shortest). */

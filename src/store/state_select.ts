@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { UserError } from "../domain/errors.ts";
 import { isValidMissionSlug } from "../domain/ids.ts";
 import { JOURNAL_SUFFIX, stateNotAFileError } from "./run_state.ts";
+import { byCodeUnit } from "../core/order.ts";
 
 /** One per-mission state file. */
 export interface RunStateFile {
@@ -49,7 +50,7 @@ export async function listRunStateFiles(repoRoot: string): Promise<RunStateFile[
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  return found.sort((a, b) => b.mtimeMs - a.mtimeMs || a.mission.localeCompare(b.mission));
+  return found.sort((a, b) => b.mtimeMs - a.mtimeMs || byCodeUnit(a.mission, b.mission));
 }
 
 async function readStatus(path: string): Promise<string | null> {
