@@ -8,7 +8,7 @@
  *   deno task compile --current --out-dir /tmp/bin
  *
  * What is compiled is the CLI bundle (scripts/bundle.ts: one minified module, less memory at run
- * time than the ~300 modules of the source graph), built once into `<out-dir>/.bundle/`.
+ * time than the modules of the source graph), built once into `<out-dir>/.bundle/`.
  * `deno compile` embeds it into a "denort" runtime base that Deno downloads per target.
  * Offline, point `DENORT_BIN` at a denort binary for the host target (Deno reads that variable
  * itself); `DENORT_BIN_<TARGET>` (e.g. `DENORT_BIN_AARCH64_APPLE_DARWIN`) does the same per target.

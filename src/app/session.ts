@@ -258,6 +258,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       logDir,
       resumed: input.resumed,
       hostLabel: hostLabel(session.host.kind, session.contract),
+      hostSerializesAllocation: session.contract.serializesAllocation === true,
       accept: input.accept,
       mergeCommand: mergeCommandFor(config, state.mission, era),
       budget: {

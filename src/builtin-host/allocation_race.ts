@@ -17,6 +17,7 @@
  * @module
  */
 import { join } from "node:path";
+import { LANE_ALLOCATION_FIELD } from "../domain/host.ts";
 import { HostFailure } from "./failure.ts";
 import { laneBaseRef, laneOf, type Mission } from "./mission.ts";
 
@@ -31,6 +32,15 @@ export function raceHoldMs(raw: string | undefined): number | null {
   if (raw === undefined || !/^\d+$/.test(raw.trim())) return null;
   const ms = Number.parseInt(raw.trim(), 10);
   return ms > 0 ? ms : null;
+}
+
+/**
+ * What `contract-version` adds to its answer: that this host allocates one mission's lanes one
+ * at a time itself (under its mission lock), so the orchestrator need not; nothing in the race
+ * mode, which refuses concurrent allocations as the real host does.
+ */
+export function allocationDeclaration(raw: string | undefined): Record<string, string> {
+  return raceHoldMs(raw) === null ? { [LANE_ALLOCATION_FIELD]: "serialized" } : {};
 }
 
 /** The failure the real host (3.2.6rc3) answers a concurrent allocation of a fresh mission with. */

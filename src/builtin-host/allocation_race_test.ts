@@ -1,6 +1,11 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertRejects } from "../../test/support/assert.ts";
-import { concurrentAllocationFailure, raceHoldMs, withAllocationRace } from "./allocation_race.ts";
+import {
+  allocationDeclaration,
+  concurrentAllocationFailure,
+  raceHoldMs,
+  withAllocationRace,
+} from "./allocation_race.ts";
 import { HostFailure } from "./failure.ts";
 import type { Mission } from "./mission.ts";
 
@@ -37,6 +42,12 @@ Deno.test("raceHoldMs() is on only for a positive integer", () => {
   assertEquals(raceHoldMs("-5"), null);
   assertEquals(raceHoldMs("1.5"), null);
   assertEquals(raceHoldMs(" 250 "), 250);
+});
+
+Deno.test("allocationDeclaration() says lane allocation is serialised, except in the race mode", () => {
+  assertEquals(allocationDeclaration(undefined), { lane_allocation: "serialized" });
+  assertEquals(allocationDeclaration("0"), { lane_allocation: "serialized" });
+  assertEquals(allocationDeclaration("1500"), {});
 });
 
 Deno.test("concurrentAllocationFailure() is the real host's LANE_ALLOCATION_FAILED with its message", () => {

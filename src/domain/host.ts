@@ -57,9 +57,19 @@ export interface MissionIdentity {
 }
 
 /** `contract-version` data. */
+/**
+ * Our extension of the `contract-version` answer: `"lane_allocation": "serialized"` says the host
+ * itself allocates the lanes of one mission one at a time (the built-in host, under its mission
+ * lock), so concurrent `start-implementation` calls are safe. The real host sends no such field;
+ * without it the engine sends one lane-allocating call per mission at a time.
+ */
+export const LANE_ALLOCATION_FIELD = "lane_allocation";
+
 export interface ContractInfo {
   apiVersion: string;
   minSupportedProviderVersion: string;
+  /** The host declared `lane_allocation: "serialized"` ({@link LANE_ALLOCATION_FIELD}); absent means no. */
+  serializesAllocation?: boolean;
   /**
    * The host era the adapter detected (see `era.ts`); absent from hosts that do not detect one
    * (test fakes), where it follows from `apiVersion`.

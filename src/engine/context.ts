@@ -63,6 +63,12 @@ export interface EngineOptions {
   resumed: boolean;
   /** Host kind, for the run_started event. */
   hostLabel: string;
+  /**
+   * The host allocates the lanes of one mission one at a time itself (it said so in
+   * `contract-version`, see `LANE_ALLOCATION_FIELD`), so {@link EngineContext.allocationLock}
+   * is not taken. @default false
+   */
+  hostSerializesAllocation?: boolean;
   /** The run's budget (`per_run_usd`) and each pipeline's WP budget, for the loop and the summary. */
   budget?: RunBudget;
 }
@@ -121,6 +127,7 @@ export class EngineContext {
    * `start-implementation` allocates while WPs run (`resolve-workspace` is read-only,
    * transitions only append events); `merge-mission`, which removes worktrees and branches, is
    * never called by the engine, and `accept-mission` runs once after every WP has ended.
+   * Skipped for a host that serialises allocation itself ({@link EngineOptions.hostSerializesAllocation}).
    */
   readonly allocationLock = new KeyedMutex();
   /** The rate-limit breaker shared by every WP, per agent family. */

@@ -110,8 +110,9 @@ async function acquire(ctx: EngineContext, dispatch: Dispatch): Promise<Workspac
 
 /**
  * `start-implementation`, one lane allocation of the mission at a time (the host refuses a
- * concurrent one), tried again after a refusal that may be a race ({@link afterAllocationFailure}).
- * The lock is not held while waiting to retry, so other WPs can start meanwhile.
+ * concurrent one) unless the host serialises allocation itself, tried again after a refusal that
+ * may be a race ({@link afterAllocationFailure}). The lock is not held while waiting to retry, so
+ * other WPs can start meanwhile.
  */
 async function startImplementation(
   ctx: EngineContext,
@@ -119,7 +120,7 @@ async function startImplementation(
 ): Promise<StartImplementationResult | typeof RECONCILED> {
   const { mission, actor, policy } = ctx.state;
   for (let retries = 0;; retries++) {
-    const release = await ctx.allocationLock.acquire(mission);
+    const release = ctx.opts.hostSerializesAllocation ? () => {} : await ctx.allocationLock.acquire(mission);
     try {
       ctx.checkpoint();
       return await mutate(

@@ -6,17 +6,19 @@ import { harness } from "../../test/support/harness.ts";
 
 /**
  * A fake host whose `start-implementation` takes a while and, like the real one, refuses a
- * second allocation of the mission that arrives while one is in flight.
+ * second allocation of the mission that arrives while one is in flight (unless `refuses` is
+ * false: a host that allocates under its own lock, like the built-in one).
  */
 class RacyHost extends FakeHost {
   inFlight = 0;
   maxInFlight = 0;
   refused = 0;
+  refuses = true;
 
   override async startImplementation(
     input: { mission: string; wp: string; actor: string },
   ): Promise<StartImplementationResult> {
-    if (this.inFlight > 0) {
+    if (this.refuses && this.inFlight > 0) {
       this.refused++;
       const reason = "Failed to create mission branch kitty/mission-001-demo from main: fatal: cannot lock ref " +
         "'refs/heads/kitty/mission-001-demo': reference already exists";
@@ -69,6 +71,16 @@ Deno.test("runWpTask() sends one start-implementation of the mission at a time",
   assertEquals(host.maxInFlight, 1);
   assertEquals(host.refused, 0);
   assertEquals(h.runner.maxConcurrent, 3);
+});
+
+Deno.test("runWpTask() sends the mission's allocations at once to a host that serialises them itself", async () => {
+  const host = new RacyHost("/repo", THREE_LANES);
+  host.refuses = false;
+  const h = harness(THREE_LANES, { host, maxConcurrent: 3, hostSerializesAllocation: true });
+  const { exitCode, summary } = await h.engine.run();
+  assertEquals(exitCode, 0, JSON.stringify(summary.wps));
+  assertEquals(host.maxInFlight, 3, "no per-mission lock around start-implementation");
+  assertEquals(summary.wps.map((w) => w.outcome), ["done", "done", "done"]);
 });
 
 Deno.test("runWpTask() retries a LANE_ALLOCATION_FAILED without a structured cause, then the WP ends done", async () => {

@@ -161,6 +161,19 @@ for (const key of ["contract_version", "command", "timestamp", "correlation_id",
   });
 }
 
+Deno.test('interpretEnvelope() contract-version: lane_allocation "serialized" (the built-in host\'s) and nothing else', () => {
+  const info = (extra: Record<string, unknown>) =>
+    interpretEnvelope(
+      "contract-version",
+      envelope("contract-version", { api_version: "1.3.0", min_supported_provider_version: "0.1.0", ...extra }),
+      ROOT,
+    );
+  assertEquals(info({ lane_allocation: "serialized" }).serializesAllocation, true);
+  assertEquals(info({}).serializesAllocation, undefined, "the real host sends no such field");
+  assertEquals(info({ lane_allocation: "parallel" }).serializesAllocation, undefined);
+  assertEquals(info({ lane_allocation: true }).serializesAllocation, undefined);
+});
+
 Deno.test("interpretEnvelope() extra keys in envelope and data are tolerated", () => {
   const value = envelope("append-history", {
     mission_slug: "m",

@@ -16,6 +16,7 @@ import {
   type ContractInfo,
   type HistoryResult,
   type Lane,
+  LANE_ALLOCATION_FIELD,
   LANES,
   type MergeResult,
   type MissionIdentity,
@@ -94,6 +95,7 @@ const SCHEMAS = {
   "contract-version": z.looseObject({
     api_version: z.string().min(1),
     min_supported_provider_version: z.string().default("0.0.0"),
+    [LANE_ALLOCATION_FIELD]: z.unknown().optional(),
   }),
   "mission-state": z.looseObject({
     ...identityShape,
@@ -175,6 +177,7 @@ const MAPPERS: Mappers = {
   "contract-version": (d) => ({
     apiVersion: d.api_version,
     minSupportedProviderVersion: d.min_supported_provider_version,
+    ...(d[LANE_ALLOCATION_FIELD] === "serialized" ? { serializesAllocation: true } : {}),
   }),
   "mission-state": (d) => ({
     ...identity(d),

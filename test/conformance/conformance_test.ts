@@ -8,6 +8,7 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   api,
   commitIn,
+  contractVersion,
   type Data,
   evidence,
   fastTrack,
@@ -27,7 +28,7 @@ import { detectEra, runEraSuite } from "../support/conformance/eras.ts";
 
 async function lifecycle(t: Deno.TestContext, s: Session): Promise<void> {
   await t.step("handshake", async () => {
-    assertEquals(await api(s, "contract-version", []), {
+    assertEquals(await contractVersion(s), {
       api_version: "1.3.0",
       min_supported_provider_version: "0.1.0",
     });

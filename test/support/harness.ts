@@ -88,6 +88,8 @@ export interface HarnessOptions {
   runBudgetUsd?: number | null;
   /** Crash points the engine reports to (see `FaultPort`). @default none */
   faults?: FaultPort;
+  /** The host said it serialises lane allocation itself (`EngineOptions.hostSerializesAllocation`). */
+  hostSerializesAllocation?: boolean;
 }
 
 /** Builds a harness over `wps`. */
@@ -116,6 +118,9 @@ export function harness(wps: FakeWp[], options: HarnessOptions = {}): Harness {
     logDir: "/repo/.kittify/logs/run",
     resumed: options.state !== undefined,
     hostLabel: "fake",
+    ...(options.hostSerializesAllocation === undefined
+      ? {}
+      : { hostSerializesAllocation: options.hostSerializesAllocation }),
     accept: options.accept ?? false,
     mergeCommand: "spec-kitty merge --mission 001-demo",
     budget: {

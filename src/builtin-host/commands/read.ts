@@ -6,6 +6,7 @@
  */
 import { type ParsedOptions, req, str } from "../args.ts";
 import { allWpIds, eraOf, type HostContext, readLog, satisfiedWps } from "../context.ts";
+import { ALLOCATION_RACE_ENV, allocationDeclaration } from "../allocation_race.ts";
 import { MIN_PROVIDER_VERSION } from "../envelope.ts";
 import { HostFailure } from "../failure.ts";
 import { findWp, loadMission } from "../mission.ts";
@@ -58,7 +59,12 @@ export function contractVersion(ctx: HostContext, options: ParsedOptions): Promi
       );
     }
   }
-  return Promise.resolve({ api_version: apiVersion, min_supported_provider_version: MIN_PROVIDER_VERSION });
+  return Promise.resolve({
+    api_version: apiVersion,
+    min_supported_provider_version: MIN_PROVIDER_VERSION,
+    // Our own field (the real host sends none), see allocationDeclaration.
+    ...allocationDeclaration(Deno.env.get(ALLOCATION_RACE_ENV)),
+  });
 }
 
 /** `mission-state --mission M`. */

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { gitIn } from "./fixture.ts";
 import { callHost, type HostUnderTest } from "./hosts.ts";
+import { LANE_ALLOCATION_FIELD } from "../../../src/domain/host.ts";
 
 /** The policy of the transcripts. */
 export const POLICY = JSON.stringify({
@@ -69,6 +70,19 @@ export interface Session {
   repo: string;
   /** How the host speaks. @default DIALECT_1_3 */
   dialect?: Dialect;
+}
+
+/**
+ * `contract-version` as spec-kitty answers it. The built-in host's one extension of that answer
+ * (`lane_allocation: "serialized"`, see `LANE_ALLOCATION_FIELD`) is checked and taken out, so one
+ * expectation holds for both hosts.
+ */
+export async function contractVersion(s: Session): Promise<Data> {
+  const data = await api(s, "contract-version", []);
+  if (!s.host.builtin) return data;
+  const { [LANE_ALLOCATION_FIELD]: allocation, ...spoken } = data;
+  assertEquals(allocation, "serialized", "the built-in host says it serialises lane allocation");
+  return spoken;
 }
 
 /** Calls `orchestrator-api <sub> <flags>` and checks the envelope frame of the session's dialect. */

@@ -17,6 +17,7 @@ import type { EraId } from "../../../src/domain/host.ts";
 import {
   api,
   commitIn,
+  contractVersion,
   type Data,
   type Dialect,
   markStatus,
@@ -98,7 +99,7 @@ const approved = (ref: string) =>
 export async function featureEraLifecycle(t: Deno.TestContext, s: EraSession): Promise<void> {
   const M = missionArgs(s.dialect);
   await t.step("handshake: api_version 1.0.0; a refusal carries no message", async () => {
-    assertEquals(await api(s, "contract-version", []), {
+    assertEquals(await contractVersion(s), {
       api_version: "1.0.0",
       min_supported_provider_version: "0.1.0",
     });
@@ -209,7 +210,7 @@ export async function missionEraLifecycle(t: Deno.TestContext, s: EraSession): P
   const M = missionArgs(s.dialect);
   const era = s.era;
   await t.step(`handshake: api_version ${era.contract}; the feature-era spellings are usage errors`, async () => {
-    assertEquals(await api(s, "contract-version", []), {
+    assertEquals(await contractVersion(s), {
       api_version: era.contract,
       min_supported_provider_version: "0.1.0",
     });
