@@ -9,6 +9,8 @@
  *   host, agents, git, clock and files reach it through the interfaces in `domain/` and
  *   `engine/ports.ts`).
  * - Only `proc/` starts processes (one runner owns every subprocess: timeout, group kill, log).
+ * - Strings are ordered by code unit (`core/order.ts`), never by locale: the same order on every
+ *   machine, and no ICU collator in memory.
  * - No two folders of `src/` import each other (directly or around a longer loop).
  * - No file cycle, type-only imports included: a cycle through types is still two modules that
  *   cannot be understood one without the other.
@@ -90,6 +92,13 @@ Deno.test("architecture: nothing the engine imports, directly or not, uses Deno.
 Deno.test("architecture: only proc/ starts processes", () => {
   const problems = [...graph].flatMap(([file, mod]) =>
     folderOf(file) === "proc" ? [] : mod.spawns.map((line) => `${file}:${line} starts a process (use proc/run.ts)`)
+  );
+  assertEquals(problems, []);
+});
+
+Deno.test("architecture: strings are ordered by core/order.ts, never by locale", () => {
+  const problems = [...graph].flatMap(([file, mod]) =>
+    mod.localeOrders.map((line) => `${file}:${line} orders by locale (use byCodeUnit from core/order.ts)`)
   );
   assertEquals(problems, []);
 });

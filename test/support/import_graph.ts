@@ -23,6 +23,8 @@ export interface ModuleInfo {
   denoUses: number[];
   /** 1-based line numbers of code that starts a process (`Deno.Command`, `Deno.run`, `node:child_process`). */
   spawns: number[];
+  /** 1-based line numbers of code that orders strings by locale (`localeCompare`, `Intl.Collator`). */
+  localeOrders: number[];
 }
 
 /** File (relative to the root, `/`-separated) → what it imports. */
@@ -112,7 +114,8 @@ export async function readGraph(root: string): Promise<ModuleGraph> {
     const lines = stripComments(source).split("\n");
     const denoUses = lines.flatMap((line, i) => /\bDeno\./.test(line) ? [i + 1] : []);
     const spawns = lines.flatMap((line, i) => SPAWN.test(line) ? [i + 1] : []);
-    graph.set(file.split("\\").join("/"), { imports, denoUses, spawns });
+    const localeOrders = lines.flatMap((line, i) => /\.localeCompare\(|\bIntl\.Collator\b/.test(line) ? [i + 1] : []);
+    graph.set(file.split("\\").join("/"), { imports, denoUses, spawns, localeOrders });
   }
   return graph;
 }
