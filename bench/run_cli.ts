@@ -21,17 +21,7 @@ export const MAIN_TS: string = fileURLToPath(new URL("../src/main.ts", import.me
  */
 export async function warmUp(entry: string, cwd: string): Promise<void> {
   for (const args of [["version"], ["orchestrate", "--mission", "000-warm-up", "--no-caffeinate"]]) {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", entry, ...args],
-      cwd,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    const cancel = withTimeLimit(child, 60_000);
-    await child.status;
-    cancel();
+    await runCliOnce(entry, args, cwd, 60_000); // the missing mission fails it: only the load counts
   }
 }
 
@@ -144,8 +134,13 @@ export async function runOrchestrate(root: string, options: {
   return { pid: child.pid, exitCode: status.code, wallMs, summary, events, tree, stderrTail: err.slice(-2000) };
 }
 
-/** Wall time (ms) of one CLI run of `entry` in `cwd`; throws when it exits non-zero. */
-export async function timeCli(entry: string, args: string[], cwd: string, limitMs = 60_000): Promise<number> {
+/** One quiet CLI run of `entry` in `cwd` (stdout dropped): exit code, stderr, wall time. */
+async function runCliOnce(
+  entry: string,
+  args: string[],
+  cwd: string,
+  limitMs: number,
+): Promise<{ code: number; stderr: string; ms: number }> {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", entry, ...args],
@@ -156,8 +151,14 @@ export async function timeCli(entry: string, args: string[], cwd: string, limitM
     stderr: "piped",
   }).spawn();
   const cancel = withTimeLimit(child, limitMs);
-  const [err, status] = await Promise.all([new Response(child.stderr).text(), child.status]);
+  const [stderr, status] = await Promise.all([new Response(child.stderr).text(), child.status]);
   cancel();
-  if (status.code !== 0) throw new Error(`'${args.join(" ")}' exited with ${status.code}: ${err.slice(-500)}`);
-  return performance.now() - started;
+  return { code: status.code, stderr, ms: performance.now() - started };
+}
+
+/** Wall time (ms) of one CLI run of `entry` in `cwd`; throws when it exits non-zero. */
+export async function timeCli(entry: string, args: string[], cwd: string, limitMs = 60_000): Promise<number> {
+  const run = await runCliOnce(entry, args, cwd, limitMs);
+  if (run.code !== 0) throw new Error(`'${args.join(" ")}' exited with ${run.code}: ${run.stderr.slice(-500)}`);
+  return run.ms;
 }
