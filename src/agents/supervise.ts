@@ -19,6 +19,7 @@
  * @module
  */
 import { killPipeHolders, stdioPipes } from "../proc/pipe_holders.ts";
+import { readPipe } from "../proc/read_pipe.ts";
 import { spawnOwned } from "../proc/run.ts";
 import { groupAlive, terminateGroup } from "../proc/terminate.ts";
 import type { AttemptLog } from "./log_writer.ts";
@@ -148,22 +149,17 @@ export function createSupervisor(): Supervisor {
       killing = terminateGroup(pid, spec.graceMs, () => exited && !groupAlive(pid));
     };
 
-    const readers: ReadableStreamBYOBReader[] = [];
+    // Cancels the reads when a process outside ours keeps the pipes open after the agent ended.
+    const stopReading = new AbortController();
     const pump = async (stream: ReadableStream<Uint8Array>, tail: { push(chunk: Uint8Array): void }) => {
-      // A BYOB reader reuses one buffer: hundreds of MB of output allocate nothing per chunk.
-      const reader = stream.getReader({ mode: "byob" });
-      readers.push(reader);
-      let buffer = new Uint8Array(READ_CHUNK_BYTES);
+      // One buffer per stream, read into again: hundreds of MB of output allocate nothing per chunk.
       try {
-        while (true) {
-          const { done, value } = await reader.read(buffer);
-          if (done || value === undefined) break;
+        await readPipe(stream, READ_CHUNK_BYTES, async (chunk) => {
           lastActivity = performance.now();
-          tail.push(value);
-          outputTail.push(value);
-          await spec.log.write(value);
-          buffer = new Uint8Array(value.buffer);
-        }
+          tail.push(chunk);
+          outputTail.push(chunk);
+          await spec.log.write(chunk);
+        }, stopReading.signal);
       } catch {
         // Cancelled after exit (a process outside our group still holds the pipe).
       }
@@ -221,7 +217,7 @@ export function createSupervisor(): Supervisor {
       }
       // Anything left that still holds our pipes (e.g. another user's process): stop reading.
       const drained = await settlesWithin(pumps, Math.max(spec.graceMs, 1000));
-      if (!drained) await Promise.all(readers.map((r) => r.cancel().catch(() => {})));
+      if (!drained) stopReading.abort();
       await pumps;
       stdout.end();
       await feeding;

@@ -29,6 +29,7 @@
  */
 import { trackGroup } from "./live_groups.ts";
 import { signalGroup, terminateGroup } from "./terminate.ts";
+import { readPipe, SHORT_READ_BYTES } from "./read_pipe.ts";
 
 /** How the child's environment is built: ours plus `env`, or exactly `env`. */
 export type EnvPolicy = "merge" | "clear";
@@ -187,19 +188,19 @@ export async function runToEnd(argv: readonly string[], opts: RunOptions): Promi
   return { ok: true, code: status.code, signal: status.signal, stdout, stderr, timedOut, aborted, pgid };
 }
 
-/** Reads `stream` to its end, keeping the first `maxBytes` bytes. */
+/** Reads `stream` to its end, keeping the first `maxBytes` bytes (copies of what each read kept). */
 async function capture(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<CapturedOutput> {
   const chunks: Uint8Array[] = [];
   let kept = 0;
   let total = 0;
-  for await (const chunk of stream) {
+  await readPipe(stream, SHORT_READ_BYTES, (chunk) => {
     total += chunk.length;
     if (kept < maxBytes) {
-      const keep = chunk.subarray(0, Math.min(chunk.length, maxBytes - kept));
+      const keep = chunk.slice(0, Math.min(chunk.length, maxBytes - kept));
       chunks.push(keep);
       kept += keep.length;
     }
-  }
+  });
   const all = new Uint8Array(kept);
   let offset = 0;
   for (const c of chunks) (all.set(c, offset), offset += c.length);
