@@ -48,9 +48,13 @@ export function bundleArgs(root: string, outFile: string): string[] {
   ];
 }
 
-/** The bundle text with {@link REQUIRE_PRELUDE} in front, unless it already defines `require`. */
+/**
+ * The bundle text with {@link REQUIRE_PRELUDE} in front (once). Always added, not only when the
+ * bundle lacks one of its own: a module-level `var require` beside a bundler's own `__require`
+ * is harmless, and a test for the word `createRequire` would also match a dependency's text.
+ */
 export function withRequire(bundle: string): string {
-  return bundle.includes("createRequire") ? bundle : REQUIRE_PRELUDE + bundle;
+  return bundle.startsWith(REQUIRE_PRELUDE) ? bundle : REQUIRE_PRELUDE + bundle;
 }
 
 /**

@@ -23,12 +23,12 @@ Deno.test("bundleArgs() bundles src/main.ts minified with names kept, from the l
   assertEquals(args.at(-1), "/r/src/main.ts");
 });
 
-Deno.test("withRequire() puts the require prelude in front once, and leaves a bundle that defines it", () => {
+Deno.test("withRequire() puts the require prelude in front once", () => {
   const bare = 'var a=1;typeof require<"u"?require:0;';
   assertEquals(withRequire(bare), REQUIRE_PRELUDE + bare);
   assertEquals(withRequire(withRequire(bare)), REQUIRE_PRELUDE + bare);
-  const own = 'import{createRequire as r}from"node:module";var a=1;';
-  assertEquals(withRequire(own), own);
+  const own = 'import{createRequire as r}from"node:module";var __require=r(import.meta.url);';
+  assertEquals(withRequire(own), REQUIRE_PRELUDE + own);
 });
 
 Deno.test("the CLI bundle runs version, the demo mission on the built-in host, and status", async () => {
