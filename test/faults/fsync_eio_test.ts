@@ -5,7 +5,7 @@
  * state byte-for-byte intact, and a later run (without the fault) resumes.
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { MAIN, orchestrateArgs, withFaultRepo } from "../support/faults/harness.ts";
+import { orchestrateArgs, SHIPPED_CLI, withFaultRepo } from "../support/faults/harness.ts";
 import { assertAfterFault, assertMessage, assertResumable, stateFiles } from "../support/faults/invariants.ts";
 
 function straceWorks(): boolean {
@@ -42,7 +42,7 @@ Deno.test({
           Deno.execPath(),
           "run",
           "--allow-all",
-          MAIN,
+          SHIPPED_CLI,
           "resume",
           "--mission",
           repo.mission,

@@ -17,11 +17,12 @@ import { prettyJson } from "../../../src/builtin-host/json.ts";
 import { isLockHeld } from "../../../src/store/lock.ts";
 import { readCalls, readPids, readSpans, writeFakeClis } from "./fake_cli.ts";
 import { seededStatusFiles } from "../../../src/builtin-host/seed.ts";
+import { shippedCli } from "../shipped_cli.ts";
 
 /** The repository root of this project. */
 export const ROOT = new URL("../../../", import.meta.url).pathname;
-/** Our CLI entry point. */
-export const MAIN = join(ROOT, "src", "main.ts");
+/** Our CLI as it ships: the bundle the binary embeds (see `shipped_cli.ts`). */
+export const SHIPPED_CLI: string = await shippedCli();
 /** Mission slug used by most scenarios (the guide's example). */
 export const MISSION = "034-my-feature";
 /** The branch the mission is planned on. */
@@ -290,13 +291,13 @@ export interface RunOptions {
 }
 
 /**
- * The command that runs our CLI (`<deno> run -A src/main.ts` with the V8 flags the released
- * binary carries, so the e2e suite runs the engine as it ships), or `SKO_E2E_BIN` when set.
+ * The command that runs our CLI (`<deno> run -A <the CLI bundle>` with the V8 flags the released
+ * binary carries, so the e2e suite runs the CLI as it ships), or `SKO_E2E_BIN` when set.
  */
 export function cliCommand(): { cmd: string; prefix: string[] } {
   const bin = Deno.env.get("SKO_E2E_BIN");
   if (bin) return { cmd: bin, prefix: [] };
-  return { cmd: Deno.execPath(), prefix: ["run", "-A", `--v8-flags=${V8_FLAGS.join(",")}`, MAIN] };
+  return { cmd: Deno.execPath(), prefix: ["run", "-A", `--v8-flags=${V8_FLAGS.join(",")}`, SHIPPED_CLI] };
 }
 
 /** A CLI process started by {@link spawnCli}. */

@@ -10,12 +10,12 @@ import { V8_FLAGS } from "../../../scripts/compile.ts";
 import { join } from "node:path";
 import { prettyJson } from "../../../src/builtin-host/json.ts";
 import { isoUtc } from "../../../src/builtin-host/envelope.ts";
-import { selfCommand } from "../../../src/host/self_command.ts";
 import { agentScript, claudeScript, hostScript } from "./scripts.ts";
 import { seededStatusFiles } from "../../../src/builtin-host/seed.ts";
+import { shippedCli } from "../shipped_cli.ts";
 
-/** The orchestrator's entry point. */
-export const MAIN = new URL("../../../src/main.ts", import.meta.url).pathname;
+/** The orchestrator as it ships: the bundle the binary embeds (see `shipped_cli.ts`). */
+export const SHIPPED_CLI: string = await shippedCli();
 
 /** One WP of the test mission. */
 export interface WpSpec {
@@ -270,7 +270,7 @@ export async function createFaultRepo(opts: FaultRepoOptions = {}): Promise<Faul
 
   const hostScriptPath = join(control, "faulty-host");
   const agentScriptPath = join(control, "agent.sh");
-  const real = [...selfCommand(() => undefined), "host"];
+  const real = [Deno.execPath(), "run", "--allow-all", SHIPPED_CLI, "host"];
   await Deno.writeTextFile(hostScriptPath, hostScript(control, parent, real));
   await Deno.chmod(hostScriptPath, 0o755);
   await Deno.writeTextFile(agentScriptPath, agentScript(control, parent));
@@ -293,7 +293,7 @@ export async function createFaultRepo(opts: FaultRepoOptions = {}): Promise<Faul
     const path = `${binDir}:${base.PATH ?? "/usr/bin:/bin"}`;
     return { ...base, PATH: path, FAULT_TAG: parent, NO_COLOR: "1", ...extra };
   };
-  const argv = (args: string[]) => ["run", "--allow-all", `--v8-flags=${V8_FLAGS.join(",")}`, MAIN, ...args];
+  const argv = (args: string[]) => ["run", "--allow-all", `--v8-flags=${V8_FLAGS.join(",")}`, SHIPPED_CLI, ...args];
   const command = (args: string[], extra?: Record<string, string>) =>
     new Deno.Command(Deno.execPath(), {
       args: argv(args),
