@@ -1,7 +1,8 @@
 /**
  * Runs our CLI as a real subprocess (`deno run --allow-all <entry> …`, the entry being the CLI
- * bundle that the release binary embeds, or src/main.ts), while sampling its process tree. Every child has a time limit and is killed on
- * it (the orchestrator then stops its own agents and host calls).
+ * bundle that the release binary embeds, or src/main.ts), while sampling its process tree.
+ * Every child has a time limit and is killed on it (the orchestrator then stops its own agents
+ * and host calls).
  *
  * @module
  */

@@ -8,7 +8,8 @@
  *   deno task compile --current --out-dir /tmp/bin
  *
  * What is compiled is the CLI bundle (scripts/bundle.ts: one minified module, less memory at run
- * time than the modules of the source graph), built once into `<out-dir>/.bundle/`.
+ * time than the modules of the source graph), built once into a temporary folder (so nothing but
+ * the binaries and SHA256SUMS lands in the release folder).
  * `deno compile` embeds it into a "denort" runtime base that Deno downloads per target.
  * Offline, point `DENORT_BIN` at a denort binary for the host target (Deno reads that variable
  * itself); `DENORT_BIN_<TARGET>` (e.g. `DENORT_BIN_AARCH64_APPLE_DARWIN`) does the same per target.
@@ -187,23 +188,29 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   await Deno.mkdir(opts.outDir, { recursive: true });
-  const entry = join(opts.outDir, ".bundle", "spec-kitty-orchestrator.js");
+  const work = await Deno.makeTempDir({ prefix: "sko-compile-" });
   try {
-    await bundleCli(root, entry);
-  } catch (error) {
-    log(`scripts/compile.ts: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-  for (const target of opts.targets) {
-    log(`scripts/compile.ts: compiling ${outputName(target)} ...`);
-    const env = compileEnv(target, Deno.env.toObject(), hostTarget());
-    if (!(await runDeno(compileArgs(target, root, opts.outDir, entry), { cwd: root, timeoutMs: 10 * 60_000, env }))) {
-      log(
-        `scripts/compile.ts: deno compile failed for ${target}. Offline? Set DENORT_BIN to a denort ` +
-          `binary for the host target (or DENORT_BIN_<TARGET> for others).`,
-      );
+    const entry = join(work, "spec-kitty-orchestrator.js");
+    try {
+      await bundleCli(root, entry);
+    } catch (error) {
+      log(`scripts/compile.ts: ${error instanceof Error ? error.message : String(error)}`);
       return 1;
     }
+    for (const target of opts.targets) {
+      log(`scripts/compile.ts: compiling ${outputName(target)} ...`);
+      const env = compileEnv(target, Deno.env.toObject(), hostTarget());
+      const args = compileArgs(target, root, opts.outDir, entry);
+      if (!(await runDeno(args, { cwd: root, timeoutMs: 10 * 60_000, env }))) {
+        log(
+          `scripts/compile.ts: deno compile failed for ${target}. Offline? Set DENORT_BIN to a denort ` +
+            `binary for the host target (or DENORT_BIN_<TARGET> for others).`,
+        );
+        return 1;
+      }
+    }
+  } finally {
+    await Deno.remove(work, { recursive: true }).catch(() => {});
   }
   const binaries: string[] = [];
   for await (const entry of Deno.readDir(opts.outDir)) {
