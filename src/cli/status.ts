@@ -257,7 +257,7 @@ function printHuman(doc: StatusReport, term: Terminal): void {
     wp.agent ?? "-",
     String(wp.attempts),
     String(wp.review_cycles),
-    wp.cost_usd > 0 ? `$${wp.cost_usd.toFixed(2)}` : "-",
+    wp.cost_usd > 0 ? usd(wp.cost_usd) : "-",
     wp.last_error === null ? "" : firstLine(wp.last_error, 60),
   ]);
   term.line(
@@ -265,7 +265,7 @@ function printHuman(doc: StatusReport, term: Terminal): void {
       ? "No work packages recorded yet."
       : term.table(["WP", "Phase", "Lane", "Agent", "Attempts", "Reviews", "Cost", "Last error"], rows),
   );
-  if (doc.total_cost_usd > 0) term.line(`Total cost: $${doc.total_cost_usd.toFixed(2)}`);
+  if (doc.total_cost_usd > 0) term.line(`Total cost: ${usd(doc.total_cost_usd)}`);
   const b = doc.budget;
   if (b !== null) {
     if (b.per_run_usd !== null) term.line(`Budget: run ${usd(b.spent_usd)} of ${usd(b.per_run_usd)} (per_run_usd)`);

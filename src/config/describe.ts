@@ -4,13 +4,14 @@
  *
  * @module
  */
+import { usd } from "../core/budget.ts";
 import { formatDuration } from "../core/duration.ts";
 import type { ResolvedConfig, RetryPolicy, StageConfig, WpBudget } from "../domain/config.ts";
 
 /** `$1.50 and 30m per WP`, or null without limits. */
 function wpBudgetText(budget: WpBudget | undefined): string | null {
   const parts = [
-    typeof budget?.perWpUsd === "number" ? `$${budget.perWpUsd.toFixed(2)}` : "",
+    typeof budget?.perWpUsd === "number" ? usd(budget.perWpUsd) : "",
     typeof budget?.perWpMs === "number" ? `${formatDuration(budget.perWpMs)} of agent time` : "",
   ].filter((p) => p !== "");
   return parts.length === 0 ? null : `${parts.join(" and ")} per WP`;
@@ -67,7 +68,7 @@ export function describeConfig(config: ResolvedConfig): string[] {
     `tools ${p.toolRestrictions ?? "unrestricted"}`,
     `logs            ${formatBytes(config.logMaxBytes)} per attempt; keep ${config.runsRetention} runs`,
     `budget          ${
-      typeof config.budget?.perRunUsd === "number" ? `$${config.budget.perRunUsd.toFixed(2)} per run` : "no run limit"
+      typeof config.budget?.perRunUsd === "number" ? `${usd(config.budget.perRunUsd)} per run` : "no run limit"
     } (hard stop)`,
     "",
     "pipelines",

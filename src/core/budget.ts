@@ -51,9 +51,12 @@ export function shownTime(ms: number): string {
   return formatDuration(Math.round(ms / 1000) * 1000);
 }
 
-/** `$1.23` (cents, so a limit and a spend close to it stay apart). */
+/**
+ * `$1.23`, the one money format (cents, so a limit and a spend close to it stay apart); a
+ * non-finite amount prints as `$0.00`.
+ */
 export function usd(value: number): string {
-  return `$${value.toFixed(2)}`;
+  return `$${(Number.isFinite(value) ? value : 0).toFixed(2)}`;
 }
 
 /** The WP's reached limit, or null while it is within its budget (or has none). */

@@ -54,6 +54,20 @@ export function isDuration(text: string): boolean {
 }
 
 /**
+ * Formats elapsed milliseconds for people, as reports, notifications and the live view print
+ * them: `45s`, `12m30s`, `1h05m` (rounded to the second); `?` for a negative or unknown one.
+ * Unlike {@link formatDuration} this is not the config syntax and does not read back.
+ */
+export function formatElapsed(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "?";
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+/**
  * Formats milliseconds as the shortest duration string (`5400000` → `1h30m`); sub-second
  * remainders are shown as `ms` since they can only come from code, never from the file.
  */

@@ -5,16 +5,17 @@
  *
  * @module
  */
+import { usd } from "./budget.ts";
+import { formatElapsed } from "./duration.ts";
 import { escapeForeign } from "./escape.ts";
 import type { RunEvent, RunSummary } from "../domain/run_events.ts";
 
-/** Formats a duration for humans (`42s`, `3m05s`, `1h02m`). */
+/**
+ * A measured duration for humans (`42s`, `3m05s`, `1h02m`, see `formatElapsed`); never `?`:
+ * event durations and the live view's ages are measured, so a clock stepped back reads `0s`.
+ */
 export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+  return formatElapsed(Math.max(0, ms));
 }
 
 /**
@@ -34,15 +35,14 @@ export function waitLine(summary: RunSummary): string | null {
  * `Budget: run $3.20 of $10.00 (per_run_usd)`, `Budget: WP01 $1.10 of $2.00, 12m of 30m agent time`.
  */
 export function budgetLines(summary: RunSummary): string[] {
-  const money = (n: number) => `$${n.toFixed(2)}`;
   const lines: string[] = [];
   const run = summary.budget?.per_run_usd;
-  if (typeof run === "number") lines.push(`Budget: run ${money(summary.cost_usd)} of ${money(run)} (per_run_usd)`);
+  if (typeof run === "number") lines.push(`Budget: run ${usd(summary.cost_usd)} of ${usd(run)} (per_run_usd)`);
   for (const w of summary.wps) {
     const b = w.budget;
     if (b === undefined) continue;
     const parts = [
-      b.per_wp_usd === null ? "" : `${money(w.cost_usd)} of ${money(b.per_wp_usd)}`,
+      b.per_wp_usd === null ? "" : `${usd(w.cost_usd)} of ${usd(b.per_wp_usd)}`,
       b.per_wp_minutes === null ? "" : `${formatDuration(b.agent_ms)} of ${b.per_wp_minutes}m agent time`,
     ].filter((p) => p !== "");
     lines.push(`Budget: ${w.wp_id} ${parts.join(", ")}`);
@@ -60,8 +60,8 @@ export function reviewLines(summary: RunSummary): string[] {
 }
 
 /** Formats a cost (`$0.42`, `-` when unknown/zero). */
-export function formatCost(usd: number | null): string {
-  return usd === null || usd === 0 ? "-" : `$${usd.toFixed(2)}`;
+export function formatCost(cost: number | null): string {
+  return cost === null || cost === 0 ? "-" : usd(cost);
 }
 
 /**

@@ -5,7 +5,9 @@
  * @module
  */
 import type { RunEvent, RunSummary } from "../domain/run_events.ts";
-import { countOutcomes, formatDuration, formatUsd } from "../report/format.ts";
+import { countOutcomes } from "../report/format.ts";
+import { usd } from "../core/budget.ts";
+import { formatElapsed } from "../core/duration.ts";
 import type { NotifyTarget } from "../domain/config.ts";
 import { PRODUCT } from "../domain/version.ts";
 
@@ -71,11 +73,11 @@ export function slackBody(n: Notification): { text: string } {
   }
   const s = n.summary;
   const counts = countOutcomes(s.wps);
-  const head = `${PRODUCT}: ${mission} ${s.status} (exit ${s.exit_code}) — ${counts} — ${formatUsd(s.cost_usd)} — ` +
-    `${formatDuration(Date.parse(s.finished_at) - Date.parse(s.started_at))} (run ${s.run_id})`;
+  const head = `${PRODUCT}: ${mission} ${s.status} (exit ${s.exit_code}) — ${counts} — ${usd(s.cost_usd)} — ` +
+    `${formatElapsed(Date.parse(s.finished_at) - Date.parse(s.started_at))} (run ${s.run_id})`;
   const lines = s.wps.map((wp) =>
     `• ${wp.wp_id} ${wp.outcome}: ${wp.attempts} attempt${wp.attempts === 1 ? "" : "s"}, ` +
-    `${wp.review_cycles} review cycle${wp.review_cycles === 1 ? "" : "s"}, ${formatUsd(wp.cost_usd)}` +
+    `${wp.review_cycles} review cycle${wp.review_cycles === 1 ? "" : "s"}, ${usd(wp.cost_usd)}` +
     (wp.outcome === "done" || wp.outcome === "approved" ? "" : ` — ${wp.reason}`)
   );
   const next = s.next_steps.map((step) => `next: ${step}`);

@@ -9,7 +9,9 @@
  * @module
  */
 import { buildRunModel, type RunInput } from "./model.ts";
-import { countOutcomes, formatDuration, formatUsd } from "./format.ts";
+import { countOutcomes } from "./format.ts";
+import { usd } from "../core/budget.ts";
+import { formatElapsed } from "../core/duration.ts";
 import { TIMELINE_SCRIPT } from "./timeline_script.ts";
 import { PRODUCT, VERSION } from "../domain/version.ts";
 import { escapeForeign } from "../core/escape.ts";
@@ -54,9 +56,9 @@ export function renderHtml(run: RunInput): string {
   const rows = m.wps.map((w) =>
     `<tr data-wp="${h(w.wp_id)}"><td>${h(w.wp_id)}</td><td class="outcome-${h(w.outcome)}">${h(w.outcome)}</td>` +
     `<td class="num">${w.attempts}</td><td class="num">${w.review_cycles}</td><td class="num">${
-      h(formatUsd(w.cost_usd))
+      h(usd(w.cost_usd))
     }</td>` +
-    `<td class="num">${h(formatDuration(w.duration_ms))}</td><td>${h(w.agents.join(", "))}</td><td>${
+    `<td class="num">${h(formatElapsed(w.duration_ms))}</td><td>${h(w.agents.join(", "))}</td><td>${
       h(w.reason)
     }</td></tr>`
   );
@@ -76,8 +78,8 @@ export function renderHtml(run: RunInput): string {
     h(countOutcomes(m.wps))
   }</p>
 <div class="cards">
-${card(formatDuration(m.duration_ms), "duration")}
-${card(formatUsd(m.cost_usd), "cost")}
+${card(formatElapsed(m.duration_ms), "duration")}
+${card(usd(m.cost_usd), "cost")}
 ${card(String(m.attempts), "agent attempts")}
 ${card(String(m.review_cycles), "review cycles")}
 ${card(`${m.started_at.slice(0, 16).replace("T", " ")} UTC`, "started")}
@@ -96,8 +98,8 @@ ${rows.join("\n")}
 <tfoot><tr><td>Total</td><td>${
       h(countOutcomes(m.wps))
     }</td><td class="num">${m.attempts}</td><td class="num">${m.review_cycles}</td>` +
-    `<td class="num">${h(formatUsd(m.cost_usd))}</td><td class="num">${
-      h(formatDuration(m.duration_ms))
+    `<td class="num">${h(usd(m.cost_usd))}</td><td class="num">${
+      h(formatElapsed(m.duration_ms))
     }</td><td></td><td></td></tr></tfoot>
 </table>
 ${m.budget.length > 0 ? `<h2>Budget</h2>\n${list(m.budget)}` : ""}

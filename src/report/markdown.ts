@@ -5,7 +5,9 @@
  * @module
  */
 import { buildRunModel, type RunInput } from "./model.ts";
-import { countOutcomes, formatDuration, formatUsd } from "./format.ts";
+import { countOutcomes } from "./format.ts";
+import { usd } from "../core/budget.ts";
+import { formatElapsed } from "../core/duration.ts";
 import { PRODUCT } from "../domain/version.ts";
 import { escapeForeign } from "../core/escape.ts";
 
@@ -18,8 +20,8 @@ export function renderMarkdown(run: RunInput): string {
     "",
     `- Run: \`${md(m.run_id)}\`${m.resumes > 0 ? ` (resumed ${m.resumes}×)` : ""}`,
     `- Status: **${md(m.status)}**${exit}: ${countOutcomes(m.wps)}`,
-    `- Started: ${m.started_at} · finished: ${m.finished_at} · duration: ${formatDuration(m.duration_ms)}`,
-    `- Cost: ${formatUsd(m.cost_usd)} · attempts: ${m.attempts} · review cycles: ${m.review_cycles}`,
+    `- Started: ${m.started_at} · finished: ${m.finished_at} · duration: ${formatElapsed(m.duration_ms)}`,
+    `- Cost: ${usd(m.cost_usd)} · attempts: ${m.attempts} · review cycles: ${m.review_cycles}`,
     "",
     "## Work packages",
     "",
@@ -37,8 +39,8 @@ export function renderMarkdown(run: RunInput): string {
           w.outcome,
           String(w.attempts),
           String(w.review_cycles),
-          formatUsd(w.cost_usd),
-          formatDuration(w.duration_ms),
+          usd(w.cost_usd),
+          formatElapsed(w.duration_ms),
           w.agents.join(", "),
           w.reason,
         ]),
@@ -50,8 +52,8 @@ export function renderMarkdown(run: RunInput): string {
         countOutcomes(m.wps),
         String(m.attempts),
         String(m.review_cycles),
-        formatUsd(m.cost_usd),
-        formatDuration(m.duration_ms),
+        usd(m.cost_usd),
+        formatElapsed(m.duration_ms),
         "",
         "",
       ]),

@@ -1,7 +1,7 @@
 import { buildRunModel } from "./model.ts";
 import { assertEquals } from "../../test/support/assert.ts";
 import { sampleEvents, sampleSummary } from "../../test/support/sample_run.ts";
-import { formatDuration } from "./format.ts";
+import { formatElapsed } from "../core/duration.ts";
 
 Deno.test("buildRunModel() pairs attempts into bars and marks rework after changes requested", () => {
   const m = buildRunModel({ events: sampleEvents, summary: sampleSummary });
@@ -35,8 +35,8 @@ Deno.test("buildRunModel() of an empty run has no rows and zero totals", () => {
   assertEquals([m.wps.length, m.attempts, m.cost_usd, m.run_id], [0, 0, 0, "unknown"]);
 });
 
-Deno.test("formatDuration() picks the unit by size", () => {
-  assertEquals([formatDuration(4_400), formatDuration(750_000), formatDuration(3_900_000), formatDuration(-1)], [
+Deno.test("formatElapsed() picks the unit by size", () => {
+  assertEquals([formatElapsed(4_400), formatElapsed(750_000), formatElapsed(3_900_000), formatElapsed(-1)], [
     "4s",
     "12m30s",
     "1h05m",
