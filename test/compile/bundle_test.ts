@@ -7,7 +7,8 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleArgs, bundleCli, REQUIRE_PRELUDE, withRequire } from "../../scripts/bundle.ts";
+import { bundleArgs, REQUIRE_PRELUDE, withRequire } from "../../scripts/bundle.ts";
+import { shippedCli } from "../support/shipped_cli.ts";
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { VERSION } from "../../src/domain/version.ts";
 import { runProcessGroup } from "../../src/host/process.ts";
@@ -34,8 +35,8 @@ Deno.test("withRequire() puts the require prelude in front once", () => {
 Deno.test("the CLI bundle runs version, the demo mission on the built-in host, and status", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sko-bundle-" });
   try {
-    const bundle = join(dir, "sko.js");
-    await bundleCli(ROOT, bundle);
+    // The bundle the e2e and fault suites run too (built once per state of the sources).
+    const bundle = await shippedCli();
     // HOME (and DENO_DIR, if set) stay ours: the source runs find Deno's npm cache there.
     const env: Record<string, string> = {
       NO_COLOR: "1",
