@@ -14,7 +14,11 @@ export interface RunDenoOptions {
   env?: Record<string, string>;
 }
 
-/** Runs `deno <args>` and reports whether it exited 0. */
+/**
+ * Runs `deno <args>` and reports whether it exited 0. A SIGINT or SIGTERM to this script while
+ * it runs kills the child's group (it has its own, so the terminal's Ctrl-C does not reach it)
+ * and exits with 130 or 143: no build is left running behind an interrupted script.
+ */
 export async function runDeno(args: readonly string[], opts: RunDenoOptions): Promise<boolean> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [...args],
@@ -26,16 +30,25 @@ export async function runDeno(args: readonly string[], opts: RunDenoOptions): Pr
     stderr: "inherit",
     detached: true,
   }).spawn();
-  const timer = setTimeout(() => {
+  const killGroup = () => {
     try {
       Deno.kill(-child.pid, "SIGKILL");
     } catch {
       // Already exited.
     }
-  }, opts.timeoutMs);
+  };
+  const timer = setTimeout(killGroup, opts.timeoutMs);
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const onSignal = (signal: Deno.Signal) => () => {
+    killGroup();
+    Deno.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  const listeners = signals.map((signal) => [signal, onSignal(signal)] as const);
+  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
   try {
     return (await child.status).success;
   } finally {
     clearTimeout(timer);
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
   }
 }
