@@ -93,7 +93,8 @@ export function importsOf(source: string): Import[] {
   return found;
 }
 
-async function tsFiles(root: string, dir = root): Promise<string[]> {
+/** Every non-test `.ts` module under `dir`, as paths relative to `root`. */
+export async function tsFiles(root: string, dir = root): Promise<string[]> {
   const files: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
     const path = join(dir, entry.name);

@@ -13,23 +13,15 @@
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleCli } from "../../scripts/bundle.ts";
+import { tsFiles } from "./import_graph.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Every file the bundle is built from: the sources (tests excluded), the config and the lock. */
-async function inputs(dir: string, out: string[] = []): Promise<string[]> {
-  for await (const entry of Deno.readDir(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) await inputs(path, out);
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) out.push(path);
-  }
-  return out;
-}
-
 /** A SHA-256 over the bundle's inputs (names and contents), as hex. */
 export async function sourceHash(root: string = ROOT): Promise<string> {
+  // What the bundle is built from: the sources (tests excluded), the bundle script, config and lock.
   const files = [
-    ...(await inputs(join(root, "src"))),
+    ...(await tsFiles(root, join(root, "src"))).map((file) => join(root, file)),
     join(root, "scripts", "bundle.ts"),
     join(root, "deno.json"),
     join(root, "deno.lock"),
