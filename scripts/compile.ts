@@ -20,6 +20,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleCli } from "./bundle.ts";
 import { runDeno } from "./run_deno.ts";
+import { sha256Hex } from "../src/core/hex.ts";
 
 /** The release targets (Deno's target triples). */
 export const TARGETS = [
@@ -171,8 +172,7 @@ export function compileEnv(
 export async function sha256Lines(files: readonly string[]): Promise<string> {
   const lines: string[] = [];
   for (const file of [...files].sort((a, b) => basename(a).localeCompare(basename(b)))) {
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(file)));
-    lines.push(`${[...digest].map((b) => b.toString(16).padStart(2, "0")).join("")}  ${basename(file)}`);
+    lines.push(`${await sha256Hex(await Deno.readFile(file))}  ${basename(file)}`);
   }
   return lines.map((l) => l + "\n").join("");
 }

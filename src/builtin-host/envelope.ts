@@ -6,6 +6,7 @@
  * @module
  */
 import { pyJson } from "./json.ts";
+import { randomHex } from "../core/hex.ts";
 
 /** The contract version this host implements. */
 export const CONTRACT_VERSION = "1.3.0";
@@ -32,12 +33,6 @@ export function isoUtc(date: Date, micros = 0): string {
 /** The current time in the host's format; the sub-millisecond digits come from the monotonic clock. */
 export function nowIso(clock: () => Date = () => new Date()): string {
   return isoUtc(clock(), Math.floor((performance.now() % 1) * 1000));
-}
-
-/** `length` random lowercase hex characters. */
-export function randomHex(length: number): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(Math.ceil(length / 2)));
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("").slice(0, length);
 }
 
 /** Builds an envelope for `orchestrator-api.<sub>` (or `unknown` for parser errors). */

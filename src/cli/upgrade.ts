@@ -10,7 +10,8 @@ import { basename, dirname, join } from "node:path";
 import { errorMessage, ExitCode, UserError } from "../domain/errors.ts";
 import { runToEnd } from "../proc/run.ts";
 import type { Terminal } from "../output/terminal.ts";
-import { assetName, parseSha256Sums, releaseBaseUrl, sha256Hex } from "../core/release.ts";
+import { assetName, parseSha256Sums, releaseBaseUrl } from "../core/release.ts";
+import { sha256Hex } from "../core/hex.ts";
 import { VERSION } from "../domain/version.ts";
 
 /** `upgrade` options. */

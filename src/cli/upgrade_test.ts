@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { probeVersion, runUpgrade, type UpgradeDeps } from "./upgrade.ts";
 import { memoryTerminal } from "../output/terminal.ts";
 import { UserError } from "../domain/errors.ts";
-import { sha256Hex } from "../core/release.ts";
+import { sha256Hex } from "../core/hex.ts";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../../test/support/assert.ts";
 import { VERSION } from "../domain/version.ts";
 

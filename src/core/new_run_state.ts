@@ -6,6 +6,7 @@
 import type { PolicyMetadata } from "../domain/host.ts";
 import { VERSION } from "../domain/version.ts";
 import { type RunFlags, type RunState, STATE_SCHEMA_VERSION } from "../domain/run_state.ts";
+import { randomHex } from "./hex.ts";
 
 /** Input of {@link newRunState}. */
 export interface NewRunStateInput {
@@ -51,6 +52,5 @@ export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{4}$/;
 /** A new sortable run id, e.g. `20261121T103000Z-4f2a`. */
 export function newRunId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.[0-9]+Z$/, "Z");
-  const rand = crypto.getRandomValues(new Uint8Array(2));
-  return `${stamp}-${Array.from(rand, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `${stamp}-${randomHex(4)}`;
 }

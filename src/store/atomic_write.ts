@@ -14,6 +14,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { ExitCode, UserError } from "../domain/errors.ts";
+import { randomHex } from "../core/hex.ts";
 
 /** The part of an open file the protocol uses. */
 export interface WritableFile {
@@ -109,7 +110,7 @@ export async function writeFileAtomic(
   const fs = opts.fs ?? realFs;
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
   const dir = dirname(path);
-  const tmp = join(dir, `${tempPrefix(path)}${Deno.pid}-${randomHex(6)}`);
+  const tmp = join(dir, `${tempPrefix(path)}${Deno.pid}-${randomHex(12)}`);
   let step = "create the temp file";
   let created = false;
   try {
@@ -201,7 +202,7 @@ const BLOCK = new Uint8Array(4096);
  * @throws {UserError} (exit 1) "disk full at <target>" on ENOSPC, naming the path as every write does.
  */
 export async function ensureRoom(target: string, fs: FsOps = realFs): Promise<void> {
-  const probe = join(dirname(target), `${tempPrefix(target)}${Deno.pid}-room-${randomHex(4)}`);
+  const probe = join(dirname(target), `${tempPrefix(target)}${Deno.pid}-room-${randomHex(8)}`);
   let created = false;
   try {
     const file = await fs.createNew(probe, 0o600);
@@ -265,9 +266,4 @@ function writeError(path: string, step: string, error: unknown): UserError {
       cause: error,
     },
   );
-}
-
-function randomHex(bytes: number): string {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  return Array.from(buf, (b) => b.toString(16).padStart(2, "0")).join("");
 }

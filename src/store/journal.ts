@@ -1,3 +1,4 @@
+import { sha256Hex } from "../core/hex.ts";
 /**
  * The run state journal: one checksummed JSON line per change of the run state, appended to
  * `<state file>.journal` between two snapshots (see `run_state.ts` for when a snapshot is
@@ -134,11 +135,6 @@ export function diffDocument(image: WrittenImage, doc: Record<string, unknown>, 
 
 const LINE_HEAD = '{"change":';
 const SUM_MARK = ',"checksum":"sha256:';
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** The journal line (with its newline) of a change body. */
 export async function encodeLine(body: string): Promise<string> {

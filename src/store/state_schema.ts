@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { FAILURE_CLASSES, type FailureClass } from "../domain/agent.ts";
 import { type RunState, STATE_SCHEMA_VERSION } from "../domain/run_state.ts";
+import { sha256Hex } from "../core/hex.ts";
 
 export { STATE_SCHEMA_VERSION };
 
@@ -225,8 +226,7 @@ function sortKeys(value: unknown): unknown {
 /** `sha256:<hex>` of the canonical JSON of `doc` without its `checksum` key. */
 export async function stateChecksum(doc: Record<string, unknown>): Promise<string> {
   const { checksum: _ignored, ...body } = doc;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonicalJson(body)));
-  return "sha256:" + Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return "sha256:" + await sha256Hex(canonicalJson(body));
 }
 
 /**

@@ -14,6 +14,7 @@ import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts
 import { runProcessGroup } from "../../src/host/process.ts";
 import { createDemo } from "../../src/demo/demo.ts";
 import { memoryTerminal } from "../../src/output/terminal.ts";
+import { sha256Hex } from "../../src/core/hex.ts";
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const MAIN = join(ROOT, "src", "main.ts");
@@ -70,11 +71,6 @@ function step(script: string, env: Record<string, string>, cwd = ROOT) {
   });
 }
 
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** A release whose "binary" runs this checkout with Deno, with a correct SHA256SUMS. */
 async function fakeRelease(dir: string): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
@@ -88,7 +84,7 @@ async function fakeRelease(dir: string): Promise<void> {
     } "$@"\n`,
   );
   await Deno.writeFile(join(dir, asset), bytes);
-  await Deno.writeTextFile(join(dir, "SHA256SUMS"), `${await sha256(bytes)}  ${asset}\n`);
+  await Deno.writeTextFile(join(dir, "SHA256SUMS"), `${await sha256Hex(bytes)}  ${asset}\n`);
 }
 
 /** A stand-in binary: `orchestrate` prints `lines` (one or more) and exits `code`; `report` writes report.md. */

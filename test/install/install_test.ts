@@ -8,15 +8,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { runProcessGroup } from "../../src/host/process.ts";
+import { sha256Hex } from "../../src/core/hex.ts";
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const SCRIPT = join(ROOT, "scripts/install.sh");
 const posix = Deno.build.os !== "windows";
-
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** The asset install.sh should pick on this machine (the same rule as scripts/compile.ts). */
 function hostAsset(): string {
@@ -30,7 +26,7 @@ async function fakeRelease(dir: string, assets: string[], tamper = false): Promi
   for (const asset of assets) {
     const bytes = new TextEncoder().encode(`#!/bin/sh\necho "spec-kitty-orchestrator 9.9.9-fake ($1)"\n`);
     await Deno.writeFile(join(dir, asset), bytes);
-    const sum = tamper ? "0".repeat(64) : await sha256(bytes);
+    const sum = tamper ? "0".repeat(64) : await sha256Hex(bytes);
     lines.push(`${sum}  ${asset}\n`);
   }
   await Deno.writeTextFile(join(dir, "SHA256SUMS"), lines.join(""));

@@ -14,6 +14,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleCli } from "../../scripts/bundle.ts";
 import { tsFiles } from "./import_graph.ts";
+import { sha256Hex } from "../../src/core/hex.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -34,8 +35,7 @@ export async function sourceHash(root: string = ROOT): Promise<string> {
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) (all.set(p, offset), offset += p.length);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(all);
 }
 
 /** The path of the shipped CLI bundle for the current sources, built when missing. */

@@ -6,7 +6,8 @@
  */
 import { type ParsedOptions, req } from "../args.ts";
 import { type HostContext, mutate } from "../context.ts";
-import { nowIso, randomHex } from "../envelope.ts";
+import { nowIso } from "../envelope.ts";
+import { randomHex } from "../../core/hex.ts";
 import { newAnnotation } from "../events.ts";
 import { HostFailure } from "../failure.ts";
 import { findWp, loadMission } from "../mission.ts";
