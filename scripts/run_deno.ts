@@ -1,10 +1,12 @@
 /**
  * Runs one `deno <subcommand>` for our build scripts (bundle, compile) in its own process group,
  * killed with its children after a time limit, output passed through. (The product's own
- * processes go through src/proc/; these scripts run at build time and stay outside src/.)
+ * processes go through src/proc/run.ts, whose pipes and env policy a build with inherited output
+ * does not need; the group kill is proc's own.)
  *
  * @module
  */
+import { killGroupNow } from "../src/proc/terminate.ts";
 
 /** What one `deno …` run needs. */
 export interface RunDenoOptions {
@@ -30,13 +32,8 @@ export async function runDeno(args: readonly string[], opts: RunDenoOptions): Pr
     stderr: "inherit",
     detached: true,
   }).spawn();
-  const killGroup = () => {
-    try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch {
-      // Already exited.
-    }
-  };
+  // The product's own group kill (taskkill on Windows), synchronous so it holds before Deno.exit.
+  const killGroup = () => void killGroupNow(child.pid);
   const timer = setTimeout(killGroup, opts.timeoutMs);
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   const onSignal = (signal: Deno.Signal) => () => {
