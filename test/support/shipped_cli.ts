@@ -18,7 +18,7 @@ import { sha256Hex } from "../../src/core/hex.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** A SHA-256 over the bundle's inputs (names and contents), as hex. */
+/** A SHA-256 over the bundle's inputs: each file's name and the SHA-256 of its content. */
 export async function sourceHash(root: string = ROOT): Promise<string> {
   // What the bundle is built from: the sources (tests excluded), the bundle script, config and lock.
   const files = [
@@ -27,15 +27,9 @@ export async function sourceHash(root: string = ROOT): Promise<string> {
     join(root, "deno.json"),
     join(root, "deno.lock"),
   ].sort();
-  const encoder = new TextEncoder();
-  const parts: Uint8Array[] = [];
-  for (const file of files) {
-    parts.push(encoder.encode(`${relative(root, file)}\0`), await Deno.readFile(file), encoder.encode("\0"));
-  }
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) (all.set(p, offset), offset += p.length);
-  return await sha256Hex(all);
+  const lines: string[] = [];
+  for (const file of files) lines.push(`${relative(root, file)}\0${await sha256Hex(await Deno.readFile(file))}`);
+  return await sha256Hex(lines.join("\n"));
 }
 
 /** The path of the shipped CLI bundle for the current sources, built when missing. */
